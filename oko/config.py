@@ -1,0 +1,111 @@
+"""Configuration: defaults in code, then the instance folder, then ``OKO_*`` environment variables.
+
+Read only when an app or command is built (never at import), so tests and several app servers
+can each bring their own settings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from oko import PROJECT_ROOT
+
+DEFAULTS: dict[str, Any] = {
+    # "development" generates a secret key into the instance folder; "production" requires one.
+    "ENV": "development",
+    "DATABASE_URL": "",  # empty: SQLite file oko.db in the instance folder
+    "SECRET_KEY": "",
+    # Smallest unweighted denominator for which an estimate is published (NCHS/CDC practice).
+    "MIN_GROUP_SIZE": 30,
+    # Smallest number of respondents for a school to be reported on at all.
+    "MIN_SCHOOL_SIZE": 20,
+    "QUESTIONNAIRE_DIR": str(PROJECT_ROOT / "questionnaires"),
+    "REPORTS_DIR": str(PROJECT_ROOT / "reports"),
+    # A student's unfinished questionnaire is kept this long (a lesson plus margin).
+    "DRAFT_TTL_MINUTES": 180,
+    # Attempts per client per minute at the class-code entry and at the staff login.
+    "CODE_ATTEMPTS_PER_MINUTE": 10,
+    "LOGIN_ATTEMPTS_PER_MINUTE": 5,
+    # Largest accepted request body; a survey page is a few kilobytes.
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    # Response-level data may be granted this many days after a wave closes.
+    "MICRODATA_EMBARGO_DAYS": 183,
+    # Refuse to start on a database that is not at the newest migration.
+    "CHECK_MIGRATIONS": True,
+}
+
+PREFIX = "OKO_"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def _coerce(key: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{PREFIX}{key} must be a whole number, got {raw!r}") from exc
+    return raw
+
+
+def read_instance_file(instance_path: Path) -> dict[str, Any]:
+    """Settings from ``instance/oko.cfg`` (``KEY = value`` lines, # comments)."""
+    path = instance_path / "oko.cfg"
+    if not path.exists():
+        return {}
+    values: dict[str, Any] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip().upper()
+        if not sep or key not in DEFAULTS:
+            raise ConfigError(f"{path}:{number}: unknown setting {key!r}")
+        values[key] = _coerce(key, value.strip().strip("\"'"), DEFAULTS[key])
+    return values
+
+
+def load_config(
+    instance_path: Path,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Merge defaults, instance file, environment and explicit overrides (highest last)."""
+    environ = os.environ if environ is None else environ
+    config = dict(DEFAULTS)
+    config.update(read_instance_file(instance_path))
+    for key, default in DEFAULTS.items():
+        if PREFIX + key in environ:
+            config[key] = _coerce(key, environ[PREFIX + key], default)
+    config.update(overrides or {})
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'oko.db'}"
+    if not config["SECRET_KEY"]:
+        if config["ENV"] == "production":
+            raise ConfigError(
+                "OKO_SECRET_KEY is required in production: set it to a long random string "
+                "(python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        config["SECRET_KEY"] = development_secret(instance_path)
+    return config
+
+
+def development_secret(instance_path: Path) -> str:
+    """A secret generated once into the instance folder, so restarts keep sessions valid."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key

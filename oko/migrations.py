@@ -1,0 +1,51 @@
+"""Run Alembic from code: the scripts live in the top-level ``migrations/`` folder."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from oko import PROJECT_ROOT
+from oko.db import normalise_url
+
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+class NotMigratedError(RuntimeError):
+    """The database schema is not at the newest revision."""
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", normalise_url(database_url).replace("%", "%%"))
+    config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def heads(database_url: str) -> tuple[str, ...]:
+    return tuple(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def ensure_migrated(engine: Engine, database_url: str) -> None:
+    """Refuse to serve a database whose schema does not match this code."""
+    current = current_revision(engine)
+    head = heads(database_url)
+    if current not in head:
+        state = "empty" if current is None else f"at revision {current}"
+        raise NotMigratedError(
+            f"The database is {state}, but this version of oko needs revision "
+            f"{', '.join(head)}. Run `oko db upgrade` first."
+        )

@@ -1,0 +1,28 @@
+"""SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
+
+from oko.models.accounts import ROLES, User, user_school
+from oko.models.areas import Municipality, PopulationCount, School, SchoolGradeCount
+from oko.models.audit import AuditEntry
+from oko.models.base import Base, utcnow
+from oko.models.ratelimit import RateLimitCounter
+from oko.models.responses import Draft, Response
+from oko.models.waves import WAVE_STATUSES, ClassSession, Wave
+
+__all__ = [
+    "ROLES",
+    "WAVE_STATUSES",
+    "AuditEntry",
+    "Base",
+    "ClassSession",
+    "Draft",
+    "Municipality",
+    "PopulationCount",
+    "RateLimitCounter",
+    "Response",
+    "School",
+    "SchoolGradeCount",
+    "User",
+    "Wave",
+    "user_school",
+    "utcnow",
+]

@@ -1,0 +1,54 @@
+"""Survey rounds and the classes that take part in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from oko.models.areas import School
+from oko.models.base import Base, utcnow
+
+WAVE_STATUSES = ("planned", "open", "closed")
+
+
+class Wave(Base):
+    """A survey round, e.g. "Autumn 2026", tied to one questionnaire version."""
+
+    __tablename__ = "wave"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[str] = mapped_column(String(32))
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    #: planned -> open -> closed; a closed wave is read-only.
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClassSession(Base):
+    """One class taking the survey in one lesson, reached with a short code."""
+
+    __tablename__ = "class_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    grade: Mapped[int]
+    #: Code without separator, upper case, from an alphabet without look-alike characters.
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    #: Optional label the coordinator recognises, e.g. "2B"; never a student's name.
+    label: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    #: Counters for the live class screen; no per-student data.
+    started_count: Mapped[int] = mapped_column(default=0)
+    finished_count: Mapped[int] = mapped_column(default=0)
+
+    wave: Mapped[Wave] = relationship()
+    school: Mapped[School] = relationship()

@@ -1,0 +1,54 @@
+"""The Flask application factory. Views are thin: they parse the request, call a service in
+``oko.services`` and render; the statistics, questionnaire and report layers know nothing of
+Flask."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from oko.config import load_config
+from oko.db import Database
+from oko.migrations import ensure_migrated
+from oko.web import context, errors, i18n, security
+from oko.web.extensions import csrf
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build an app; ``config`` overrides every other source (tests pass their settings here)."""
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None)
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.update(load_config(Path(app.instance_path), overrides=config))
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] == "production"
+    app.config["PROPAGATE_EXCEPTIONS"] = app.config.get("TESTING", False)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    database = Database(app.config["DATABASE_URL"])
+    if app.config.get("CHECK_MIGRATIONS", True):
+        ensure_migrated(database.engine, database.url)
+    app.extensions["oko.db"] = database
+    csrf.init_app(app)
+    context.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from oko.web.core import bp as core_bp
+
+    app.register_blueprint(core_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    errors.init_app(app)
