@@ -1,0 +1,48 @@
+"""Fixed-window rate limits shared by every app server (the counters live in the database).
+
+The client is identified by a keyed hash of its address and the purpose, so the stored key
+reveals neither; rows are removed once their window has passed and are never linked to a
+response.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from oko.models import RateLimitCounter, utcnow
+
+WINDOW = timedelta(minutes=1)
+
+
+def client_key(secret: str, purpose: str, client: str) -> str:
+    return hmac.new(secret.encode(), f"{purpose}|{client}".encode(), hashlib.sha256).hexdigest()
+
+
+def hit(session: Session, key: str, limit: int) -> bool:
+    """Count one attempt; False when the client is over ``limit`` in the current window.
+
+    Commits, so the count holds even if the caller's own work fails afterwards.
+    """
+    now = utcnow()
+    session.execute(delete(RateLimitCounter).where(RateLimitCounter.window_start < now - WINDOW))
+    counter = session.execute(
+        select(RateLimitCounter).where(RateLimitCounter.key == key).with_for_update()
+    ).scalar_one_or_none()
+    if counter is None:
+        session.add(RateLimitCounter(key=key, window_start=now, count=1))
+        try:
+            session.commit()
+        except IntegrityError:  # another server created it at the same moment
+            session.rollback()
+            return hit(session, key, limit)
+        return True
+    counter.count += 1
+    allowed = counter.count <= limit
+    session.commit()
+    return allowed
