@@ -1,6 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
-from oko.models.accounts import ROLES, User, user_school
+from oko.models.accounts import ROLES, User, user_school, user_wave
 from oko.models.areas import Municipality, PopulationCount, School, SchoolGradeCount
 from oko.models.audit import AuditEntry
 from oko.models.base import Base, utcnow
@@ -24,5 +24,6 @@ __all__ = [
     "User",
     "Wave",
     "user_school",
+    "user_wave",
     "utcnow",
 ]

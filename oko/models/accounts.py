@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oko.models.areas import Municipality, School
 from oko.models.base import Base, utcnow
+from oko.models.waves import Wave
 
 ROLES = ("admin", "coordinator", "coalition", "researcher")
 
@@ -17,6 +18,14 @@ user_school = Table(
     Base.metadata,
     Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
     Column("school_id", ForeignKey("school.id", ondelete="CASCADE"), primary_key=True),
+)
+
+#: The waves whose aggregate data a researcher may read (granted by an admin).
+user_wave = Table(
+    "user_wave",
+    Base.metadata,
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("wave_id", ForeignKey("wave.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
@@ -37,3 +46,5 @@ class User(Base):
     municipality: Mapped[Municipality | None] = relationship()
     #: The schools a coordinator runs sessions for.
     schools: Mapped[list[School]] = relationship(secondary=user_school)
+    #: The waves a researcher has been granted.
+    waves: Mapped[list[Wave]] = relationship(secondary=user_wave)
