@@ -5,16 +5,21 @@ from oko.models.areas import Municipality, PopulationCount, School, SchoolGradeC
 from oko.models.audit import AuditEntry
 from oko.models.base import Base, utcnow
 from oko.models.ratelimit import RateLimitCounter
+from oko.models.research import GRANT_STATUSES, ApiToken, MicrodataDownload, MicrodataGrant
 from oko.models.responses import Draft, Response
 from oko.models.waves import WAVE_STATUSES, ClassSession, Wave
 
 __all__ = [
+    "GRANT_STATUSES",
     "ROLES",
     "WAVE_STATUSES",
+    "ApiToken",
     "AuditEntry",
     "Base",
     "ClassSession",
     "Draft",
+    "MicrodataDownload",
+    "MicrodataGrant",
     "Municipality",
     "PopulationCount",
     "RateLimitCounter",
