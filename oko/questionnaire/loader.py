@@ -1,0 +1,92 @@
+"""Read questionnaire files: YAML in, a frozen :class:`Questionnaire` out, cached per version.
+
+The YAML dialect is PyYAML's safe loader with two traps removed: a key repeated in one mapping
+is an error instead of silently replacing the first, and only ``true``/``false`` are booleans,
+so ``{nl: Nee, en: No}`` stays text (YAML 1.1 would read ``No`` as false).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode
+
+from oko.questionnaire.builder import QuestionnaireError, build
+from oko.questionnaire.model import Questionnaire
+
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML without duplicate keys and without yes/no/on/off booleans."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[object, object]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int):
+                continue
+            if key in seen:
+                raise ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def load(path: str | os.PathLike[str]) -> Questionnaire:
+    """Load and validate one questionnaire file, or raise :class:`QuestionnaireError`.
+
+    The result is cached until the file changes (modification time or size), so callers may
+    load on every request.
+    """
+    display = os.fspath(path)
+    try:
+        stat = os.stat(display)
+    except OSError as exc:
+        raise QuestionnaireError([f"{display}: cannot read: {exc.strerror}"]) from None
+    return _load_version(display, os.path.realpath(display), stat.st_mtime_ns, stat.st_size)
+
+
+def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Every problem in the given questionnaire files; an empty list means all are valid."""
+    errors: list[str] = []
+    for path in paths:
+        try:
+            load(path)
+        except QuestionnaireError as exc:
+            errors.extend(exc.errors)
+    return errors
+
+
+@lru_cache(maxsize=32)
+def _load_version(display: str, real_path: str, mtime_ns: int, size: int) -> Questionnaire:
+    """One version of one file; ``mtime_ns`` and ``size`` are only part of the cache key."""
+    try:
+        text = Path(real_path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QuestionnaireError([f"{display}: cannot read: {exc.strerror}"]) from None
+    except UnicodeDecodeError:
+        raise QuestionnaireError([f"{display}: cannot read: not UTF-8 text"]) from None
+    try:
+        raw = yaml.load(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise QuestionnaireError([f"{display}: not valid YAML: {exc.problem}{where}"]) from None
+    except yaml.YAMLError as exc:
+        raise QuestionnaireError([f"{display}: not valid YAML: {exc}"]) from None
+    return build(raw, display)

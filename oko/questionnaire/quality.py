@@ -1,0 +1,88 @@
+"""Data-quality flags computed when a response is submitted.
+
+Flags never block a student: they are stored with the response, and the indicator run
+excludes flagged responses by default and reports how many it excluded. Each rule is
+configured in the questionnaire's ``quality`` section; a rule left empty never fires.
+"""
+
+from __future__ import annotations
+
+from oko.questionnaire.conditions import evaluate
+from oko.questionnaire.model import Questionnaire
+from oko.questionnaire.values import Answers
+
+FICTITIOUS_DRUG = "fictitious_drug"
+INCONSISTENT = "inconsistent"
+TOO_FAST = "too_fast"
+STRAIGHTLINING = "straightlining"
+TOO_MANY_MISSING = "too_many_missing"
+#: Every flag, in the order :func:`quality_flags` reports them.
+FLAGS = (FICTITIOUS_DRUG, INCONSISTENT, TOO_FAST, STRAIGHTLINING, TOO_MANY_MISSING)
+
+
+def quality_flags(
+    questionnaire: Questionnaire,
+    answers: Answers,
+    duration_seconds: float | None,
+    median_seconds: float | None,
+) -> list[str]:
+    """The flags that apply to one response, in the order of :data:`FLAGS`.
+
+    ``duration_seconds`` is the time from start to submit; ``median_seconds`` the median of
+    the wave so far (or of a reference). Without either, ``too_fast`` is not judged.
+    """
+    rules = questionnaire.quality
+    checks = {
+        FICTITIOUS_DRUG: _reports_fictitious_use(questionnaire, answers),
+        INCONSISTENT: any(evaluate(rule.when, answers) for rule in rules.consistency),
+        TOO_FAST: _too_fast(questionnaire, duration_seconds, median_seconds),
+        STRAIGHTLINING: _straightlined(questionnaire, answers),
+        TOO_MANY_MISSING: _too_many_missing(questionnaire, answers),
+    }
+    return [flag for flag in FLAGS if checks[flag]]
+
+
+def _reports_fictitious_use(questionnaire: Questionnaire, answers: Answers) -> bool:
+    """Any answer other than the first option ("never") to a made-up substance."""
+    for item_id in questionnaire.quality.fictitious:
+        answer = answers.get(item_id)
+        never = questionnaire.items[item_id].options[0].code
+        if answer is not None and answer != never:
+            return True
+    return False
+
+
+def _too_fast(
+    questionnaire: Questionnaire, duration_seconds: float | None, median_seconds: float | None
+) -> bool:
+    if duration_seconds is None or not median_seconds:
+        return False
+    return duration_seconds < questionnaire.quality.too_fast_share_of_median * median_seconds
+
+
+def _straightlined(questionnaire: Questionnaire, answers: Answers) -> bool:
+    """Every listed grid answered on all rows, each with one and the same code throughout.
+
+    Identical answers in one grid are often honest (no friends smoke); across several grids
+    chosen for mixed wording they are not, so all listed grids must agree before we flag.
+    """
+    grids = questionnaire.quality.straightline_grids
+    if not grids:
+        return False
+    for grid_id in grids:
+        codes = [answers.get(row.id) for row in questionnaire.grids[grid_id].rows]
+        if None in codes or len(set(map(str, codes))) != 1:
+            return False
+    return True
+
+
+def _too_many_missing(questionnaire: Questionnaire, answers: Answers) -> bool:
+    """More than the allowed share of core items without an answer.
+
+    Core items have no show_if, so an absent key cannot mean "routed past": it was not reached.
+    """
+    core = questionnaire.quality.core_items
+    if not core:
+        return False
+    missing = sum(1 for item_id in core if answers.get(item_id) is None)
+    return missing / len(core) > questionnaire.quality.max_core_missing_share
