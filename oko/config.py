@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     # Attempts per client per minute at the class-code entry and at the staff login.
     "CODE_ATTEMPTS_PER_MINUTE": 10,
     "LOGIN_ATTEMPTS_PER_MINUTE": 5,
+    # A staff login ends after this many hours, even if the browser stays open.
+    "STAFF_SESSION_HOURS": 12,
     # Largest accepted request body; a survey page is a few kilobytes.
     "MAX_CONTENT_LENGTH": 256 * 1024,
     # Response-level data may be granted this many days after a wave closes.

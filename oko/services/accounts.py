@@ -1,0 +1,254 @@
+"""Staff accounts: creating them, checking passwords, resetting and disabling.
+
+There is no self-registration: accounts are made by an admin (web or ``oko user add``).
+Passwords are hashed with scrypt (werkzeug), a memory-hard KDF; a login with an unknown email
+still checks a dummy hash, so response time does not reveal which emails have an account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from oko.models import ROLES, Municipality, School, User, Wave, utcnow
+from oko.services import audit
+
+MIN_PASSWORD_LENGTH = 10
+HASH_METHOD = "scrypt"
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DUMMY_HASH = generate_password_hash("not a real password", method=HASH_METHOD)
+
+
+class AccountError(ValueError):
+    """A request about an account cannot be carried out; the message says why."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an account may see besides its role: its municipality, schools or waves."""
+
+    municipality_id: int | None = None
+    school_ids: tuple[int, ...] = ()
+    wave_ids: tuple[int, ...] = ()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=HASH_METHOD)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def generate_password() -> str:
+    """A random password to hand over once (about 80 bits, no look-alike characters)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(14))
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        raise AccountError(f"{email!r} is not a valid email address.")
+    return email
+
+
+def session_fingerprint(user: User, secret: str) -> str:
+    """Bound into the login cookie: a password reset or disabling ends every open session."""
+    material = f"{user.id}|{user.password_hash}|{user.active}".encode()
+    return hmac.new(secret.encode(), material, hashlib.sha256).hexdigest()[:32]
+
+
+def get_by_email(session: Session, email: str) -> User | None:
+    query = select(User).where(func.lower(User.email) == email.strip().lower())
+    return session.execute(query).scalar_one_or_none()
+
+
+def get(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def require(session: Session, email: str) -> User:
+    user = get_by_email(session, email)
+    if user is None:
+        raise AccountError(f"There is no account with email {email!r}.")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.execute(select(User).order_by(User.role, User.email)).scalars())
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active account with this email and password, or None. Records the attempt (commits)."""
+    user = get_by_email(session, email)
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is not None and valid and user.active:
+        user.last_login_at = utcnow()
+        audit.record(session, "login.success", user_id=user.id, target=user.email)
+        session.commit()
+        return user
+    reason = "unknown" if user is None else ("disabled" if not user.active else "password")
+    audit.record(
+        session,
+        "login.failure",
+        user_id=user.id if user else None,
+        target=email.strip().lower(),
+        detail={"reason": reason},
+    )
+    session.commit()
+    return None
+
+
+def resolve_scope(
+    session: Session,
+    role: str,
+    *,
+    municipality: str | int | None = None,
+    schools: Iterable[str | int] = (),
+    waves: Iterable[str | int] = (),
+) -> Scope:
+    """Turn slugs or ids into a checked scope for ``role``; unknown names are an AccountError."""
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    municipality_id = None
+    if municipality not in (None, ""):
+        municipality_id = _lookup(session, Municipality, municipality, "municipality").id
+    school_ids = tuple(sorted({_lookup(session, School, s, "school").id for s in schools}))
+    wave_ids = tuple(sorted({_lookup(session, Wave, w, "wave").id for w in waves}))
+    if role == "coalition" and municipality_id is None:
+        raise AccountError("A coalition member needs a municipality.")
+    if role == "coordinator" and not school_ids:
+        raise AccountError("A coordinator needs at least one school.")
+    if role != "coalition" and municipality_id is not None:
+        raise AccountError("Only coalition members are tied to a municipality.")
+    if role != "coordinator" and school_ids:
+        raise AccountError("Only coordinators are tied to schools.")
+    if role != "researcher" and wave_ids:
+        raise AccountError("Only researchers are granted waves.")
+    return Scope(municipality_id, school_ids, wave_ids)
+
+
+def _lookup(session: Session, model: type, key: str | int, what: str):  # type: ignore[no-untyped-def]
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        row = session.get(model, int(key))
+    else:
+        row = session.execute(select(model).where(model.slug == key)).scalar_one_or_none()
+    if row is None:
+        raise AccountError(f"Unknown {what} {key!r}.")
+    return row
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    name: str = "",
+    scope: Scope | None = None,
+    actor_id: int | None = None,
+) -> User:
+    """Add an account (caller commits); a duplicate email or weak password is an AccountError."""
+    email = normalise_email(email)
+    check_password_strength(password)
+    scope = scope or Scope()
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    if get_by_email(session, email) is not None:
+        raise AccountError(f"An account with email {email!r} already exists.")
+    user = User(
+        email=email, name=name.strip()[:200], role=role, password_hash=hash_password(password)
+    )
+    _apply_scope(session, user, scope)
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        "user.create",
+        user_id=actor_id,
+        target=email,
+        detail={"role": role, **_scope_detail(scope)},
+    )
+    return user
+
+
+def update_user(
+    session: Session,
+    user: User,
+    *,
+    name: str,
+    role: str,
+    scope: Scope,
+    actor_id: int | None,
+) -> User:
+    """Change name, role and scope (caller commits). An admin cannot demote themselves."""
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    if user.id == actor_id and role != user.role:
+        raise AccountError("You cannot change your own role.")
+    user.name = name.strip()[:200]
+    user.role = role
+    _apply_scope(session, user, scope)
+    audit.record(
+        session,
+        "user.update",
+        user_id=actor_id,
+        target=user.email,
+        detail={"role": role, **_scope_detail(scope)},
+    )
+    return user
+
+
+def set_active(session: Session, user: User, active: bool, *, actor_id: int | None) -> None:
+    """Disable or re-enable an account (caller commits); disabling ends its sessions."""
+    if not active and user.id == actor_id:
+        raise AccountError("You cannot disable your own account.")
+    user.active = active
+    audit.record(
+        session, "user.enable" if active else "user.disable", user_id=actor_id, target=user.email
+    )
+
+
+def reset_password(
+    session: Session, user: User, password: str | None = None, *, actor_id: int | None
+) -> str:
+    """Set a new password (random when none is given) and return it (caller commits)."""
+    password = password or generate_password()
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    audit.record(session, "user.reset_password", user_id=actor_id, target=user.email)
+    return password
+
+
+def change_own_password(session: Session, user: User, current: str, new: str) -> None:
+    """A logged-in user changes their password (commits)."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("The current password is not correct.")
+    check_password_strength(new)
+    user.password_hash = hash_password(new)
+    audit.record(session, "user.change_password", user_id=user.id, target=user.email)
+    session.commit()
+
+
+def _apply_scope(session: Session, user: User, scope: Scope) -> None:
+    user.municipality_id = scope.municipality_id
+    user.schools = [session.get(School, i) for i in scope.school_ids]
+    user.waves = [session.get(Wave, i) for i in scope.wave_ids]
+
+
+def _scope_detail(scope: Scope) -> dict[str, object]:
+    return {
+        "municipality_id": scope.municipality_id,
+        "school_ids": list(scope.school_ids),
+        "wave_ids": list(scope.wave_ids),
+    }
