@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "REPORTS_DIR": str(PROJECT_ROOT / "reports"),
     # A student's unfinished questionnaire is kept this long (a lesson plus margin).
     "DRAFT_TTL_MINUTES": 180,
+    # A class code stops working this long after its session was opened (a school day).
+    "CLASS_CODE_TTL_HOURS": 12,
     # Attempts per client per minute at the class-code entry and at the staff login.
     "CODE_ATTEMPTS_PER_MINUTE": 10,
     "LOGIN_ATTEMPTS_PER_MINUTE": 5,
