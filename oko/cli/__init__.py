@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from oko.cli import db, demo, serve
+from oko.cli import areas, db, demo, serve, users, waves
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,5 +24,13 @@ def main(ctx: click.Context, instance: str | None) -> None:
     ctx.obj["instance"] = instance
 
 
-for command in (db.db, demo.demo, serve.serve):
+for command in (
+    db.db,
+    demo.demo,
+    serve.serve,
+    users.user,
+    areas.municipality,
+    areas.school,
+    waves.wave,
+):
     main.add_command(command)

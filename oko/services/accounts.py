@@ -158,7 +158,7 @@ def create_user(
     scope: Scope | None = None,
     actor_id: int | None = None,
 ) -> User:
-    """Add an account (caller commits); a duplicate email or weak password is an AccountError."""
+    """Add an account (commits); a duplicate email, weak password or bad role: AccountError."""
     email = normalise_email(email)
     check_password_strength(password)
     scope = scope or Scope()
@@ -179,6 +179,7 @@ def create_user(
         target=email,
         detail={"role": role, **_scope_detail(scope)},
     )
+    session.commit()
     return user
 
 
@@ -191,7 +192,7 @@ def update_user(
     scope: Scope,
     actor_id: int | None,
 ) -> User:
-    """Change name, role and scope (caller commits). An admin cannot demote themselves."""
+    """Change name, role and scope (commits). An admin cannot change their own role."""
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
     if user.id == actor_id and role != user.role:
@@ -206,27 +207,30 @@ def update_user(
         target=user.email,
         detail={"role": role, **_scope_detail(scope)},
     )
+    session.commit()
     return user
 
 
 def set_active(session: Session, user: User, active: bool, *, actor_id: int | None) -> None:
-    """Disable or re-enable an account (caller commits); disabling ends its sessions."""
+    """Disable or re-enable an account (commits); disabling ends its open sessions."""
     if not active and user.id == actor_id:
         raise AccountError("You cannot disable your own account.")
     user.active = active
     audit.record(
         session, "user.enable" if active else "user.disable", user_id=actor_id, target=user.email
     )
+    session.commit()
 
 
 def reset_password(
     session: Session, user: User, password: str | None = None, *, actor_id: int | None
 ) -> str:
-    """Set a new password (random when none is given) and return it (caller commits)."""
+    """Set a new password (random when none is given) and return it (commits)."""
     password = password or generate_password()
     check_password_strength(password)
     user.password_hash = hash_password(password)
     audit.record(session, "user.reset_password", user_id=actor_id, target=user.email)
+    session.commit()
     return password
 
 

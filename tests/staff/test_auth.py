@@ -7,7 +7,7 @@ from oko.services import accounts
 
 def _setup(app):
     database = app.extensions["oko.db"]
-    with database.transaction() as session:
+    with database.session() as session:
         town = f.municipality(session)
         f.user(session, "coalition", municipality_row=town)
         f.user(session, "admin")
@@ -76,13 +76,13 @@ def test_disabled_account_and_reset_password_end_open_sessions(app, client) -> N
     database = _setup(app)
     f.login(client, "coalition@example.org")
     assert client.get("/staff/").status_code == 200
-    with database.transaction() as session:
+    with database.session() as session:
         user = accounts.get_by_email(session, "coalition@example.org")
         accounts.reset_password(session, user, "another password", actor_id=None)
     assert client.get("/staff/").status_code == 302
     f.login(client, "coalition@example.org", "another password")
     assert client.get("/staff/").status_code == 200
-    with database.transaction() as session:
+    with database.session() as session:
         user = accounts.get_by_email(session, "coalition@example.org")
         accounts.set_active(session, user, False, actor_id=None)
     assert client.get("/staff/").status_code == 302
