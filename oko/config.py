@@ -38,6 +38,13 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 256 * 1024,
     # Response-level data may be granted this many days after a wave closes.
     "MICRODATA_EMBARGO_DAYS": 183,
+    # In microdata, an answer category chosen by fewer respondents is top-coded or withheld.
+    "MICRODATA_MIN_CATEGORY_SIZE": 5,
+    # JSON API: requests per account (or per address, unauthenticated) per minute, failed
+    # token checks per address per minute, and the lifetime of a new personal token (0: none).
+    "API_REQUESTS_PER_MINUTE": 120,
+    "API_AUTH_FAILURES_PER_MINUTE": 10,
+    "API_TOKEN_TTL_DAYS": 365,
     # Refuse to start on a database that is not at the newest migration.
     "CHECK_MIGRATIONS": True,
 }
