@@ -1,0 +1,331 @@
+"""Response-level data on approval: requests, an admin's decision, the embargo, the download.
+
+Rules (the Icelandic Youth Survey and ESPAD practice in the domain brief):
+- a researcher asks for one wave and says what for; an admin approves, rejects or later
+  revokes (or grants directly from the command line);
+- nothing is delivered before ``MICRODATA_EMBARGO_DAYS`` after the wave closed;
+- the file is built by :mod:`oko.research.microdata` (pseudonyms, merged small schools, no free
+  text, rare categories coded); every decision and every download is in the audit log, and
+  each download is also kept as a :class:`MicrodataDownload` with its checksum.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oko.models import MicrodataDownload, MicrodataGrant, Response, User, Wave, utcnow
+from oko.research import bundles
+from oko.research import microdata as builder
+from oko.services import audit, authz, questionnaires
+
+FORMATS = ("zip", "csv", "sav")
+MEDIA_TYPES = {"zip": "application/zip", "csv": "text/csv", "sav": "application/x-spss-sav"}
+MIN_PURPOSE_LENGTH = 20
+MAX_PURPOSE_LENGTH = 4000
+
+
+class MicrodataError(ValueError):
+    """A request or decision cannot be carried out; the message says why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The configuration a download depends on (read from the app config by the caller)."""
+
+    secret_key: str
+    embargo_days: int
+    min_school_size: int
+    min_category_size: int
+    questionnaire_dir: str | Path
+
+
+@dataclass(frozen=True)
+class Delivery:
+    filename: str
+    media_type: str
+    data: bytes
+    rows: int
+
+
+def available_from(wave: Wave, embargo_days: int) -> datetime | None:
+    """When the wave's microdata may first be delivered; None while the wave is not closed."""
+    if wave.status != "closed" or wave.closes_at is None:
+        return None
+    return wave.closes_at + timedelta(days=embargo_days)
+
+
+def grants_of(session: Session, user: User) -> list[MicrodataGrant]:
+    query = (
+        select(MicrodataGrant)
+        .where(MicrodataGrant.user_id == user.id)
+        .order_by(MicrodataGrant.id.desc())
+    )
+    return list(session.execute(query).scalars())
+
+
+def all_grants(session: Session) -> list[MicrodataGrant]:
+    query = select(MicrodataGrant).order_by(MicrodataGrant.id.desc())
+    return list(session.execute(query).scalars())
+
+
+def get(session: Session, grant_id: int) -> MicrodataGrant:
+    grant = session.get(MicrodataGrant, grant_id)
+    if grant is None:
+        raise MicrodataError(f"There is no microdata grant {grant_id}.")
+    return grant
+
+
+def current_grant(session: Session, user: User, wave: Wave) -> MicrodataGrant | None:
+    """The user's open request or approved grant for ``wave``, if any."""
+    query = select(MicrodataGrant).where(
+        MicrodataGrant.user_id == user.id,
+        MicrodataGrant.wave_id == wave.id,
+        MicrodataGrant.status.in_(("requested", "approved")),
+    )
+    return session.execute(query.order_by(MicrodataGrant.id.desc())).scalars().first()
+
+
+def request(session: Session, user: User, wave: Wave, purpose: str) -> MicrodataGrant:
+    """A researcher asks for a wave's microdata (caller commits)."""
+    if user.role != "researcher" or not user.active:
+        raise MicrodataError("Only researchers can request microdata.")
+    return _new_grant(session, user, wave, purpose, status="requested", actor=user)
+
+
+def grant(
+    session: Session, user: User, wave: Wave, purpose: str, *, admin: User | None
+) -> MicrodataGrant:
+    """An admin grants a researcher a wave's microdata directly (caller commits)."""
+    if user.role != "researcher":
+        raise MicrodataError(f"{user.email} is not a researcher.")
+    row = _new_grant(session, user, wave, purpose, status="approved", actor=admin)
+    row.decided_at = row.requested_at
+    row.decided_by_id = admin.id if admin else None
+    return row
+
+
+def _new_grant(
+    session: Session, user: User, wave: Wave, purpose: str, *, status: str, actor: User | None
+) -> MicrodataGrant:
+    purpose = purpose.strip()
+    if len(purpose) < MIN_PURPOSE_LENGTH:
+        raise MicrodataError(
+            f"Describe the research purpose in at least {MIN_PURPOSE_LENGTH} characters."
+        )
+    if len(purpose) > MAX_PURPOSE_LENGTH:
+        raise MicrodataError(f"The purpose has at most {MAX_PURPOSE_LENGTH} characters.")
+    existing = current_grant(session, user, wave)
+    if existing is not None:
+        raise MicrodataError(
+            f"{user.email} already has a {existing.status} microdata grant for wave {wave.slug}."
+        )
+    row = MicrodataGrant(
+        user_id=user.id,
+        wave_id=wave.id,
+        purpose=purpose,
+        status=status,
+        requested_at=utcnow(),
+        pseudonym_key=secrets.token_hex(32),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "microdata.request" if status == "requested" else "microdata.grant",
+        user_id=actor.id if actor else None,
+        target=f"microdata_grant:{row.id}",
+        detail={"researcher": user.email, "wave": wave.slug},
+    )
+    return row
+
+
+def decide(session: Session, row: MicrodataGrant, approve: bool, *, admin: User | None) -> None:
+    """Approve or reject a pending request (caller commits)."""
+    if admin is not None:
+        authz.require_role(admin)  # with no roles listed, only admins pass
+    if row.status != "requested":
+        raise MicrodataError(f"Grant {row.id} is {row.status}, not awaiting a decision.")
+    row.status = "approved" if approve else "rejected"
+    row.decided_at = utcnow()
+    row.decided_by_id = admin.id if admin else None
+    audit.record(
+        session,
+        "microdata.grant" if approve else "microdata.reject",
+        user_id=admin.id if admin else None,
+        target=f"microdata_grant:{row.id}",
+        detail={"researcher": row.user.email, "wave": row.wave.slug},
+    )
+
+
+def revoke(session: Session, row: MicrodataGrant, *, admin: User | None) -> None:
+    """Withdraw an approved grant or a pending request (caller commits)."""
+    if admin is not None:
+        authz.require_role(admin)
+    if row.status not in ("approved", "requested"):
+        raise MicrodataError(f"Grant {row.id} is {row.status}; there is nothing to revoke.")
+    row.status = "revoked"
+    row.revoked_at = utcnow()
+    audit.record(
+        session,
+        "microdata.revoke",
+        user_id=admin.id if admin else None,
+        target=f"microdata_grant:{row.id}",
+        detail={"researcher": row.user.email, "wave": row.wave.slug},
+    )
+
+
+def require_download(
+    session: Session, user: User, wave: Wave, embargo_days: int, now: datetime | None = None
+) -> MicrodataGrant:
+    """The approved grant under which ``user`` may download now, or :class:`authz.Forbidden`."""
+    if not user.active:
+        raise authz.Forbidden("account disabled")
+    row = current_grant(session, user, wave)
+    if row is None or row.status != "approved":
+        raise authz.Forbidden(f"no approved microdata grant for wave {wave.slug}")
+    opens = available_from(wave, embargo_days)
+    if opens is None:
+        raise authz.Forbidden(f"wave {wave.slug} is not closed yet")
+    if (now or utcnow()) < opens:
+        raise authz.Forbidden(f"embargo: available from {opens:%Y-%m-%d}")
+    return row
+
+
+def pseudonym_key(row: MicrodataGrant, secret_key: str) -> bytes:
+    """The grant's own key, itself keyed with the app secret: a database copy alone cannot
+    reverse the pseudonyms by hashing every school id."""
+    return hmac.new(secret_key.encode(), bytes.fromhex(row.pseudonym_key), hashlib.sha256).digest()
+
+
+def load_records(session: Session, wave: Wave) -> list[builder.ResponseRecord]:
+    """Every response of the wave given with the wave's questionnaire version."""
+    query = (
+        select(
+            Response.id,
+            Response.school_id,
+            Response.grade,
+            Response.answers,
+            Response.quality_flags,
+            Response.source,
+        )
+        .where(
+            Response.wave_id == wave.id,
+            Response.questionnaire_id == wave.questionnaire_id,
+            Response.questionnaire_version == wave.questionnaire_version,
+        )
+        .order_by(Response.id)
+    )
+    return [
+        builder.ResponseRecord(rid, school, grade, answers or {}, tuple(flags or ()), source)
+        for rid, school, grade, answers, flags, source in session.execute(query)
+    ]
+
+
+def deliver(
+    session: Session,
+    row: MicrodataGrant,
+    file_format: str,
+    settings: Settings,
+    *,
+    language: str = "en",
+    channel: str = "web",
+) -> Delivery:
+    """Build the file and record the download (caller commits)."""
+    if file_format not in FORMATS:
+        raise MicrodataError(f"Unknown format {file_format!r}; choose one of {', '.join(FORMATS)}.")
+    wave = row.wave
+    questionnaire = questionnaires.for_wave(wave, settings.questionnaire_dir)
+    if language not in questionnaire.languages:
+        language = questionnaire.languages[0]
+    policy = builder.Policy(
+        pseudonym_key=pseudonym_key(row, settings.secret_key),
+        min_school_size=settings.min_school_size,
+        min_category_size=settings.min_category_size,
+    )
+    data = builder.build(questionnaire, load_records(session, wave), policy)
+    now = utcnow()
+    files = bundles.microdata_files(
+        data,
+        wave_slug=wave.slug,
+        wave_name=wave.name,
+        languages=questionnaire.languages,
+        spss_language=language,
+        created=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        readme=readme(row, data, policy, questionnaire.id, questionnaire.version, now),
+    )
+    stem = f"oko-{wave.slug}-microdata"
+    if file_format == "zip":
+        content, filename = bundles.to_zip(files, stem), f"{stem}.zip"
+    elif file_format == "csv":
+        content, filename = files["microdata.csv"], f"{stem}.csv"
+    else:
+        content, filename = files["microdata.sav"], f"{stem}.sav"
+    digest = hashlib.sha256(content).hexdigest()
+    rows = len(data.table.rows)
+    session.add(
+        MicrodataDownload(
+            grant_id=row.id, at=now, file_format=file_format, rows=rows, sha256=digest
+        )
+    )
+    audit.record(
+        session,
+        "microdata.download",
+        user_id=row.user_id,
+        target=f"microdata_grant:{row.id}",
+        detail={
+            "wave": wave.slug,
+            "format": file_format,
+            "rows": rows,
+            "sha256": digest,
+            "via": channel,
+        },
+    )
+    return Delivery(filename, MEDIA_TYPES[file_format], content, rows)
+
+
+def readme(
+    row: MicrodataGrant,
+    data: builder.Microdata,
+    policy: builder.Policy,
+    questionnaire_id: str,
+    version: str,
+    now: datetime,
+) -> str:
+    omitted = "\n".join(f"  - {name}: {why}" for name, why in data.omitted.items()) or "  (none)"
+    return f"""oko microdata: {row.wave.name} ({row.wave.slug})
+Questionnaire {questionnaire_id} version {version}. Delivered {now:%Y-%m-%d %H:%M} UTC to
+{row.user.email} under grant {row.id} for this purpose:
+
+  {row.purpose}
+
+Use it only for that purpose, keep it on secured storage, do not pass it on, and never try to
+identify a school or a student. Publish only aggregates of at least {policy.min_school_size}
+respondents.
+
+Files
+  microdata.csv     one row per response (UTF-8, comma-separated)
+  microdata.sav     the same with SPSS variable and value labels
+  variables.csv     every column: label in each language, source item, recoding
+  values.csv        every code's label; -1 not answered, -2 not asked, -3 withheld
+  datapackage.json  Frictionless Data Package descriptor of the CSV files
+
+Disclosure control applied
+  - schools are pseudonyms (stable within this grant); {data.merged_schools} schools share
+    one pseudonym (school_merged = 1) because some had fewer than {policy.min_school_size}
+    responses
+  - free text is left out; no timestamps, class, language or submission ids
+  - categories with fewer than {policy.min_category_size} respondents are top- or
+    bottom-coded (ordered items) or withheld (code -3, unordered items)
+  - rows are in random order
+
+Left out
+{omitted}
+"""
