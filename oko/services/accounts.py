@@ -13,6 +13,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from oko.models import ROLES, Municipality, School, User, Wave, utcnow
 from oko.services import audit
+from oko.services.refusal import Refusal
 
 MIN_PASSWORD_LENGTH = 10
 HASH_METHOD = "scrypt"
@@ -27,8 +29,27 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DUMMY_HASH = generate_password_hash("not a real password", method=HASH_METHOD)
 
 
-class AccountError(ValueError):
+class AccountError(Refusal):
     """A request about an account cannot be carried out; the message says why."""
+
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "password_short": "A password needs at least {length} characters.",
+        "bad_email": "'{email}' is not a valid email address.",
+        "no_account": "There is no account with email '{email}'.",
+        "email_taken": "An account with email '{email}' already exists.",
+        "unknown_role": "Unknown role '{role}'; choose one of {roles}.",
+        "unknown_municipality": "Unknown municipality '{key}'.",
+        "unknown_school": "Unknown school '{key}'.",
+        "unknown_wave": "Unknown wave '{key}'.",
+        "coalition_needs_municipality": "A coalition member needs a municipality.",
+        "coordinator_needs_school": "A coordinator needs at least one school.",
+        "only_coalition_municipality": "Only coalition members are tied to a municipality.",
+        "only_coordinator_schools": "Only coordinators are tied to schools.",
+        "only_researcher_waves": "Only researchers are granted waves.",
+        "own_role": "You cannot change your own role.",
+        "own_disable": "You cannot disable your own account.",
+        "wrong_password": "The current password is not correct.",
+    }
 
 
 @dataclass(frozen=True)
@@ -46,7 +67,7 @@ def hash_password(password: str) -> str:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError("password_short", length=MIN_PASSWORD_LENGTH)
 
 
 def generate_password() -> str:
@@ -58,7 +79,7 @@ def generate_password() -> str:
 def normalise_email(email: str) -> str:
     email = email.strip().lower()
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
-        raise AccountError(f"{email!r} is not a valid email address.")
+        raise AccountError("bad_email", email=email)
     return email
 
 
@@ -80,7 +101,7 @@ def get(session: Session, user_id: int) -> User | None:
 def require(session: Session, email: str) -> User:
     user = get_by_email(session, email)
     if user is None:
-        raise AccountError(f"There is no account with email {email!r}.")
+        raise AccountError("no_account", email=email)
     return user
 
 
@@ -119,22 +140,22 @@ def resolve_scope(
 ) -> Scope:
     """Turn slugs or ids into a checked scope for ``role``; unknown names are an AccountError."""
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise AccountError("unknown_role", role=role, roles=", ".join(ROLES))
     municipality_id = None
     if municipality not in (None, ""):
         municipality_id = _lookup(session, Municipality, municipality, "municipality").id
     school_ids = tuple(sorted({_lookup(session, School, s, "school").id for s in schools}))
     wave_ids = tuple(sorted({_lookup(session, Wave, w, "wave").id for w in waves}))
     if role == "coalition" and municipality_id is None:
-        raise AccountError("A coalition member needs a municipality.")
+        raise AccountError("coalition_needs_municipality")
     if role == "coordinator" and not school_ids:
-        raise AccountError("A coordinator needs at least one school.")
+        raise AccountError("coordinator_needs_school")
     if role != "coalition" and municipality_id is not None:
-        raise AccountError("Only coalition members are tied to a municipality.")
+        raise AccountError("only_coalition_municipality")
     if role != "coordinator" and school_ids:
-        raise AccountError("Only coordinators are tied to schools.")
+        raise AccountError("only_coordinator_schools")
     if role != "researcher" and wave_ids:
-        raise AccountError("Only researchers are granted waves.")
+        raise AccountError("only_researcher_waves")
     return Scope(municipality_id, school_ids, wave_ids)
 
 
@@ -144,7 +165,7 @@ def _lookup(session: Session, model: type, key: str | int, what: str):  # type: 
     else:
         row = session.execute(select(model).where(model.slug == key)).scalar_one_or_none()
     if row is None:
-        raise AccountError(f"Unknown {what} {key!r}.")
+        raise AccountError(f"unknown_{what}", key=key)
     return row
 
 
@@ -163,9 +184,9 @@ def create_user(
     check_password_strength(password)
     scope = scope or Scope()
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise AccountError("unknown_role", role=role, roles=", ".join(ROLES))
     if get_by_email(session, email) is not None:
-        raise AccountError(f"An account with email {email!r} already exists.")
+        raise AccountError("email_taken", email=email)
     user = User(
         email=email, name=name.strip()[:200], role=role, password_hash=hash_password(password)
     )
@@ -194,9 +215,9 @@ def update_user(
 ) -> User:
     """Change name, role and scope (commits). An admin cannot change their own role."""
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise AccountError("unknown_role", role=role, roles=", ".join(ROLES))
     if user.id == actor_id and role != user.role:
-        raise AccountError("You cannot change your own role.")
+        raise AccountError("own_role")
     user.name = name.strip()[:200]
     user.role = role
     _apply_scope(session, user, scope)
@@ -214,7 +235,7 @@ def update_user(
 def set_active(session: Session, user: User, active: bool, *, actor_id: int | None) -> None:
     """Disable or re-enable an account (commits); disabling ends its open sessions."""
     if not active and user.id == actor_id:
-        raise AccountError("You cannot disable your own account.")
+        raise AccountError("own_disable")
     user.active = active
     audit.record(
         session, "user.enable" if active else "user.disable", user_id=actor_id, target=user.email
@@ -237,7 +258,7 @@ def reset_password(
 def change_own_password(session: Session, user: User, current: str, new: str) -> None:
     """A logged-in user changes their password (commits)."""
     if not check_password_hash(user.password_hash, current):
-        raise AccountError("The current password is not correct.")
+        raise AccountError("wrong_password")
     check_password_strength(new)
     user.password_hash = hash_password(new)
     audit.record(session, "user.change_password", user_id=user.id, target=user.email)

@@ -12,21 +12,48 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from oko.models import ClassSession, Municipality, School, SchoolGradeCount, Wave, utcnow
+from oko.models import (
+    AuditEntry,
+    ClassSession,
+    Municipality,
+    School,
+    SchoolGradeCount,
+    User,
+    Wave,
+    utcnow,
+)
 from oko.questionnaire import QuestionnaireError
 from oko.questionnaire import load as load_questionnaire
 from oko.services import audit
+from oko.services.refusal import Refusal
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 GRADES = range(1, 7)
 
 
-class AdminError(ValueError):
+class AdminError(Refusal):
     """The change is refused; the message says why."""
+
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "bad_slug": "'{slug}' is not a valid short name: use lower-case letters, digits and "
+        "hyphens.",
+        "name_required": "A name of 1 to 200 characters is required.",
+        "slug_taken": "A {what} with short name '{slug}' already exists.",
+        "unknown_municipality": "Unknown municipality.",
+        "bad_pupils": "Pupils in grade {grade}: {pupils} is not a plausible number.",
+        "wave_closed": "This wave is closed and can no longer be changed.",
+        "unknown_questionnaire": "There is no valid questionnaire '{id}' version '{version}' "
+        "in {directory}.",
+        "open_wave_questionnaire": "The questionnaire of an open wave cannot change.",
+        "wave_dates": "A wave must close after it opens.",
+        "cannot_open": "Only a planned wave can be opened; this one is {status}.",
+        "cannot_close": "Only an open wave can be closed; this one is {status}.",
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,16 +73,14 @@ class QuestionnaireChoice:
 def check_slug(slug: str) -> str:
     slug = slug.strip().lower()
     if not SLUG_PATTERN.match(slug):
-        raise AdminError(
-            f"{slug!r} is not a valid short name: use lower-case letters, digits and hyphens."
-        )
+        raise AdminError("bad_slug", slug=slug)
     return slug
 
 
 def _require_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 200:
-        raise AdminError("A name of 1 to 200 characters is required.")
+        raise AdminError("name_required")
     return name
 
 
@@ -88,7 +113,7 @@ def save_municipality(
     """Create (``municipality`` None) or change a municipality."""
     slug = check_slug(slug)
     if _slug_taken(session, Municipality, slug, municipality.id if municipality else None):
-        raise AdminError(f"A municipality with short name {slug!r} already exists.")
+        raise AdminError("slug_taken", what="municipality", slug=slug)
     action = "municipality.update" if municipality else "municipality.create"
     municipality = municipality or Municipality()
     municipality.slug = slug
@@ -135,13 +160,13 @@ def save_school(
     """Create or change a school; ``pupils`` maps grade to pupils enrolled (0: unknown)."""
     slug = check_slug(slug)
     if _slug_taken(session, School, slug, school.id if school else None):
-        raise AdminError(f"A school with short name {slug!r} already exists.")
+        raise AdminError("slug_taken", what="school", slug=slug)
     if session.get(Municipality, municipality_id) is None:
-        raise AdminError("Unknown municipality.")
+        raise AdminError("unknown_municipality")
     counts = {grade: n for grade, n in (pupils or {}).items() if n}
     for grade, n in counts.items():
         if grade not in GRADES or not 0 < n < 100_000:
-            raise AdminError(f"Pupils in grade {grade}: {n} is not a plausible number.")
+            raise AdminError("bad_pupils", grade=grade, pupils=n)
     action = "school.update" if school else "school.create"
     school = school or School()
     school.slug = slug
@@ -222,15 +247,17 @@ def save_wave(
     once it is closed, nothing can.
     """
     if wave is not None and wave.status == "closed":
-        raise AdminError("This wave is closed and can no longer be changed.")
+        raise AdminError("wave_closed")
     slug = check_slug(slug)
     if _slug_taken(session, Wave, slug, wave.id if wave else None):
-        raise AdminError(f"A wave with short name {slug!r} already exists.")
+        raise AdminError("slug_taken", what="wave", slug=slug)
     known = {(c.id, c.version) for c in questionnaire_choices(questionnaire_dir)}
     if (questionnaire_id, questionnaire_version) not in known:
         raise AdminError(
-            f"There is no valid questionnaire {questionnaire_id!r} version "
-            f"{questionnaire_version!r} in {questionnaire_dir}."
+            "unknown_questionnaire",
+            id=questionnaire_id,
+            version=questionnaire_version,
+            directory=questionnaire_dir,
         )
     if (
         wave is not None
@@ -240,9 +267,9 @@ def save_wave(
             != (questionnaire_id, questionnaire_version)
         )
     ):
-        raise AdminError("The questionnaire of an open wave cannot change.")
+        raise AdminError("open_wave_questionnaire")
     if opens_at and closes_at and closes_at <= opens_at:
-        raise AdminError("A wave must close after it opens.")
+        raise AdminError("wave_dates")
     action = "wave.update" if wave else "wave.create"
     wave = wave or Wave(status="planned")
     wave.slug = slug
@@ -267,7 +294,7 @@ def save_wave(
 def open_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
     """planned -> open: coordinators can now open class sessions."""
     if wave.status != "planned":
-        raise AdminError(f"Only a planned wave can be opened; this one is {wave.status}.")
+        raise AdminError("cannot_open", status=wave.status)
     wave.status = "open"
     wave.opens_at = wave.opens_at or utcnow()
     audit.record(session, "wave.open", user_id=actor_id, target=f"wave:{wave.slug}")
@@ -278,7 +305,7 @@ def open_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
 def close_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
     """open -> closed, closing its class sessions too; from now on the wave is read-only."""
     if wave.status != "open":
-        raise AdminError(f"Only an open wave can be closed; this one is {wave.status}.")
+        raise AdminError("cannot_close", status=wave.status)
     now = utcnow()
     wave.status = "closed"
     wave.closes_at = now if wave.closes_at is None or wave.closes_at > now else wave.closes_at
@@ -296,3 +323,62 @@ def close_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
     )
     session.commit()
     return wave
+
+
+# Look-ups for the admin pages ---------------------------------------------------------------
+
+
+def get_municipality(session: Session, municipality_id: int) -> Municipality | None:
+    return session.get(Municipality, municipality_id)
+
+
+def get_school(session: Session, school_id: int) -> School | None:
+    return session.get(School, school_id)
+
+
+def get_wave(session: Session, wave_id: int) -> Wave | None:
+    return session.get(Wave, wave_id)
+
+
+@dataclass(frozen=True)
+class Overview:
+    municipalities: int
+    schools: int
+    waves_open: int
+    waves_total: int
+    users_active: int
+
+
+def overview(session: Session) -> Overview:
+    def count(model: type, *where: object) -> int:
+        return session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
+
+    return Overview(
+        municipalities=count(Municipality),
+        schools=count(School),
+        waves_open=count(Wave, Wave.status == "open"),
+        waves_total=count(Wave),
+        users_active=count(User, User.active.is_(True)),
+    )
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    entry: AuditEntry
+    actor_email: str | None
+
+
+def audit_log(
+    session: Session, *, action_prefix: str = "", limit: int = 100, offset: int = 0
+) -> list[AuditRow]:
+    """Newest first, with the acting account's email; ``action_prefix`` e.g. "login"."""
+    query = (
+        select(AuditEntry, User.email)
+        .outerjoin(User, User.id == AuditEntry.user_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    if action_prefix:
+        query = query.where(AuditEntry.action.startswith(action_prefix, autoescape=True))
+    return [AuditRow(entry, email) for entry, email in session.execute(query)]

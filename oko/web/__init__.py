@@ -45,11 +45,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from oko.web.admin import bp as admin_bp
     from oko.web.auth import bp as auth_bp
     from oko.web.core import bp as core_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
