@@ -82,6 +82,11 @@ _QUALITY_KEYS = (
 _CONSISTENCY_KEYS = ("id", "when")
 
 
+#: Stands in for a text that was reported as invalid, so that the element still exists and
+#: conditions or scales that refer to it do not produce follow-on errors.
+_UNREADABLE = Text(())
+
+
 class QuestionnaireError(Exception):
     """An invalid questionnaire definition; ``errors`` holds one message per problem."""
 
@@ -274,8 +279,9 @@ class _Builder:
         if kind == "grid":
             options = self.options(where, raw.get("options"))
             rows = self.rows(where, raw.get("rows"), page_where)
-            if not isinstance(element_id, str) or text is None:
+            if not isinstance(element_id, str):
                 return None
+            text = text or _UNREADABLE
             items = tuple(
                 Item(
                     row_id,
@@ -293,12 +299,12 @@ class _Builder:
         options = self.options(where, raw.get("options")) if kind in ("single", "multiple") else ()
         low, high = self.bounds(where, raw) if kind == "integer" else (None, None)
         max_length = self.max_length(where, raw.get("max_length")) if kind == "text" else None
-        if not isinstance(element_id, str) or text is None:
+        if not isinstance(element_id, str):
             return None
         return Item(
             element_id,
             cast(ItemType, kind),
-            text,
+            text or _UNREADABLE,
             page_id,
             options,
             required is True,
@@ -326,9 +332,7 @@ class _Builder:
             row_where = f"item '{row_id}'"
             self.register(row_where, row_id, page_where)
             self.unknown_keys(row_where, raw, _ROW_KEYS)
-            text = self.text(row_where, "text", raw.get("text"))
-            if text is not None:
-                rows.append((row_id, text))
+            rows.append((row_id, self.text(row_where, "text", raw.get("text")) or _UNREADABLE))
         return tuple(rows)
 
     def register(self, where: str, element_id: str, page_where: str) -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from oko.questionnaire import Questionnaire, QuestionnaireError, check_files, load
+from oko.questionnaire import Questionnaire, check_files, load
 
 
 def test_loaded_definitions_are_frozen(item_types: Questionnaire) -> None:

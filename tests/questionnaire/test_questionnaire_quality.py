@@ -31,9 +31,10 @@ def test_a_clean_response_has_no_flags(quality: Questionnaire) -> None:
     assert flags(quality) == []
 
 
-def test_no_rules_no_flags(data_dir: Path) -> None:
+def test_without_a_quality_section_only_the_default_speed_check_runs(data_dir: Path) -> None:
     minimal = load(data_dir / "minimal.yaml")
-    assert quality_flags(minimal, {}, 1, 1000) == []
+    assert quality_flags(minimal, {}, 600, 600) == []
+    assert quality_flags(minimal, {}, 100, 600) == ["too_fast"]
 
 
 @pytest.mark.parametrize(("relevin", "expected"), [(1, []), (None, []), (2, ["fictitious_drug"])])

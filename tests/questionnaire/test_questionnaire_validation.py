@@ -117,7 +117,8 @@ CASES: list[tuple[str, Callable[[Data], object], list[str]]] = [
         "grid show_if refers to one of its own rows",
         lambda d: element(d, "feelings").update(show_if={"answered": "feel_sad"}),
         [
-            "grid 'feelings': show_if refers to item 'feel_sad', which comes later in the questionnaire"
+            "grid 'feelings': show_if refers to item 'feel_sad', which comes later in the "
+            "questionnaire"
         ],
     ),
     (
