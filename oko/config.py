@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ATTEMPTS_PER_MINUTE": 5,
     # A staff login ends after this many hours, even if the browser stays open.
     "STAFF_SESSION_HOURS": 12,
+    # How often the fieldwork monitor refreshes its counts (seconds).
+    "MONITOR_POLL_SECONDS": 5,
     # Largest accepted request body; a survey page is a few kilobytes.
     "MAX_CONTENT_LENGTH": 256 * 1024,
     # Response-level data may be granted this many days after a wave closes.

@@ -12,7 +12,7 @@ from flask import Flask
 from oko.config import load_config
 from oko.db import Database
 from oko.migrations import ensure_migrated
-from oko.web import context, errors, i18n, security
+from oko.web import context, errors, i18n, security, synthetic_banner
 from oko.web.extensions import csrf
 
 
@@ -42,16 +42,19 @@ def register_extensions(app: Flask) -> None:
     context.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    synthetic_banner.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from oko.web.admin import bp as admin_bp
     from oko.web.auth import bp as auth_bp
+    from oko.web.coalition import bp as coalition_bp
     from oko.web.core import bp as core_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(coalition_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,0 +1,193 @@
+"""Fieldwork progress during a wave: per school and grade, sessions, questionnaires, response.
+
+Coordinators see their schools, coalition members the schools of their municipality, admins
+everything (optionally one municipality). Nothing here is per student: only the class-session
+counters and the number of stored responses.
+
+"Finished" counts stored responses (so imported or late-synchronised ones count too);
+"started" is the class-session counter, and never less than finished, because every
+finished questionnaire was started. The response rate divides finished by the pupils
+enrolled in that grade, when the admin entered that number.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from oko.models import ClassSession, Municipality, Response, School, User, Wave, utcnow
+from oko.services import authz
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Counts for one grade of one school, or a total over several."""
+
+    sessions_opened: int = 0
+    sessions_open: int = 0
+    started: int = 0
+    finished: int = 0
+    #: Pupils enrolled; None when unknown (then there is no response rate).
+    pupils: int | None = None
+
+    @property
+    def response_rate(self) -> float | None:
+        if not self.pupils:
+            return None
+        return self.finished / self.pupils
+
+    def __add__(self, other: Progress) -> Progress:
+        pupils = None if self.pupils is None or other.pupils is None else self.pupils + other.pupils
+        return Progress(
+            self.sessions_opened + other.sessions_opened,
+            self.sessions_open + other.sessions_open,
+            self.started + other.started,
+            self.finished + other.finished,
+            pupils,
+        )
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    grade: int
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    school_id: int
+    name: str
+    municipality: str
+    grades: tuple[GradeRow, ...]
+
+    @property
+    def total(self) -> Progress:
+        return _sum(row.progress for row in self.grades)
+
+
+@dataclass(frozen=True)
+class FieldworkReport:
+    wave_id: int
+    wave_slug: str
+    wave_name: str
+    wave_status: str
+    schools: tuple[SchoolRow, ...]
+    generated_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def total(self) -> Progress:
+        return _sum(school.total for school in self.schools)
+
+
+def _sum(parts) -> Progress:  # type: ignore[no-untyped-def]
+    """Sum of progress; the total has pupils only if every part knows its pupils."""
+    parts = list(parts)
+    if not parts:
+        return Progress()
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
+def monitor_waves(session: Session) -> list[Wave]:
+    """Waves worth monitoring (open or closed), newest first."""
+    query = (
+        select(Wave)
+        .where(Wave.status.in_(("open", "closed")))
+        .order_by(Wave.opens_at.desc().nulls_last(), Wave.id.desc())
+    )
+    return list(session.execute(query).scalars())
+
+
+def default_wave(session: Session) -> Wave | None:
+    """The wave the monitor opens on: an open one if any, else the most recent closed one."""
+    candidates = monitor_waves(session)
+    open_now = [wave for wave in candidates if wave.status == "open"]
+    return (open_now or candidates or [None])[0]
+
+
+def scoped_schools(
+    session: Session, user: User | None, municipality_id: int | None = None
+) -> list[School]:
+    """The schools whose progress ``user`` may see (raises Forbidden for other roles)."""
+    user = authz.require_role(user, "coordinator", "coalition")
+    query = select(School).join(Municipality).order_by(Municipality.name, School.name)
+    if user.role == "coordinator":
+        query = query.where(School.id.in_(authz.school_ids(user)))
+    elif user.role == "coalition":
+        query = query.where(School.municipality_id == user.municipality_id)
+    if municipality_id is not None:
+        if user.role == "coalition":
+            authz.require_municipality(user, municipality_id)
+        query = query.where(School.municipality_id == municipality_id)
+    return list(session.execute(query).scalars())
+
+
+def progress(
+    session: Session, user: User | None, wave: Wave, municipality_id: int | None = None
+) -> FieldworkReport:
+    """Progress of ``wave`` at every school in the user's scope."""
+    schools = scoped_schools(session, user, municipality_id)
+    school_ids = [school.id for school in schools]
+    sessions = _session_counts(session, wave.id, school_ids)
+    finished = _finished_counts(session, wave.id, school_ids)
+    rows = []
+    for school in schools:
+        pupils = {count.grade: count.pupils for count in school.pupil_counts}
+        grades = sorted(
+            {g for (s, g) in sessions if s == school.id}
+            | {g for (s, g) in finished if s == school.id}
+            | set(pupils)
+        )
+        grade_rows = []
+        for grade in grades:
+            opened, open_now, started = sessions.get((school.id, grade), (0, 0, 0))
+            done = finished.get((school.id, grade), 0)
+            grade_rows.append(
+                GradeRow(
+                    grade,
+                    Progress(opened, open_now, max(started, done), done, pupils.get(grade)),
+                )
+            )
+        rows.append(SchoolRow(school.id, school.name, school.municipality.name, tuple(grade_rows)))
+    return FieldworkReport(wave.id, wave.slug, wave.name, wave.status, tuple(rows))
+
+
+def _session_counts(
+    session: Session, wave_id: int, school_ids: list[int]
+) -> dict[tuple[int, int], tuple[int, int, int]]:
+    if not school_ids:
+        return {}
+    query = (
+        select(
+            ClassSession.school_id,
+            ClassSession.grade,
+            func.count(),
+            func.sum(case((ClassSession.status == "open", 1), else_=0)),
+            func.sum(ClassSession.started_count),
+        )
+        .where(ClassSession.wave_id == wave_id, ClassSession.school_id.in_(school_ids))
+        .group_by(ClassSession.school_id, ClassSession.grade)
+    )
+    counts: dict[tuple[int, int], tuple[int, int, int]] = defaultdict(lambda: (0, 0, 0))
+    for school_id, grade, opened, open_now, started in session.execute(query):
+        counts[(school_id, grade)] = (int(opened), int(open_now or 0), int(started or 0))
+    return dict(counts)
+
+
+def _finished_counts(
+    session: Session, wave_id: int, school_ids: list[int]
+) -> dict[tuple[int, int], int]:
+    if not school_ids:
+        return {}
+    query = (
+        select(Response.school_id, Response.grade, func.count())
+        .where(Response.wave_id == wave_id, Response.school_id.in_(school_ids))
+        .group_by(Response.school_id, Response.grade)
+    )
+    return {(school_id, grade): int(n) for school_id, grade, n in session.execute(query)}

@@ -1,0 +1,67 @@
+"""The fieldwork monitor: a page, and the JSON it polls to update itself."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from oko.models import Wave
+from oko.services import admin, fieldwork
+from oko.web.auth import current_user, login_required
+from oko.web.coalition import bp
+from oko.web.coalition.presenters import fieldwork_payload, percent
+from oko.web.context import db_session
+
+MONITOR_ROLES = ("coordinator", "coalition")
+
+
+def _wave(slug: str) -> Wave:
+    wave = admin.wave_by_slug(db_session(), slug)
+    if wave is None or wave.status == "planned":
+        abort(404)
+    return wave
+
+
+def _municipality_filter() -> int | None:
+    """Admins may narrow the monitor to one municipality with ``?municipality=slug``."""
+    slug = request.args.get("municipality")
+    if not slug:
+        return None
+    town = admin.municipality_by_slug(db_session(), slug)
+    if town is None:
+        abort(404)
+    return town.id
+
+
+@bp.get("/monitor/")
+@login_required(*MONITOR_ROLES)
+def monitor_home():  # type: ignore[no-untyped-def]
+    wave = fieldwork.default_wave(db_session())
+    if wave is None:
+        return render_template("coalition/monitor_empty.html")
+    return redirect(url_for("coalition.monitor", wave_slug=wave.slug, **request.args))
+
+
+@bp.get("/monitor/<wave_slug>")
+@login_required(*MONITOR_ROLES)
+def monitor(wave_slug: str):  # type: ignore[no-untyped-def]
+    session = db_session()
+    wave = _wave(wave_slug)
+    report = fieldwork.progress(session, current_user(), wave, _municipality_filter())
+    return render_template(
+        "coalition/monitor.html",
+        report=report,
+        waves=fieldwork.monitor_waves(session),
+        municipalities=admin.municipalities(session) if current_user().role == "admin" else [],
+        percent=percent,
+        interval_ms=current_app.config["MONITOR_POLL_SECONDS"] * 1000,
+    )
+
+
+@bp.get("/api/monitor/<wave_slug>")
+@login_required(*MONITOR_ROLES)
+def monitor_data(wave_slug: str):  # type: ignore[no-untyped-def]
+    wave = _wave(wave_slug)
+    report = fieldwork.progress(db_session(), current_user(), wave, _municipality_filter())
+    response = current_app.json.response(fieldwork_payload(report))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,112 @@
+import pytest
+import staff_factories as f
+
+from oko.models import Response
+from oko.services import accounts, admin, authz, fieldwork
+
+
+def _response(session, wave, school, grade, n=1):  # type: ignore[no-untyped-def]
+    for _ in range(n):
+        session.add(
+            Response(
+                submission_id=f"s{wave.id}-{school.id}-{grade}-{session.info.setdefault('n', 0)}",
+                wave_id=wave.id,
+                school_id=school.id,
+                grade=grade,
+                questionnaire_id="oko-core",
+                questionnaire_version="1",
+                language="nl",
+                answers={},
+            )
+        )
+        session.info["n"] += 1
+
+
+@pytest.fixture
+def world(app):
+    """Two municipalities, three schools, an open wave with some sessions and responses."""
+    with app.extensions["oko.db"].session() as session:
+        north = f.municipality(session, "north")
+        south = f.municipality(session, "south")
+        a = f.school(session, north, "north-a", pupils={2: 50, 4: 40})
+        b = f.school(session, north, "north-b")
+        c = f.school(session, south, "south-c", pupils={2: 30})
+        wave = f.wave(session)
+        s1 = f.class_session(session, wave, a, 2, "AAAAAAA")
+        s1.started_count = 25
+        f.class_session(session, wave, a, 2, "BBBBBBB").started_count = 3
+        f.class_session(session, wave, c, 2, "CCCCCCC").started_count = 9
+        _response(session, wave, a, 2, 20)
+        _response(session, wave, a, 4, 2)  # imported without a session
+        _response(session, wave, c, 2, 9)
+        f.user(session, "admin")
+        f.user(session, "coalition", "north@example.org", municipality_row=north)
+        f.user(session, "coalition", "south@example.org", municipality_row=south)
+        f.user(session, "coordinator", "coord-a@example.org", schools=(a,))
+        f.user(session, "researcher", "res@example.org", waves=(wave,))
+        session.commit()
+        return {"wave": wave.slug, "a": a.id, "b": b.id, "c": c.id}
+
+
+def _report(app, email):  # type: ignore[no-untyped-def]
+    with app.extensions["oko.db"].session() as session:
+        user = accounts.get_by_email(session, email)
+        wave = fieldwork.default_wave(session)
+        return fieldwork.progress(session, user, wave)
+
+
+def test_counts_per_school_and_grade(app, world) -> None:
+    report = _report(app, "north@example.org")
+    assert [s.name for s in report.schools] == ["North A", "North B"]
+    school_a = report.schools[0]
+    grades = {row.grade: row.progress for row in school_a.grades}
+    assert grades[2] == fieldwork.Progress(2, 2, 28, 20, 50)
+    assert grades[2].response_rate == pytest.approx(0.4)
+    assert grades[4] == fieldwork.Progress(0, 0, 2, 2, 40)  # started is never below finished
+    assert school_a.total.finished == 22
+    assert school_a.total.response_rate == pytest.approx(22 / 90)
+    assert report.schools[1].grades == ()
+    assert report.total.pupils is None  # North B has no pupil counts: no overall rate
+
+
+def test_scope_per_role(app, world) -> None:
+    assert [s.name for s in _report(app, "south@example.org").schools] == ["South C"]
+    assert [s.name for s in _report(app, "coord-a@example.org").schools] == ["North A"]
+    assert len(_report(app, "admin@example.org").schools) == 3
+    with pytest.raises(authz.Forbidden):
+        _report(app, "res@example.org")
+
+
+def test_coalition_cannot_filter_to_another_municipality(app, world) -> None:
+    with app.extensions["oko.db"].session() as session:
+        user = accounts.get_by_email(session, "north@example.org")
+        south_id = admin.municipality_by_slug(session, "south").id
+        with pytest.raises(authz.Forbidden):
+            fieldwork.scoped_schools(session, user, south_id)
+
+
+def test_monitor_page_and_json(app, world, client) -> None:
+    f.login(client, "north@example.org")
+    assert client.get("/monitor/").headers["Location"] == f"/monitor/{world['wave']}"
+    page = client.get(f"/monitor/{world['wave']}?lang=en")
+    assert page.status_code == 200
+    assert b"North A" in page.data and b"South C" not in page.data
+    assert b"js/monitor.js" in page.data
+    data = client.get(f"/api/monitor/{world['wave']}?lang=en").json
+    assert [s["name"] for s in data["schools"]] == ["North A", "North B"]
+    assert data["schools"][0]["grades"][0]["response_rate"] == "40%"
+    assert data["total"]["finished"] == 22
+
+
+def test_monitor_json_needs_login_and_the_right_role(app, world, client) -> None:
+    assert client.get(f"/api/monitor/{world['wave']}").status_code == 401
+    f.login(client, "res@example.org")
+    assert client.get(f"/api/monitor/{world['wave']}").status_code == 403
+    assert client.get("/monitor/").status_code == 403
+
+
+def test_admin_can_narrow_to_one_municipality(app, world, client) -> None:
+    f.login(client, "admin@example.org")
+    data = client.get(f"/api/monitor/{world['wave']}?municipality=south").json
+    assert [s["name"] for s in data["schools"]] == ["South C"]
+    assert client.get(f"/api/monitor/{world['wave']}?municipality=atlantis").status_code == 404
