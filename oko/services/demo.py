@@ -1,0 +1,167 @@
+"""The demo instance: synthetic data, an open wave with a class session, one account per role.
+
+Every step is idempotent, so ``oko demo`` can run again on the same database and only adds
+what is missing (a fresh class code when the old one has expired, for instance). The demo
+never touches a database that holds anything but demo data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from oko.models import ClassSession, Municipality, School, User, Wave
+from oko.questionnaire import Questionnaire
+from oko.services import accounts, admin, class_sessions
+from oko.services.synthetic_data import Loaded, has_synthetic_data, load_sample
+from oko.synthetic import demo_scenario, generate
+
+#: The demo data are the same on every machine.
+SEED = 2026
+#: The wave in progress, where the newcomer's own answers go (the others are closed).
+OPEN_WAVE_SLUG = "2027-voorjaar"
+OPEN_WAVE_NAME = "Voorjaar 2027"
+#: The class whose code the demo prints: a year-2 class of the improving municipality.
+SESSION_SCHOOL = "baken-college"
+SESSION_GRADE = 2
+SESSION_LABEL = "2A (demo)"
+#: The municipality the demo coalition member belongs to.
+COALITION_MUNICIPALITY = "zilverhaven"
+
+
+_Row = TypeVar("_Row")
+
+
+class DemoRefused(RuntimeError):
+    """The database is not the demo's; the message says what to do instead."""
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    password: str
+    #: What the account sees, for the console.
+    scope: str
+
+
+#: Fixed so a second run can print them; fine for a demo served on localhost only.
+ACCOUNTS = (
+    DemoAccount("admin", "admin@demo.oko.example", "demo-admin-2026", "everything"),
+    DemoAccount(
+        "coordinator",
+        "coordinator@demo.oko.example",
+        "demo-coordinator-2026",
+        "Het Baken College: class sessions",
+    ),
+    DemoAccount(
+        "coalition",
+        "coalition@demo.oko.example",
+        "demo-coalition-2026",
+        "Zilverhaven: dashboard and reports",
+    ),
+    DemoAccount(
+        "researcher",
+        "researcher@demo.oko.example",
+        "demo-researcher-2026",
+        "aggregate data of the closed waves",
+    ),
+)
+
+
+def is_empty(session: Session) -> bool:
+    """No areas, waves or accounts yet: a fresh database the demo may fill."""
+    return all(
+        session.execute(select(func.count()).select_from(model)).scalar_one() == 0
+        for model in (Municipality, School, Wave, User)
+    )
+
+
+def check_usable(session: Session) -> None:
+    """Refuse a database with data of its own: the demo adds made-up municipalities and
+    accounts with published passwords, which have no place next to real data."""
+    if not has_synthetic_data(session) and not is_empty(session):
+        raise DemoRefused(
+            "This database already holds municipalities, waves or accounts that are not demo "
+            "data. The demo only runs on an empty database: pass --instance with a new folder."
+        )
+
+
+def load_data(session: Session, questionnaire: Questionnaire) -> Loaded:
+    """Generate the demo scenario and store it (areas, schools, closed waves, responses)."""
+    return load_sample(session, generate(demo_scenario(), seed=SEED), questionnaire, seed=SEED)
+
+
+def ensure_open_wave(session: Session, questionnaire: Questionnaire, directory: Path) -> Wave:
+    """The wave in progress, created and opened on the first run."""
+    wave = admin.wave_by_slug(session, OPEN_WAVE_SLUG)
+    if wave is None:
+        wave = admin.save_wave(
+            session,
+            slug=OPEN_WAVE_SLUG,
+            name=OPEN_WAVE_NAME,
+            questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version,
+            questionnaire_dir=directory,
+            actor_id=None,
+        )
+    if wave.status == "planned":
+        wave = admin.open_wave(session, wave, actor_id=None)
+    return wave
+
+
+def ensure_accounts(session: Session) -> tuple[DemoAccount, ...]:
+    """One account per role with the published demo password; existing ones are kept."""
+    municipality = _require(admin.municipality_by_slug(session, COALITION_MUNICIPALITY))
+    school = _require(admin.school_by_slug(session, SESSION_SCHOOL))
+    closed = [w.id for w in admin.waves(session) if w.status == "closed"]
+    scopes = {
+        "admin": accounts.Scope(),
+        "coordinator": accounts.Scope(school_ids=(school.id,)),
+        "coalition": accounts.Scope(municipality_id=municipality.id),
+        "researcher": accounts.Scope(wave_ids=tuple(closed)),
+    }
+    for account in ACCOUNTS:
+        if accounts.get_by_email(session, account.email) is None:
+            accounts.create_user(
+                session,
+                email=account.email,
+                password=account.password,
+                role=account.role,
+                name=f"Demo {account.role}",
+                scope=scopes[account.role],
+            )
+    return ACCOUNTS
+
+
+def ensure_class_session(
+    session: Session, wave: Wave, *, now: datetime, ttl_hours: int
+) -> ClassSession:
+    """A class session whose code works now: the last one opened, or a fresh one."""
+    school = _require(admin.school_by_slug(session, SESSION_SCHOOL))
+    latest = session.execute(
+        select(ClassSession)
+        .where(
+            ClassSession.wave_id == wave.id,
+            ClassSession.school_id == school.id,
+            ClassSession.label == SESSION_LABEL,
+        )
+        .order_by(ClassSession.opened_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if latest is not None and class_sessions.refusal(latest, now=now, ttl_hours=ttl_hours) is None:
+        return latest
+    return class_sessions.open_session(
+        session, wave=wave, school=school, grade=SESSION_GRADE, label=SESSION_LABEL, actor=None
+    )
+
+
+def _require(row: _Row | None) -> _Row:
+    if row is None:
+        raise DemoRefused("The demo data are incomplete; start over with `oko demo --reset`.")
+    return row

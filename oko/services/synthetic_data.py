@@ -1,0 +1,210 @@
+"""Synthetic data in the database: areas, schools, waves, pupil counts and responses.
+
+Rows are labelled as synthetic where the schema allows (``Response.source = "synthetic"``,
+names ending in "(synthetisch)"), and :func:`has_synthetic_data` lets the app show a banner
+whenever such rows exist. Responses are bulk-inserted in one transaction, with the quality
+flags the survey would have computed at submit, so everything downstream (indicators,
+reports, exports) treats them exactly like collected data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import exists, func, insert, select
+from sqlalchemy.orm import Session
+
+from oko.models import (
+    Municipality,
+    PopulationCount,
+    Response,
+    School,
+    SchoolGradeCount,
+    Wave,
+)
+from oko.questionnaire import Questionnaire, quality_flags
+from oko.services import audit
+from oko.synthetic import GRADES, SyntheticSample
+
+SOURCE = "synthetic"
+#: Fieldwork: classes take the survey on school days from early October for six weeks.
+FIELDWORK_START = (10, 1)
+FIELDWORK_WEEKS = 6
+#: Rows per INSERT statement: large enough to be fast, small enough for SQLite's limits.
+BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What :func:`load_sample` stored."""
+
+    municipalities: int
+    schools: int
+    waves: int
+    responses: int
+    flagged: int
+
+
+def has_synthetic_data(session: Session) -> bool:
+    """Whether any synthetic response is stored: stops at the first one it finds."""
+    return bool(session.execute(select(exists().where(Response.source == SOURCE))).scalar())
+
+
+def count_synthetic(session: Session) -> int:
+    return session.execute(
+        select(func.count()).select_from(Response).where(Response.source == SOURCE)
+    ).scalar_one()
+
+
+def load_sample(
+    session: Session, sample: SyntheticSample, questionnaire: Questionnaire, *, seed: int
+) -> Loaded:
+    """Store the sample's areas, schools, closed waves, pupil counts and responses; commits.
+
+    ``seed`` makes the fieldwork dates and submission ids reproducible. The scenario's slugs
+    must be free: loading the same scenario twice is refused by the unique constraints.
+    """
+    scenario = sample.scenario
+    municipalities = [
+        Municipality(slug=m.slug, name=m.name, region=m.region) for m in scenario.municipalities
+    ]
+    session.add_all(municipalities)
+    session.flush()
+    latest = len(scenario.waves) - 1
+    schools = []
+    for index, spec in enumerate(scenario.schools):
+        school = School(
+            slug=spec.slug,
+            name=spec.name,
+            municipality_id=municipalities[spec.municipality].id,
+            school_type=spec.school_type,
+        )
+        school.pupil_counts = [
+            SchoolGradeCount(grade=grade, pupils=sum(sample.pupils(latest, index, grade)))
+            for grade in GRADES
+        ]
+        schools.append(school)
+    session.add_all(schools)
+    waves = [
+        Wave(
+            slug=spec.slug,
+            name=spec.name,
+            questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version,
+            opens_at=_fieldwork_start(spec.year),
+            closes_at=_fieldwork_start(spec.year) + timedelta(weeks=FIELDWORK_WEEKS + 2),
+            status="closed",
+            created_at=_fieldwork_start(spec.year) - timedelta(days=60),
+        )
+        for spec in scenario.waves
+    ]
+    session.add_all(waves)
+    session.flush()
+    session.add_all(_population_counts(sample, municipalities, waves))
+
+    rng = np.random.default_rng([seed, 0xDA7E])
+    submitted = _submission_times(sample, rng)
+    wave_ids = np.array([w.id for w in waves])[sample.wave]
+    school_ids = np.array([s.id for s in schools])[sample.school]
+    medians = {
+        w: float(np.median(sample.duration_seconds[sample.wave == w])) for w in range(len(waves))
+    }
+    ids = rng.integers(0, 2**63, size=(len(sample), 2), dtype=np.int64)
+    flagged = 0
+    rows = []
+    for index, answers in enumerate(sample.iter_answers()):
+        duration = int(sample.duration_seconds[index])
+        flags = quality_flags(questionnaire, answers, duration, medians[int(sample.wave[index])])
+        flagged += bool(flags)
+        rows.append(
+            {
+                "submission_id": f"synthetic-{ids[index, 0]:016x}{ids[index, 1]:016x}",
+                "wave_id": int(wave_ids[index]),
+                "school_id": int(school_ids[index]),
+                "grade": int(sample.grade[index]),
+                "class_session_id": None,
+                "questionnaire_id": questionnaire.id,
+                "questionnaire_version": questionnaire.version,
+                "language": "en" if sample.english[index] else "nl",
+                "answers": answers,
+                "started_at": submitted[index] - timedelta(seconds=duration),
+                "submitted_at": submitted[index],
+                "duration_seconds": duration,
+                "quality_flags": flags,
+                "source": SOURCE,
+            }
+        )
+        if len(rows) == BATCH_SIZE:
+            session.execute(insert(Response), rows)
+            rows = []
+    if rows:
+        session.execute(insert(Response), rows)
+    loaded = Loaded(
+        municipalities=len(municipalities),
+        schools=len(schools),
+        waves=len(waves),
+        responses=len(sample),
+        flagged=flagged,
+    )
+    audit.record(
+        session,
+        "synthetic.load",
+        target=", ".join(w.slug for w in waves),
+        detail={"seed": seed, "responses": loaded.responses, "flagged": flagged},
+    )
+    session.commit()
+    return loaded
+
+
+def _fieldwork_start(year: int) -> datetime:
+    month, day = FIELDWORK_START
+    return datetime(year, month, day, 8, 30)
+
+
+def _population_counts(
+    sample: SyntheticSample, municipalities: list[Municipality], waves: list[Wave]
+) -> list[PopulationCount]:
+    """Pupils by gender and grade per municipality and wave: the post-stratification targets."""
+    owner = np.array([s.municipality for s in sample.scenario.schools])
+    counts = []
+    for m_index, municipality in enumerate(municipalities):
+        # population: wave x school x grade x (boys, girls)
+        totals = sample.population[:, owner == m_index].sum(axis=1)
+        for w_index, wave in enumerate(waves):
+            for g_index, grade in enumerate(GRADES):
+                for gender in (1, 2):
+                    counts.append(
+                        PopulationCount(
+                            municipality_id=municipality.id,
+                            wave_id=wave.id,
+                            gender=gender,
+                            grade=grade,
+                            pupils=int(totals[w_index, g_index, gender - 1]),
+                        )
+                    )
+    return counts
+
+
+def _submission_times(sample: SyntheticSample, rng: np.random.Generator) -> list[datetime]:
+    """Each class (school and grade) takes the survey on one school day, between 8:30 and 15:00."""
+    years = np.array([w.year for w in sample.scenario.waves])[sample.wave]
+    n_schools, n_grades = len(sample.scenario.schools), len(GRADES)
+    grade_index = np.searchsorted(GRADES, sample.grade)
+    class_key = (sample.wave * n_schools + sample.school) * n_grades + grade_index
+    school_days = rng.integers(0, FIELDWORK_WEEKS * 5, int(class_key.max(initial=0)) + 1)
+    day = school_days[class_key]
+    # Monday to Friday only, from the Monday after fieldwork opens.
+    offsets = (day // 5) * 7 + day % 5
+    minutes = rng.integers(0, 390, len(sample))
+    mondays = {
+        year: _fieldwork_start(year) + timedelta(days=7 - _fieldwork_start(year).weekday())
+        for year in set(years.tolist())
+    }
+    return [
+        mondays[year] + timedelta(days=offset, minutes=minute)
+        for year, offset, minute in zip(
+            years.tolist(), offsets.tolist(), minutes.tolist(), strict=True
+        )
+    ]
