@@ -1,0 +1,375 @@
+"""The design cube: one pass over the responses, then every area and group at once.
+
+Responses are summed once per indicator into *fine cells* (school x gender x grade). Every
+published domain (an area at some level and a group) is a union of fine cells, and the
+variance needs sums per school within the domain: so fine cells are gathered into *PSU cells*
+(school x group), those into *stratum cells* (area x stratum x group) holding the PSU-level
+moments of :class:`~oko.indicators.variance.StratumMoments`, and those into domains. Each step
+is an ``np.bincount`` over a fixed membership list built once per wave, so the cost per
+indicator is a few passes over the responses plus work proportional to the number of schools,
+not to the number of domains times the number of responses.
+
+"The rest of the parent area" (a municipality's region without it, a school's municipality
+without it) is the parent's sums minus the child's, matched by stratum: areas are nested, so
+no response is visited again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from oko.indicators.columns import ResponseColumns
+from oko.indicators.groups import LEVELS, Group, GroupKind
+from oko.indicators.variance import StratumMoments, clustered_variance, element_variance
+
+
+@dataclass(frozen=True)
+class DomainSums:
+    """Weighted and unweighted sums over the valid responses of each domain.
+
+    With ``d`` the valid indicator and ``w`` the weight: ``w = Σ w d``, ``y = Σ w d y``,
+    ``yy = Σ w d y²``, ``n = Σ d``, ``k = Σ d y`` (unweighted "yes" count of a proportion),
+    ``q0, q1, q2 = Σ w² d (1, y, y²)`` (for one-school areas).
+    """
+
+    w: np.ndarray
+    y: np.ndarray
+    yy: np.ndarray
+    n: np.ndarray
+    k: np.ndarray
+    q0: np.ndarray
+    q1: np.ndarray
+    q2: np.ndarray
+
+    def __sub__(self, other: DomainSums) -> DomainSums:
+        return DomainSums(*(getattr(self, f.name) - getattr(other, f.name) for f in fields(self)))
+
+    def take(self, index: np.ndarray) -> DomainSums:
+        return DomainSums(*(getattr(self, f.name)[index] for f in fields(self)))
+
+
+@dataclass(frozen=True)
+class DomainEstimates:
+    """Point estimates, variances and design facts per domain (arrays)."""
+
+    value: np.ndarray
+    variance: np.ndarray
+    #: Weighted population-style variance of the outcome (p (1 - p) for a proportion).
+    sigma2: np.ndarray
+    df: np.ndarray
+    sums: DomainSums
+
+
+@dataclass(frozen=True)
+class _Structure:
+    """Membership lists of one family of domains (own areas, or "rest of parent")."""
+
+    cell_domain: np.ndarray  # stratum cell -> domain
+    cell_psus: np.ndarray  # PSUs of the domain's area in the stratum
+    area_psus: np.ndarray  # per domain: PSUs of its area
+    area_respondents: np.ndarray  # per domain: respondents of its area
+    respondents: np.ndarray  # per domain: respondents in the domain (any answers)
+    df_clustered: np.ndarray  # per domain: PSUs with members minus their strata (>= 1)
+
+
+class WaveDesign:
+    """Membership lists for one wave's responses; build once, aggregate every indicator.
+
+    Areas are numbered regions first, then municipalities, then schools, each sorted by code;
+    groups are "all", the reported genders, then the grades present, in that order. Domain
+    ``d`` is area ``d // G``, group ``d % G``.
+    """
+
+    def __init__(self, columns: ResponseColumns, weight: np.ndarray, genders: tuple[int, ...]):
+        self.weight = weight
+        school_codes, first_row, school = np.unique(
+            columns.psu, return_index=True, return_inverse=True
+        )
+        municipality_codes, school_municipality = np.unique(
+            columns.municipality[first_row], return_inverse=True
+        )
+        region_of_municipality = np.zeros(municipality_codes.size, np.int64)
+        region_of_municipality[school_municipality] = columns.region[first_row]
+        region_codes, municipality_region = np.unique(region_of_municipality, return_inverse=True)
+
+        n_region, n_municipality, n_school = (
+            region_codes.size,
+            municipality_codes.size,
+            school_codes.size,
+        )
+        self.area_level = np.repeat(
+            np.arange(len(LEVELS), dtype=np.int8), [n_region, n_municipality, n_school]
+        )
+        self.area_code = np.concatenate([region_codes, municipality_codes, school_codes])
+        # Parent area of each area (-1 for regions): the "rest of the parent" comparisons.
+        self.area_parent = np.concatenate(
+            [
+                np.full(n_region, -1),
+                municipality_region,
+                n_region + school_municipality,
+            ]
+        )
+        school_areas = np.stack(
+            [
+                municipality_region[school_municipality],
+                n_region + school_municipality,
+                n_region + n_municipality + np.arange(n_school),
+            ]
+        )
+
+        genders = tuple(sorted(set(genders)))
+        grades = np.unique(columns.grade[columns.grade >= 0])
+        gender_slot = _slots(columns.gender, np.asarray(genders, dtype=np.int16))
+        grade_slot = _slots(columns.grade, grades)
+        self.groups = (
+            Group(GroupKind.ALL),
+            *(Group(GroupKind.GENDER, int(g)) for g in genders),
+            *(Group(GroupKind.GRADE, int(k)) for k in grades),
+        )
+        self.group_keys = np.array([g.key for g in self.groups], dtype=np.int64)
+        n_groups = len(self.groups)
+        n_gender, n_grade = len(genders), grades.size
+
+        # Fine cells, dense: school x (gender slot + 1) x (grade slot + 1).
+        per_school = (n_gender + 1) * (n_grade + 1)
+        self.row_fine = (school * (n_gender + 1) + gender_slot + 1) * (n_grade + 1) + grade_slot + 1
+        self.n_fine = n_school * per_school
+        fine = np.arange(self.n_fine)
+        fine_school = fine // per_school
+        fine_gender = (fine // (n_grade + 1)) % (n_gender + 1) - 1
+        fine_grade = fine % (n_grade + 1) - 1
+        with_gender, with_grade = fine_gender >= 0, fine_grade >= 0
+        self.fine_member = np.concatenate([fine, fine[with_gender], fine[with_grade]])
+        self.psu_member = np.concatenate(
+            [
+                fine_school * n_groups,
+                fine_school[with_gender] * n_groups + 1 + fine_gender[with_gender],
+                fine_school[with_grade] * n_groups + 1 + n_gender + fine_grade[with_grade],
+            ]
+        )
+        self.n_psu_cells = n_school * n_groups
+
+        # Stratum cells: (area, stratum) pairs with schools, times groups.
+        if columns.stratum is None:
+            school_stratum = np.zeros(n_school, np.int64)
+        else:
+            school_stratum = np.unique(columns.stratum[first_row], return_inverse=True)[1]
+        n_strata = int(school_stratum.max()) + 1 if n_school else 1
+        pair = (school_areas * n_strata + school_stratum).ravel()
+        self._pair_keys, pair_index, pair_psus = np.unique(
+            pair, return_inverse=True, return_counts=True
+        )
+        self._n_strata = n_strata
+        pair_area = self._pair_keys // n_strata
+        school_pair = pair_index.reshape(len(LEVELS), n_school)
+        group = np.arange(n_groups)
+        self.n_cells = self._pair_keys.size * n_groups
+        self.cell_pair_stratum = np.repeat(self._pair_keys % n_strata, n_groups)
+        psu_cell_school = np.repeat(np.arange(n_school), n_groups)
+        psu_cell_group = np.tile(group, n_school)
+        self.cell_member_psu = np.tile(np.arange(self.n_psu_cells), len(LEVELS))
+        self.cell_member_cell = (
+            school_pair[:, psu_cell_school] * n_groups + psu_cell_group
+        ).ravel()
+
+        self.n_areas = self.area_code.size
+        self.n_groups = n_groups
+        self.n_domains = self.n_areas * n_groups
+        rows_fine = np.bincount(self.row_fine, minlength=self.n_fine).astype(np.float64)
+        rows_psu = self._to_psu_cells(rows_fine)
+        cell_rows = self._to_cells(rows_psu)
+        cell_members = self._to_cells((rows_psu > 0).astype(np.float64))
+        cell_domain = np.repeat(pair_area * n_groups, n_groups) + np.tile(
+            group, self._pair_keys.size
+        )
+        area_psus = np.bincount(pair_area, weights=pair_psus, minlength=self.n_areas)
+        self.own = _structure(
+            cell_domain=cell_domain,
+            cell_psus=np.repeat(pair_psus, n_groups),
+            cell_rows=cell_rows,
+            cell_members=cell_members,
+            area_psus=np.repeat(area_psus, n_groups),
+            n_domains=self.n_domains,
+            n_groups=n_groups,
+        )
+        self._cell_rows, self._cell_members = cell_rows, cell_members
+        self._build_rest(cell_domain, pair_area)
+
+    # -- aggregation ----------------------------------------------------------------------
+
+    def _to_psu_cells(self, fine_values: np.ndarray) -> np.ndarray:
+        return np.bincount(
+            self.psu_member, weights=fine_values[self.fine_member], minlength=self.n_psu_cells
+        )
+
+    def _to_cells(self, psu_values: np.ndarray) -> np.ndarray:
+        return np.bincount(
+            self.cell_member_cell,
+            weights=psu_values[self.cell_member_psu],
+            minlength=self.n_cells,
+        )
+
+    def aggregate(
+        self, y: np.ndarray, valid: np.ndarray, binary: bool
+    ) -> tuple[DomainEstimates, DomainEstimates]:
+        """Estimates for every domain and for every "rest of parent" of a child domain."""
+        wd = np.where(valid, self.weight, 0.0)
+        wdy = wd * y
+        per_row = {
+            "w": wd,
+            "y": wdy,
+            "n": valid.astype(np.float64),
+            "k": np.where(valid, y, 0.0),
+            "q0": wd * self.weight,
+            "q1": wdy * self.weight,
+        }
+        if not binary:
+            per_row["yy"] = wdy * y
+            per_row["q2"] = per_row["q1"] * y
+        fine = {
+            name: np.bincount(self.row_fine, weights=values, minlength=self.n_fine)
+            for name, values in per_row.items()
+        }
+        if binary:
+            fine["yy"], fine["q2"] = fine["y"], fine["q1"]
+        psu = {name: self._to_psu_cells(values) for name, values in fine.items()}
+        cells = {name: self._to_cells(values) for name, values in psu.items()}
+        moments = {
+            "ww": self._to_cells(psu["w"] ** 2),
+            "wy": self._to_cells(psu["w"] * psu["y"]),
+            "yy_psu": self._to_cells(psu["y"] ** 2),
+        }
+        own_sums = DomainSums(
+            **{
+                name: np.bincount(
+                    self.own.cell_domain, weights=cells[name], minlength=self.n_domains
+                )
+                for name in ("w", "y", "yy", "n", "k", "q0", "q1", "q2")
+            }
+        )
+        own = _estimate(self.own, own_sums, cells, moments, range_=None)
+        rest_sums = own_sums.take(self.rest_parent) - own_sums.take(self.rest_child)
+        rest = _estimate(self.rest, rest_sums, cells, moments, range_=self._rest_cells)
+        return own, rest
+
+    # -- rest of parent -------------------------------------------------------------------
+
+    def _build_rest(self, cell_domain: np.ndarray, pair_area: np.ndarray) -> None:
+        """Stratum cells of "parent minus child" for every child domain."""
+        n_groups = self.n_groups
+        domain_area = np.arange(self.n_domains) // n_groups
+        child = np.flatnonzero(self.area_parent[domain_area] >= 0)
+        parent = self.area_parent[domain_area[child]] * n_groups + child % n_groups
+        self.rest_child, self.rest_parent = child, parent
+
+        order = np.argsort(cell_domain, kind="stable")
+        counts = np.bincount(cell_domain, minlength=self.n_domains)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        repeats = counts[parent]
+        owner = np.repeat(np.arange(child.size), repeats)
+        offset = np.arange(owner.size) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+        parent_cell = order[starts[parent][owner] + offset]
+        # The child's cell in the same stratum and group, if it has one.
+        stratum = self.cell_pair_stratum[parent_cell]
+        key = domain_area[child][owner] * self._n_strata + stratum
+        position = np.searchsorted(self._pair_keys, key).clip(max=self._pair_keys.size - 1)
+        found = self._pair_keys[position] == key
+        child_cell = np.where(found, position * n_groups + child[owner] % n_groups, -1)
+        self._rest_cells = (parent_cell, child_cell)
+
+        def minus(values: np.ndarray) -> np.ndarray:
+            return values[parent_cell] - np.where(found, values[child_cell.clip(0)], 0.0)
+
+        own = self.own
+        self.rest = _structure(
+            cell_domain=owner,
+            cell_psus=minus(own.cell_psus),
+            cell_rows=minus(self._cell_rows),
+            cell_members=minus(self._cell_members),
+            area_psus=own.area_psus[parent] - own.area_psus[child],
+            n_domains=child.size,
+            n_groups=n_groups,
+            respondents=own.respondents[parent] - own.respondents[child],
+            area_respondents=own.area_respondents[parent] - own.area_respondents[child],
+        )
+
+
+def _slots(codes: np.ndarray, reported: np.ndarray) -> np.ndarray:
+    """Index of each code in ``reported`` (sorted), or -1."""
+    position = np.searchsorted(reported, codes).clip(max=max(reported.size - 1, 0))
+    if reported.size == 0:
+        return np.full(codes.shape, -1, np.int64)
+    return np.where(reported[position] == codes, position, -1).astype(np.int64)
+
+
+def _structure(
+    *,
+    cell_domain: np.ndarray,
+    cell_psus: np.ndarray,
+    cell_rows: np.ndarray,
+    cell_members: np.ndarray,
+    area_psus: np.ndarray,
+    n_domains: int,
+    n_groups: int,
+    respondents: np.ndarray | None = None,
+    area_respondents: np.ndarray | None = None,
+) -> _Structure:
+    if respondents is None:
+        respondents = np.bincount(cell_domain, weights=cell_rows, minlength=n_domains)
+    if area_respondents is None:
+        area_respondents = np.repeat(respondents[::n_groups], n_groups)
+    members = np.bincount(cell_domain, weights=cell_members, minlength=n_domains)
+    strata = np.bincount(cell_domain, weights=cell_members > 0, minlength=n_domains)
+    return _Structure(
+        cell_domain=cell_domain,
+        cell_psus=cell_psus,
+        area_psus=area_psus,
+        area_respondents=area_respondents,
+        respondents=respondents,
+        df_clustered=np.maximum(members - strata, 1),
+    )
+
+
+def _estimate(
+    structure: _Structure,
+    sums: DomainSums,
+    cells: dict[str, np.ndarray],
+    moments: dict[str, np.ndarray],
+    range_: tuple[np.ndarray, np.ndarray] | None,
+) -> DomainEstimates:
+    """Ratio, variance and df per domain; ``range_`` maps rest cells to (parent, child)."""
+
+    def cell(values: np.ndarray) -> np.ndarray:
+        if range_ is None:
+            return values
+        parent_cell, child_cell = range_
+        return values[parent_cell] - np.where(child_cell >= 0, values[child_cell.clip(0)], 0.0)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(sums.w > 0, sums.y / sums.w, np.nan)
+        sigma2 = np.maximum(sums.yy / sums.w - value * value, 0.0)
+    stratum_moments = StratumMoments(
+        domain=structure.cell_domain,
+        psus=structure.cell_psus,
+        w=cell(cells["w"]),
+        y=cell(cells["y"]),
+        ww=cell(moments["ww"]),
+        wy=cell(moments["wy"]),
+        yy=cell(moments["yy_psu"]),
+    )
+    clustered = clustered_variance(stratum_moments, np.nan_to_num(value), sums.w)
+    single_school = structure.area_psus == 1
+    elements = element_variance(
+        np.nan_to_num(value), sums.w, sums.q0, sums.q1, sums.q2, structure.area_respondents
+    )
+    variance = np.where(single_school, elements, clustered)
+    df = np.where(single_school, structure.respondents - 1, structure.df_clustered)
+    return DomainEstimates(
+        value=value,
+        variance=np.where(sums.n > 0, variance, np.nan),
+        sigma2=sigma2,
+        df=np.maximum(df, 0).astype(np.int64),
+        sums=sums,
+    )
