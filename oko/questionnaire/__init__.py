@@ -6,7 +6,13 @@ The YAML format is documented in ``questionnaires/README.md``.
 
 from oko.questionnaire.answers import InvalidAnswer, validate_answer
 from oko.questionnaire.builder import QuestionnaireError
-from oko.questionnaire.conditions import Condition, ConditionError, evaluate, parse_condition
+from oko.questionnaire.conditions import (
+    Condition,
+    ConditionError,
+    evaluate,
+    parse_condition,
+    referenced_items,
+)
 from oko.questionnaire.loader import check_files, load
 from oko.questionnaire.model import (
     ConsistencyRule,
@@ -48,5 +54,6 @@ __all__ = [
     "load",
     "parse_condition",
     "quality_flags",
+    "referenced_items",
     "validate_answer",
 ]

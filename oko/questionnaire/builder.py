@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Collection, Mapping
+from types import MappingProxyType
 from typing import cast
 
 from oko.questionnaire.conditions import (
@@ -185,7 +186,7 @@ class _Builder:
             intro=intro,
             help=help_text,
             pages=pages,
-            demographics=demographics,
+            demographics=MappingProxyType(demographics),
             scales=scales,
             quality=quality,
             source=self.source,
@@ -564,14 +565,9 @@ class _Builder:
             for item_id in reverse:
                 if item_id not in members:
                     self.error(where, f"reverse item '{item_id}' is not one of the scale's items")
-            min_answered = raw.get("min_answered", 1.0)
-            if not _is_share(min_answered):
-                self.error(
-                    where,
-                    f"min_answered must be a number above 0 and at most 1, got {min_answered!r}",
-                )
+            min_answered = self.share(where, "min_answered", raw.get("min_answered", 1.0))
             if label is not None:
-                scales.append(Scale(scale_id, label, members, reverse, float(min_answered)))
+                scales.append(Scale(scale_id, label, members, reverse, min_answered))
         return tuple(scales)
 
     def quality(
@@ -612,20 +608,16 @@ class _Builder:
                     f"core_items: '{item_id}' has a show_if condition, but core items must be "
                     "asked of everyone",
                 )
-        shares = {}
-        for name in ("max_core_missing_share", "too_fast_share_of_median"):
-            shares[name] = value.get(name, getattr(QualityRules, name))
-            if not _is_share(shares[name]):
-                self.error(
-                    where, f"{name} must be a number above 0 and at most 1, got {shares[name]!r}"
-                )
+        shares = {
+            name: self.share(where, name, value.get(name, getattr(QualityRules, name)))
+            for name in ("max_core_missing_share", "too_fast_share_of_median")
+        }
         return QualityRules(
             fictitious=fictitious,
             consistency=consistency,
             straightline_grids=straightline,
             core_items=core,
-            max_core_missing_share=float(shares["max_core_missing_share"]),
-            too_fast_share_of_median=float(shares["too_fast_share_of_median"]),
+            **shares,
         )
 
     def consistency(
@@ -670,6 +662,12 @@ class _Builder:
             hint = _suggest(item_id, items) if isinstance(item_id, str) else ""
             self.error(where, f"{name} refers to unknown item {item_id!r}{hint}")
         return item
+
+    def share(self, where: str, name: str, value: object) -> float:
+        if not _is_share(value):
+            self.error(where, f"{name} must be a number above 0 and at most 1, got {value!r}")
+            return 1.0
+        return float(cast(float, value))
 
     def id_list(self, where: str, name: str, value: object, *, required: bool) -> tuple[str, ...]:
         if value is None:

@@ -338,6 +338,11 @@ CASES: list[tuple[str, Callable[[Data], object], list[str]]] = [
         ["scale 'mood': min_answered must be a number above 0 and at most 1, got 75"],
     ),
     (
+        "min_answered as a word",
+        lambda d: d["scales"][0].update(min_answered="most"),
+        ["scale 'mood': min_answered must be a number above 0 and at most 1, got 'most'"],
+    ),
+    (
         "duplicate scale id",
         lambda d: d["scales"].append(dict(d["scales"][0])),
         ["scale 'mood': duplicate scale id"],
@@ -373,6 +378,11 @@ CASES: list[tuple[str, Callable[[Data], object], list[str]]] = [
             "quality: core_items: 'amount' has a show_if condition, but core items must be "
             "asked of everyone"
         ],
+    ),
+    (
+        "share as a word",
+        lambda d: d["quality"].update(too_fast_share_of_median="third"),
+        ["quality: too_fast_share_of_median must be a number above 0 and at most 1, got 'third'"],
     ),
     (
         "share above 1",
