@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from oko.indicators.columns import NOT_ANSWERED, NOT_ASKED
-from oko.questionnaire.quality import FICTITIOUS_DRUG, TOO_MANY_MISSING
+from oko.questionnaire.quality import FICTITIOUS_DRUG
 from oko.synthetic import problems
 from oko.synthetic.items import CHOICES, ITEM_CODES, ROUTES, draw_answers
 from oko.synthetic.latent import Streams, draw_students
@@ -36,7 +36,7 @@ def generate(scenario: Scenario, seed: int = 0) -> SyntheticSample:
         students.use[substance] = latent + jokers * problems.JOKER_EXAGGERATION
     answers = draw_answers(students, streams, jokers)
     duration, planted = problems.plant(streams, answers, jokers)
-    problems.blank(streams, answers, planted[TOO_MANY_MISSING])
+    problems.blank(streams, answers, planted)
     route(answers)
     planted[FICTITIOUS_DRUG] = answers["relevin_lifetime"] > 1
 

@@ -75,8 +75,9 @@ def plant(
         INCONSISTENT: _contradictions(rng, answers, jokers | too_fast),
         TOO_FAST: too_fast,
         STRAIGHTLINING: np.isin(np.arange(n), straightlining),
-        TOO_MANY_MISSING: rng.random(n) < MOSTLY_MISSING_SHARE,
+        TOO_MANY_MISSING: (rng.random(n) < MOSTLY_MISSING_SHARE) & ~too_fast,
     }
+    planted[TOO_MANY_MISSING] &= ~planted[STRAIGHTLINING]
     return np.rint(duration).astype(np.int32), planted
 
 
@@ -102,15 +103,20 @@ def _contradictions(
     return alcohol | drunk | cannabis
 
 
-def blank(streams: Streams, answers: dict[str, np.ndarray], mostly_missing: np.ndarray) -> None:
-    """Item non-response: a few per item, more for substance use, most items for a few."""
+def blank(streams: Streams, answers: dict[str, np.ndarray], planted: dict[str, np.ndarray]) -> None:
+    """Item non-response: a few per item, more for substance use, most items for a few.
+
+    Straight-liners click an answer on every row, so they leave nothing blank.
+    """
     rng = streams("nonresponse")
-    n = mostly_missing.shape[0]
-    missing_rows = np.flatnonzero(mostly_missing)
+    n = planted[TOO_MANY_MISSING].shape[0]
+    missing_rows = np.flatnonzero(planted[TOO_MANY_MISSING])
+    complete = planted[STRAIGHTLINING]
     for item in (*ITEM_CODES, *CHOICES):
         if item == "grade":
             continue
         rate = SUBSTANCE_NONRESPONSE if item in SUBSTANCE_ITEMS else NONRESPONSE
         # Rows drawn with replacement: at these rates a repeat is rare and harmless.
-        answers[item][rng.integers(0, n, rng.binomial(n, rate))] = NOT_ANSWERED
+        rows = rng.integers(0, n, rng.binomial(n, rate))
+        answers[item][rows[~complete[rows]]] = NOT_ANSWERED
         answers[item][missing_rows[rng.random(missing_rows.shape[0]) < 0.8]] = NOT_ANSWERED
