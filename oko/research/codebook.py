@@ -15,7 +15,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from oko.indicators.definitions import Indicator, IndicatorSet, Kind, NotAsked
+from oko.indicators.definitions import (
+    REQUIRED_LANGUAGES,
+    Indicator,
+    IndicatorSet,
+    Kind,
+    NotAsked,
+)
 from oko.questionnaire import Item, Questionnaire
 from oko.research.tables import Field, Table, Value
 
@@ -70,35 +76,39 @@ def code_table(questionnaire: Questionnaire, languages: Sequence[str]) -> Table:
     )
 
 
-def indicator_table(indicators: IndicatorSet, languages: Sequence[str]) -> Table:
+INDICATOR_FIELDS: tuple[Field, ...] = (
+    Field("indicator", "string", "Stable indicator id."),
+    *(Field(f"label_{lang}", "string", f"Label ({lang}).") for lang in REQUIRED_LANGUAGES),
+    Field("domain", "string", "Domain of the Icelandic model."),
+    Field("kind", "string", "proportion, mean or scale.", tuple(k.value for k in Kind)),
+    Field(
+        "direction",
+        "string",
+        "protective: higher is better; risk: higher is worse.",
+        ("protective", "risk"),
+    ),
+    Field("sensitive", "boolean", "Small counts of yes or no are suppressed."),
+    Field("items", "string", "Items read, space-separated."),
+    Field("yes_codes", "string", "Proportion: codes that count as yes, space-separated."),
+    Field("valid_min", "integer", "Smallest valid answer code."),
+    Field("valid_max", "integer", "Largest valid answer code."),
+    Field("not_asked", "string", "Proportion: a routed-past student counts as this."),
+    Field("reverse", "string", "Scale: reverse-coded items, space-separated."),
+    Field("min_answered", "number", "Scale: share of items needed for a score."),
+    Field("reference_value", "number", "A fixed published value to compare with."),
+    Field("reference_source", "string", "Where the reference value comes from."),
+    Field("definition", "string", "The definition in words (English)."),
+)
+
+
+def indicator_table(indicators: IndicatorSet) -> Table:
+    """Indicator labels exist in every required language (nl, en), whatever the questionnaire."""
     return Table(
         name="indicators",
         title="Indicators",
         description="How each indicator is computed from the items.",
-        fields=(
-            Field("indicator", "string", "Stable indicator id."),
-            *(Field(f"label_{lang}", "string", f"Label ({lang}).") for lang in languages),
-            Field("domain", "string", "Domain of the Icelandic model."),
-            Field("kind", "string", "proportion, mean or scale.", tuple(k.value for k in Kind)),
-            Field(
-                "direction",
-                "string",
-                "protective: higher is better; risk: higher is worse.",
-                ("protective", "risk"),
-            ),
-            Field("sensitive", "boolean", "Small counts of yes or no are suppressed."),
-            Field("items", "string", "Items read, space-separated."),
-            Field("yes_codes", "string", "Proportion: codes that count as yes, space-separated."),
-            Field("valid_min", "integer", "Smallest valid answer code."),
-            Field("valid_max", "integer", "Largest valid answer code."),
-            Field("not_asked", "string", "Proportion: a routed-past student counts as this."),
-            Field("reverse", "string", "Scale: reverse-coded items, space-separated."),
-            Field("min_answered", "number", "Scale: share of items needed for a score."),
-            Field("reference_value", "number", "A fixed published value to compare with."),
-            Field("reference_source", "string", "Where the reference value comes from."),
-            Field("definition", "string", "The definition in words (English)."),
-        ),
-        rows=tuple(_indicator_row(indicator, languages) for indicator in indicators),
+        fields=INDICATOR_FIELDS,
+        rows=tuple(_indicator_row(indicator) for indicator in indicators),
         primary_key=("indicator",),
     )
 
@@ -109,7 +119,7 @@ def codebook_tables(
     return (
         item_table(questionnaire, languages),
         code_table(questionnaire, languages),
-        indicator_table(indicators, languages),
+        indicator_table(indicators),
     )
 
 
@@ -160,13 +170,13 @@ def _item_row(
     return values
 
 
-def _indicator_row(indicator: Indicator, languages: Sequence[str]) -> tuple[Value, ...]:
+def _indicator_row(indicator: Indicator) -> tuple[Value, ...]:
     proportion = indicator.kind is Kind.PROPORTION
     scale = indicator.kind is Kind.SCALE
     reference = indicator.reference
     return (
         indicator.id,
-        *(indicator.label(lang) for lang in languages),
+        *(indicator.label(lang) for lang in REQUIRED_LANGUAGES),
         indicator.domain.value,
         indicator.kind.value,
         indicator.direction.value,

@@ -47,14 +47,18 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from oko.web.admin import bp as admin_bp
+    from oko.web.api import bp as api_bp
     from oko.web.auth import bp as auth_bp
     from oko.web.coalition import bp as coalition_bp
     from oko.web.core import bp as core_bp
+    from oko.web.research import bp as research_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(coalition_bp)
+    app.register_blueprint(research_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

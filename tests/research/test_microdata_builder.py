@@ -35,7 +35,7 @@ def records(sizes: dict[int, int]) -> list[ResponseRecord]:
                 "sch_safe": 3,
                 "sch_belong": None,
                 "relevin_lifetime": 1,
-                "comments": "=HYPERLINK(\"http://evil\")" if i == 0 else "ok",
+                "comments": '=HYPERLINK("http://evil")' if i == 0 else "ok",
             }
             if answers["alc_lifetime"] > 1:
                 answers["alc_30d"] = 1

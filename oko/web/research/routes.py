@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+
+from oko.models import MicrodataGrant, User, utcnow
+from oko.services import api_tokens, authz, exports, microdata
+from oko.web.auth import current_user, login_required
+from oko.web.context import db_session
+from oko.web.i18n import current_language, translate
+from oko.web.research import bp
+from oko.web.research.forms import ConfirmForm, MicrodataRequestForm, TokenForm
+
+READERS = ("researcher", "coalition")
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None  # login_required ran first
+    return user
+
+
+def _attachment(data: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        data,
+        mimetype=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/")
+@login_required(*READERS)
+def index():  # type: ignore[no-untyped-def]
+    session = db_session()
+    user = _user()
+    waves = exports.readable_waves(session, user)
+    grants = microdata.grants_of(session, user)
+    embargo = current_app.config["MICRODATA_EMBARGO_DAYS"]
+    form = _request_form(user, waves)
+    return render_template(
+        "research/index.html",
+        waves=waves,
+        grants=grants,
+        available_from={g.id: microdata.available_from(g.wave, embargo) for g in grants},
+        formats=exports.FORMATS,
+        request_form=form,
+        confirm=ConfirmForm(),
+        now=utcnow(),
+    )
+
+
+def _request_form(user: User, waves: list) -> MicrodataRequestForm | None:  # type: ignore[type-arg]
+    if user.role != "researcher" or not waves:
+        return None
+    form = MicrodataRequestForm()
+    form.wave.choices = [(w.slug, w.name) for w in waves]
+    return form
+
+
+@bp.get("/waves/<slug>/aggregates.<file_format>")
+@login_required(*READERS)
+def aggregates(slug: str, file_format: str):  # type: ignore[no-untyped-def]
+    if file_format not in exports.FORMATS:
+        abort(404)
+    session = db_session()
+    user = _user()
+    try:
+        wave = exports.readable_wave(session, user, slug)
+    except exports.UnknownWave:
+        abort(404)
+    download = exports.aggregate_download(
+        session,
+        wave,
+        user,
+        file_format,
+        exports.Settings.from_config(current_app.config),
+        channel="web",
+    )
+    session.commit()
+    return _attachment(download.data, download.media_type, download.filename)
+
+
+@bp.post("/microdata/request")
+@login_required("researcher")
+def request_microdata():  # type: ignore[no-untyped-def]
+    session = db_session()
+    user = _user()
+    waves = exports.readable_waves(session, user)
+    form = _request_form(user, waves)
+    if form is None or not form.validate_on_submit():
+        flash(translate("research.request_invalid"), "error")
+        return redirect(url_for("research.index"))
+    wave = next(w for w in waves if w.slug == form.wave.data)
+    try:
+        microdata.request(session, user, wave, form.purpose.data)
+    except microdata.MicrodataError as exc:
+        session.rollback()
+        flash(str(exc), "error")
+    else:
+        session.commit()
+        flash(translate("research.requested"))
+    return redirect(url_for("research.index"))
+
+
+@bp.get("/microdata/<int:grant_id>/<file_format>")
+@login_required("researcher")
+def download_microdata(grant_id: int, file_format: str):  # type: ignore[no-untyped-def]
+    if file_format not in microdata.FORMATS:
+        abort(404)
+    session = db_session()
+    user = _user()
+    row = session.get(MicrodataGrant, grant_id)
+    if row is None or row.user_id != user.id:
+        abort(404)
+    config = current_app.config
+    grant = microdata.require_download(session, user, row.wave, config["MICRODATA_EMBARGO_DAYS"])
+    delivery = microdata.deliver(
+        session,
+        grant,
+        file_format,
+        microdata.Settings.from_config(config),
+        language=current_language(),
+        channel="web",
+    )
+    session.commit()
+    return _attachment(delivery.data, delivery.media_type, delivery.filename)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required()
+def tokens():  # type: ignore[no-untyped-def]
+    session = db_session()
+    user = _user()
+    form = TokenForm()
+    secret = None
+    if form.validate_on_submit():
+        try:
+            _token, secret = api_tokens.create(
+                session, user, form.name.data, ttl_days=current_app.config["API_TOKEN_TTL_DAYS"]
+            )
+        except api_tokens.TokenError as exc:
+            session.rollback()
+            form.name.errors = [str(exc)]
+        else:
+            session.commit()
+            form = TokenForm(formdata=None)
+    response = Response(
+        render_template(
+            "research/tokens.html",
+            form=form,
+            secret=secret,
+            tokens=api_tokens.list_for(session, user),
+            is_active=api_tokens.is_active,
+            confirm=ConfirmForm(),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"  # the secret must not stay in a cache
+    return response
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required()
+def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    try:
+        api_tokens.revoke(session, _user(), token_id)
+    except api_tokens.TokenError:
+        abort(404)
+    session.commit()
+    flash(translate("research.token_revoked"))
+    return redirect(url_for("research.tokens"))
+
+
+@bp.get("/grants")
+@login_required("admin")
+def grants():  # type: ignore[no-untyped-def]
+    session = db_session()
+    embargo = current_app.config["MICRODATA_EMBARGO_DAYS"]
+    rows = microdata.all_grants(session)
+    return render_template(
+        "research/grants.html",
+        grants=rows,
+        available_from={g.id: microdata.available_from(g.wave, embargo) for g in rows},
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/grants/<int:grant_id>/<decision>")
+@login_required("admin")
+def decide(grant_id: int, decision: str):  # type: ignore[no-untyped-def]
+    if decision not in ("approve", "reject", "revoke") or not ConfirmForm().validate_on_submit():
+        abort(400)
+    session = db_session()
+    admin = _user()
+    try:
+        row = microdata.get(session, grant_id)
+        if decision == "revoke":
+            microdata.revoke(session, row, admin=admin)
+        else:
+            microdata.decide(session, row, decision == "approve", admin=admin)
+    except microdata.MicrodataError as exc:
+        session.rollback()
+        flash(str(exc), "error")
+    except authz.Forbidden:
+        abort(403)
+    else:
+        session.commit()
+        flash(translate(f"research.grant_{decision}d"))
+    return redirect(url_for("research.grants"))

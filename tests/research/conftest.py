@@ -1,0 +1,22 @@
+"""Research tests read the tiny questionnaire in tests/data/questionnaires."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+DATA = Path(__file__).parents[1] / "data" / "questionnaires"
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, object]) -> dict[str, object]:
+    app_config["QUESTIONNAIRE_DIR"] = str(DATA)
+    return app_config
+
+
+@pytest.fixture
+def csrf_client(app_config: dict[str, object], request: pytest.FixtureRequest) -> FlaskClient:
+    app_config["WTF_CSRF_ENABLED"] = True
+    return request.getfixturevalue("app").test_client()
