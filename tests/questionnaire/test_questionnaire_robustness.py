@@ -47,7 +47,7 @@ def replaced(path: tuple, value: object) -> Any:
     return data
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(path=st.sampled_from(PATHS), value=JUNK)
 def test_any_replaced_value_gives_a_questionnaire_or_messages(path: tuple, value: object) -> None:
     try:
