@@ -1,0 +1,272 @@
+"""Class sessions: the short code a class types to reach the questionnaire.
+
+A code is ``CODE_LENGTH`` characters from an alphabet without look-alikes (no 0/O, 1/I/L),
+shown with a dash (``K7P-3QXM``) and accepted in any case, with or without the dash or spaces.
+
+Why seven characters: 31**7 is about 2.75e10 codes. Code entry is rate-limited per client
+(``CODE_ATTEMPTS_PER_MINUTE``, 10 by default) and a code works for ``CLASS_CODE_TTL_HOURS``
+(12) at most, so one client gets at most 7,200 guesses in a code's lifetime; even with 500
+classes running at the same moment, the chance that those guesses hit any live code is about
+1 in 7,600 (``tests/survey/test_class_sessions.py`` checks the arithmetic against the config).
+And a hit only lets someone add answers to one class, which the quality flags are made for.
+
+Authorisation lives here, not in the views: a coordinator opens and closes sessions only at
+their own schools (``oko.services.authz``). The command line passes ``actor=None``: whoever
+runs it already has the database.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from oko.models import ClassSession, RateLimitCounter, School, User, Wave, utcnow
+from oko.services import audit, authz, ratelimit
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 7
+#: Where the dash goes when a code is shown: ``K7P-3QXM``.
+GROUP = 3
+GRADES = range(1, 7)
+MAX_LABEL_LENGTH = 40
+#: Why a code does not let a student in; each has a message for the student.
+REFUSALS = ("unknown", "closed", "expired", "wave_not_open", "wave_closed")
+
+
+class SessionError(ValueError):
+    """A request about a class session is refused; the message (English) says why."""
+
+
+class CodeRefused(Exception):
+    """The code does not open a questionnaire; ``reason`` is one of :data:`REFUSALS`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the class screen shows: how many started and finished, nothing per student."""
+
+    started: int
+    finished: int
+    status: str
+
+    @property
+    def in_progress(self) -> int:
+        return max(self.started - self.finished, 0)
+
+
+def generate_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    """The code as shown and read aloud: ``K7P3QXM`` -> ``K7P-3QXM``."""
+    return f"{code[:GROUP]}-{code[GROUP:]}"
+
+
+def normalise_code(raw: str) -> str | None:
+    """The stored form of a typed code, or None if it cannot be one of ours.
+
+    Case, spaces and dashes do not matter; a character outside the alphabet (say an ``O``
+    for a ``0``) means the code was mistyped, and the student is told so.
+    """
+    code = "".join(raw.split()).replace("-", "").upper()
+    if len(code) != CODE_LENGTH or any(char not in ALPHABET for char in code):
+        return None
+    return code
+
+
+def get(session: Session, session_id: int) -> ClassSession | None:
+    return session.get(ClassSession, session_id)
+
+
+def by_code(session: Session, raw_code: str) -> ClassSession | None:
+    code = normalise_code(raw_code)
+    if code is None:
+        return None
+    query = (
+        select(ClassSession)
+        .where(ClassSession.code == code)
+        .options(joinedload(ClassSession.wave), joinedload(ClassSession.school))
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def refusal(class_session: ClassSession, *, now: datetime, ttl_hours: int) -> str | None:
+    """Why the session's code does not work at ``now``, or None when it does."""
+    wave = class_session.wave
+    if wave.status == "closed" or (wave.closes_at is not None and now >= wave.closes_at):
+        return "wave_closed"
+    if wave.status != "open" or (wave.opens_at is not None and now < wave.opens_at):
+        return "wave_not_open"
+    if class_session.status != "open":
+        return "closed"
+    if now >= class_session.opened_at + timedelta(hours=ttl_hours):
+        return "expired"
+    return None
+
+
+def admit(session: Session, raw_code: str, *, now: datetime, ttl_hours: int) -> ClassSession:
+    """The open class session for a typed code, or :class:`CodeRefused`. Writes nothing."""
+    class_session = by_code(session, raw_code)
+    if class_session is None:
+        raise CodeRefused("unknown")
+    reason = refusal(class_session, now=now, ttl_hours=ttl_hours)
+    if reason is not None:
+        raise CodeRefused(reason)
+    return class_session
+
+
+def attempts_left(session: Session, key: str, limit: int, *, now: datetime) -> bool:
+    """Whether a client may try another code: fewer than ``limit`` failures this window.
+
+    Only failures are counted (with :func:`oko.services.ratelimit.hit`), because a whole class
+    behind one school address types the right code within the same minute. Reads without
+    counting, so it can be asked before the code is looked up.
+    """
+    failures = session.execute(
+        select(RateLimitCounter.count).where(
+            RateLimitCounter.key == key, RateLimitCounter.window_start >= now - ratelimit.WINDOW
+        )
+    ).scalar_one_or_none()
+    return failures is None or failures < limit
+
+
+def open_session(
+    session: Session,
+    *,
+    wave: Wave,
+    school: School,
+    grade: int,
+    label: str = "",
+    actor: User | None,
+) -> ClassSession:
+    """Open a class session with a fresh code; commits and writes the audit log."""
+    if actor is not None:
+        authz.require_school(actor, school.id)
+    if wave.status != "open":
+        raise SessionError(f"Wave {wave.slug!r} is {wave.status}; sessions need an open wave.")
+    if grade not in GRADES:
+        raise SessionError(f"Grade must be {GRADES.start} to {GRADES.stop - 1}, not {grade}.")
+    label = label.strip()
+    if len(label) > MAX_LABEL_LENGTH:
+        raise SessionError(f"A label has at most {MAX_LABEL_LENGTH} characters.")
+    for _ in range(5):
+        row = ClassSession(wave=wave, school=school, grade=grade, label=label, code=generate_code())
+        session.add(row)
+        try:
+            session.flush()
+        except IntegrityError:  # the code is taken: astronomically rare, but try another
+            session.rollback()
+            continue
+        audit.record(
+            session,
+            "class_session.open",
+            user_id=actor.id if actor else None,
+            target=f"class_session:{row.code}",
+            detail={"wave": wave.slug, "school": school.slug, "grade": grade, "label": label},
+        )
+        session.commit()
+        return row
+    raise SessionError("Could not find a free code; try again.")
+
+
+def close_session(
+    session: Session, class_session: ClassSession, *, actor: User | None
+) -> ClassSession:
+    """Stop the code from letting anyone in. Students already inside may still finish."""
+    if actor is not None:
+        authz.require_school(actor, class_session.school_id)
+    if class_session.status == "closed":
+        return class_session
+    class_session.status = "closed"
+    class_session.closed_at = utcnow()
+    audit.record(
+        session,
+        "class_session.close",
+        user_id=actor.id if actor else None,
+        target=f"class_session:{class_session.code}",
+        detail={"started": class_session.started_count, "finished": class_session.finished_count},
+    )
+    session.commit()
+    return class_session
+
+
+def require_view(actor: User | None, class_session: ClassSession) -> None:
+    """Only the school's coordinators and admins see a class screen (it shows the code)."""
+    authz.require_school(actor, class_session.school_id)
+
+
+def counts(session: Session, session_id: int) -> Counts | None:
+    row = session.execute(
+        select(ClassSession.started_count, ClassSession.finished_count, ClassSession.status).where(
+            ClassSession.id == session_id
+        )
+    ).one_or_none()
+    return Counts(*row) if row is not None else None
+
+
+def list_sessions(
+    session: Session,
+    *,
+    actor: User | None,
+    wave_id: int | None = None,
+    school_id: int | None = None,
+    only_open: bool = False,
+) -> list[ClassSession]:
+    """Sessions the actor may run, newest first (a coordinator: their schools only)."""
+    query = select(ClassSession).options(
+        joinedload(ClassSession.wave), joinedload(ClassSession.school)
+    )
+    if actor is not None:
+        authz.require_role(actor, "coordinator")
+        if not authz.is_admin(actor):
+            query = query.where(ClassSession.school_id.in_(authz.school_ids(actor)))
+    if wave_id is not None:
+        query = query.where(ClassSession.wave_id == wave_id)
+    if school_id is not None:
+        query = query.where(ClassSession.school_id == school_id)
+    if only_open:
+        query = query.where(ClassSession.status == "open")
+    query = query.order_by(ClassSession.opened_at.desc(), ClassSession.id.desc())
+    return list(session.execute(query).scalars())
+
+
+def schools_for(session: Session, actor: User | None) -> list[School]:
+    """Schools the actor may open sessions at, by name."""
+    query = select(School).order_by(School.name)
+    if actor is not None and not authz.is_admin(actor):
+        query = query.where(School.id.in_(authz.school_ids(actor)))
+    return list(session.execute(query).scalars())
+
+
+def open_waves(session: Session) -> list[Wave]:
+    """Waves sessions can be opened for, newest first."""
+    query = select(Wave).where(Wave.status == "open").order_by(Wave.created_at.desc(), Wave.id)
+    return list(session.execute(query).scalars())
+
+
+def record_started(session: Session, session_id: int) -> None:
+    """Count a student who started; part of the caller's transaction (an atomic increment)."""
+    session.execute(
+        update(ClassSession)
+        .where(ClassSession.id == session_id)
+        .values(started_count=ClassSession.started_count + 1)
+    )
+
+
+def record_finished(session: Session, session_id: int) -> None:
+    """Count a submitted questionnaire; part of the caller's transaction."""
+    session.execute(
+        update(ClassSession)
+        .where(ClassSession.id == session_id)
+        .values(finished_count=ClassSession.finished_count + 1)
+    )
