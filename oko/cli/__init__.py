@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from oko.cli import areas, db, demo, serve, users, waves
+from oko.cli import areas, db, demo, questionnaires, serve, users, waves
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,5 +32,6 @@ for command in (
     areas.municipality,
     areas.school,
     waves.wave,
+    questionnaires.questionnaire,
 ):
     main.add_command(command)
