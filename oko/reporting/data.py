@@ -1,0 +1,110 @@
+"""What a report is made from: the engine's results plus the facts only the database knows.
+
+The layout never queries anything (pretix's report pattern): :mod:`oko.services.reports`
+builds a :class:`ReportData` from the database and the indicator engine, and the renderer
+turns it into a PDF. Numbers stay in the engine's own types (:class:`WaveResults`,
+:class:`Estimate`, :class:`Comparison`), so suppression decided there cannot be undone here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from oko.indicators.groups import ALL, Area, AreaLevel, Group, GroupKind
+from oko.indicators.results import Comparison, ComparisonKind, Estimate, WaveResults
+
+KINDS = {AreaLevel.MUNICIPALITY: "municipality", AreaLevel.SCHOOL: "school"}
+
+
+@dataclass(frozen=True)
+class WaveInfo:
+    """A wave as readers know it: the engine's wave id, its full name and a short label for
+    chart axes (e.g. "Autumn 2026" and "2026")."""
+
+    id: str
+    name: str
+    short: str
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Who took part in the report's area in the current wave.
+
+    ``pupils`` is the number of students enrolled in the classes surveyed (from the schools'
+    pupil counts), or None when unknown: then no response rate is given.
+    """
+
+    schools: int
+    grades: tuple[int, ...]
+    pupils: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything one report shows; ``results`` are oldest first, the last is the current wave.
+
+    ``waves`` matches ``results`` one to one. ``region`` names the municipality's region (the
+    "rest of region" comparison); for a school report ``municipality`` is its municipality.
+    """
+
+    area: Area
+    area_name: str
+    municipality_name: str
+    region_name: str
+    waves: tuple[WaveInfo, ...]
+    results: tuple[WaveResults, ...]
+    participation: Participation
+    questionnaire: str
+    questionnaire_version: str
+    report_date: date
+    synthetic: bool = False
+    weighted: bool = False
+
+    def __post_init__(self) -> None:
+        if self.area.level not in KINDS:
+            raise ValueError(f"reports exist for municipalities and schools, not {self.area}")
+        if not self.results or len(self.waves) != len(self.results):
+            raise ValueError("give one WaveInfo per WaveResults, and at least the current wave")
+        for info, results in zip(self.waves, self.results, strict=True):
+            if info.id != results.wave:
+                raise ValueError(f"wave {info.id!r} does not match results of {results.wave!r}")
+
+    @property
+    def kind(self) -> str:
+        """``municipality`` or ``school``: picks the report definition."""
+        return KINDS[self.area.level]
+
+    @property
+    def current(self) -> WaveResults:
+        return self.results[-1]
+
+    @property
+    def wave(self) -> WaveInfo:
+        return self.waves[-1]
+
+    @property
+    def previous(self) -> tuple[WaveInfo, WaveResults] | None:
+        """The wave the engine compared with, when its results are part of the data."""
+        wanted = self.current.previous_wave
+        for info, results in zip(self.waves[:-1], self.results[:-1], strict=True):
+            if info.id == wanted:
+                return info, results
+        return None
+
+    def estimate(self, indicator: str, group: Group = ALL) -> Estimate:
+        return self.current.estimate(indicator, self.area, group)
+
+    def comparison(
+        self, indicator: str, kind: ComparisonKind, group: Group = ALL
+    ) -> Comparison | None:
+        return self.current.comparison(indicator, self.area, group, kind)
+
+    def groups(self, breakdown: tuple[str, ...]) -> tuple[Group, ...]:
+        """The gender and grade groups to show, in the engine's order."""
+        wanted = []
+        if "gender" in breakdown:
+            wanted += [Group(GroupKind.GENDER, g) for g in self.current.config.gender_groups]
+        if "grade" in breakdown:
+            wanted += [Group(GroupKind.GRADE, g) for g in self.participation.grades]
+        return tuple(g for g in wanted if g in self.current.groups)

@@ -1,0 +1,204 @@
+"""Report definitions: which sections, domains and indicators a report shows, as YAML data.
+
+A municipality changes the order of domains, drops an indicator or shortens the school report
+by editing ``reports/<name>.yaml``; no code changes. Every problem in a file is collected and
+reported at once, each naming the file, the place and what is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from oko.indicators.definitions import Domain
+
+KINDS = ("municipality", "school")
+SECTIONS = ("cover", "contents", "key_messages", "domains", "method")
+BREAKDOWNS = ("gender", "grade")
+
+_TOP_KEYS = {"kind", "sections", "key_messages", "indicator", "domains"}
+_INDICATOR_KEYS = {"comparison", "breakdown", "trend", "table"}
+
+
+class ReportDefinitionError(ValueError):
+    """One or more problems in a report definition; ``problems`` lists each one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class DomainSection:
+    id: Domain
+    indicators: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    """A validated report definition; build it with :func:`load_definition`."""
+
+    source: str
+    kind: str
+    sections: tuple[str, ...]
+    key_messages_max: int
+    comparison: bool
+    breakdown: tuple[str, ...]
+    trend: bool
+    table: bool
+    domains: tuple[DomainSection, ...]
+
+    @property
+    def indicator_ids(self) -> tuple[str, ...]:
+        return tuple(i for domain in self.domains for i in domain.indicators)
+
+    def check_indicators(self, known: Collection[str]) -> None:
+        """Raise :class:`ReportDefinitionError` unless every indicator id is in ``known``."""
+        problems = [
+            f"{self.source}: domains.{domain.id.value}: unknown indicator '{ident}'"
+            for domain in self.domains
+            for ident in domain.indicators
+            if ident not in known
+        ]
+        if problems:
+            raise ReportDefinitionError(problems)
+
+
+def definition_path(reports_dir: str | os.PathLike[str], kind: str) -> Path:
+    return Path(reports_dir) / f"{kind}.yaml"
+
+
+def load_definition(path: str | os.PathLike[str]) -> ReportDefinition:
+    """Load and validate one report definition (cached per path and modification time)."""
+    resolved = Path(path).resolve()
+    try:
+        mtime = resolved.stat().st_mtime_ns
+    except FileNotFoundError as exc:
+        raise ReportDefinitionError([f"{resolved}: no such report definition"]) from exc
+    return _load_cached(str(resolved), mtime)
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: str, mtime_ns: int) -> ReportDefinition:
+    with open(path, encoding="utf-8") as handle:
+        try:
+            raw = yaml.safe_load(handle)
+        except yaml.YAMLError as exc:
+            raise ReportDefinitionError([f"{path}: not valid YAML: {exc}"]) from exc
+    return parse_definition(raw, source=path)
+
+
+def parse_definition(raw: Any, source: str) -> ReportDefinition:
+    """Validate already-parsed YAML; ``source`` names it in messages."""
+    problems: list[str] = []
+
+    def error(where: str, problem: str) -> None:
+        problems.append(f"{source}: {where}: {problem}" if where else f"{source}: {problem}")
+
+    if not isinstance(raw, dict):
+        raise ReportDefinitionError([f"{source}: expected a mapping at the top level"])
+    for key in sorted(set(raw) - _TOP_KEYS, key=str):
+        error("", f"unknown key '{key}' (allowed: {', '.join(sorted(_TOP_KEYS))})")
+
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        error("kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
+
+    sections = _names(raw.get("sections"), SECTIONS, "sections", error)
+    if sections and "domains" not in sections:
+        error("sections", "must include 'domains'")
+
+    key_messages = raw.get("key_messages", {})
+    max_items = 6
+    if not isinstance(key_messages, dict) or set(key_messages) - {"max_items"}:
+        error("key_messages", "expected a mapping with only 'max_items'")
+    else:
+        max_items = key_messages.get("max_items", max_items)
+        if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
+            error("key_messages.max_items", f"expected a whole number >= 1, got {max_items!r}")
+
+    indicator = raw.get("indicator", {})
+    if not isinstance(indicator, dict):
+        error("indicator", "expected a mapping")
+        indicator = {}
+    for key in sorted(set(indicator) - _INDICATOR_KEYS, key=str):
+        error("indicator", f"unknown key '{key}' (allowed: {', '.join(sorted(_INDICATOR_KEYS))})")
+    flags = {}
+    for key in ("comparison", "trend", "table"):
+        flags[key] = indicator.get(key, True)
+        if not isinstance(flags[key], bool):
+            error(f"indicator.{key}", f"expected true or false, got {flags[key]!r}")
+    breakdown = _names(indicator.get("breakdown", []), BREAKDOWNS, "indicator.breakdown", error)
+
+    domains = _domains(raw.get("domains"), error)
+    if problems:
+        raise ReportDefinitionError(problems)
+    return ReportDefinition(
+        source=source,
+        kind=kind,
+        sections=sections,
+        key_messages_max=max_items,
+        comparison=flags["comparison"],
+        breakdown=breakdown,
+        trend=flags["trend"],
+        table=flags["table"],
+        domains=domains,
+    )
+
+
+def _names(value: Any, allowed: tuple[str, ...], where: str, error: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        error(where, f"expected a list of names, got {value!r}")
+        return ()
+    for name in value:
+        if name not in allowed:
+            error(where, f"unknown '{name}' (allowed: {', '.join(allowed)})")
+    duplicates = sorted({v for v in value if value.count(v) > 1})
+    if duplicates:
+        error(where, f"listed twice: {', '.join(duplicates)}")
+    return tuple(value)
+
+
+def _domains(value: Any, error: Any) -> tuple[DomainSection, ...]:
+    if not isinstance(value, list) or not value:
+        error("domains", "expected a non-empty list of domains")
+        return ()
+    result = []
+    seen_domains: set[str] = set()
+    seen_indicators: dict[str, str] = {}
+    for number, entry in enumerate(value, start=1):
+        where = f"domains[{number}]"
+        if not isinstance(entry, dict) or set(entry) != {"id", "indicators"}:
+            error(where, "expected a mapping with exactly 'id' and 'indicators'")
+            continue
+        ident = entry["id"]
+        try:
+            domain = Domain(ident)
+        except ValueError:
+            allowed = ", ".join(d.value for d in Domain)
+            error(where, f"unknown domain {ident!r} (allowed: {allowed})")
+            continue
+        where = f"domains.{domain.value}"
+        if domain.value in seen_domains:
+            error(where, "domain listed twice")
+        seen_domains.add(domain.value)
+        indicators = entry["indicators"]
+        if (
+            not isinstance(indicators, list)
+            or not indicators
+            or not all(isinstance(i, str) for i in indicators)
+        ):
+            error(where, f"'indicators' must be a non-empty list of ids, got {indicators!r}")
+            continue
+        for ident in indicators:
+            if ident in seen_indicators:
+                error(where, f"indicator '{ident}' already shown in {seen_indicators[ident]}")
+            seen_indicators[ident] = where
+        result.append(DomainSection(domain, tuple(indicators)))
+    return tuple(result)

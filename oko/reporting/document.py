@@ -1,0 +1,194 @@
+"""The page layout: A4, a cover page, then pages with a running header and page numbers.
+
+In the pretix pattern the layout class knows pages, not data: the story (the list of
+flowables) is built elsewhere from plain data and handed to :meth:`ReportDocument.render`.
+Headings registered with :class:`Heading` land in the table of contents and in the PDF's
+outline (bookmarks), which needs ReportLab's ``multiBuild`` (a second pass knows the pages).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Frame, KeepTogether, PageTemplate, Paragraph
+from reportlab.platypus.doctemplate import BaseDocTemplate
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from oko.reporting.fonts import BOLD, REGULAR
+from oko.reporting.styles import ACCENT, MUTED, NOTICE, RULE
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+MAX_PASSES = 4
+
+
+class Chart(Flowable):
+    """A chart drawing that is only drawn in the final pass (see :meth:`ReportDocument.render`).
+
+    Outside a :class:`ReportDocument` (no ``draw_charts`` attribute) it always draws.
+    """
+
+    def __init__(self, drawing: Drawing) -> None:
+        super().__init__()
+        self.drawing = drawing
+        self.width, self.height = drawing.width, drawing.height
+
+    def wrap(self, _available_width: float, _available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self._doctemplateAttr("draw_charts") is False:
+            return
+        renderPDF.draw(self.drawing, self.canv, 0, 0)
+
+
+class Heading(Paragraph):
+    """A heading that gets an entry in the table of contents and a PDF bookmark."""
+
+    def __init__(self, text: str, style: object, *, level: int, key: str) -> None:
+        super().__init__(text, style)
+        self.toc_level = level
+        self.toc_key = key
+
+
+@dataclass(frozen=True)
+class PageTexts:
+    """What the page furniture says: running header, page label and a demo-data notice."""
+
+    header: str
+    page: str  # with "{page}", e.g. "page {page}"
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str
+    language: str
+    keywords: tuple[str, ...] = ()
+
+
+class ReportDocument(BaseDocTemplate):
+    """A4 report; the first page uses the cover template, the rest the body template."""
+
+    def __init__(self, buffer: io.BytesIO, metadata: Metadata, page_texts: PageTexts) -> None:
+        super().__init__(
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + 6 * mm,
+            bottomMargin=MARGIN + 4 * mm,
+            title=metadata.title,
+            author=metadata.author,
+            subject=metadata.subject,
+            creator="oko",
+            producer="oko (ReportLab)",
+            keywords=list(metadata.keywords),
+            lang=metadata.language,
+            displayDocTitle=True,
+            invariant=1,
+            pageCompression=1,
+        )
+        self.page_texts = page_texts
+        frame = Frame(
+            self.leftMargin, self.bottomMargin, self.width, self.height, id="body", showBoundary=0
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate(id="cover", frames=[frame], onPage=self._cover_page),
+                PageTemplate(id="body", frames=[frame], onPage=self._body_page),
+            ]
+        )
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, Heading):
+            text = flowable.getPlainText()
+            self.canv.bookmarkPage(flowable.toc_key)
+            self.canv.addOutlineEntry(text, flowable.toc_key, level=flowable.toc_level)
+            self.notify("TOCEntry", (flowable.toc_level, text, self.page, flowable.toc_key))
+
+    def render(self, story: Sequence[Flowable]) -> bytes:
+        """Lay out once without charts, then draw until the table of contents is stable.
+
+        ReportLab's ``multiBuild`` draws every pass in full, starting from an empty table of
+        contents (so usually three passes), and charts are most of the drawing cost. Here the
+        table of contents starts with every heading (page numbers still unknown, so it already
+        has its final size) and the first pass skips charts (:class:`Chart` keeps its size):
+        normally one cheap and one full pass.
+        """
+        self._indexingFlowables = [f for f in story if f.isIndexing()]
+        headings = [(f.toc_level, f.getPlainText(), 0, f.toc_key) for f in _headings(story)]
+        for flowable in self._indexingFlowables:
+            if isinstance(flowable, TableOfContents):
+                flowable.addEntries(headings)
+        self._doSave = 0
+        self.draw_charts = False
+        self._pass(story)
+        self.draw_charts = True
+        for _ in range(MAX_PASSES):
+            self._pass(story)
+            if self._allSatisfied():
+                break
+        else:
+            raise RuntimeError(f"table of contents not stable after {MAX_PASSES} passes")
+        self.canv.save()
+        buffer = self.filename
+        assert isinstance(buffer, io.BytesIO)
+        return buffer.getvalue()
+
+    def _pass(self, story: Sequence[Flowable]) -> None:
+        for flowable in self._indexingFlowables:
+            flowable.beforeBuild()
+        self.build(list(story))
+        for flowable in self._indexingFlowables:
+            flowable.afterBuild()
+
+    def _notice(self, canvas: Canvas) -> None:
+        if not self.page_texts.notice:
+            return
+        canvas.setFillColor(NOTICE)
+        canvas.rect(MARGIN, 7 * mm, FRAME_WIDTH, 6 * mm, stroke=0, fill=1)
+        canvas.setFillColor(MUTED)
+        canvas.setFont(BOLD, 7.5)
+        canvas.drawCentredString(PAGE_WIDTH / 2, 9 * mm, self.page_texts.notice)
+
+    def _cover_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFillColor(ACCENT)
+        canvas.rect(0, PAGE_HEIGHT - 14 * mm, PAGE_WIDTH, 14 * mm, stroke=0, fill=1)
+        self._notice(canvas)
+        canvas.restoreState()
+
+    def _body_page(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(REGULAR, 7.5)
+        canvas.setFillColor(MUTED)
+        top = PAGE_HEIGHT - MARGIN + 1 * mm
+        canvas.drawString(MARGIN, top, self.page_texts.header)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, top - 2 * mm, PAGE_WIDTH - MARGIN, top - 2 * mm)
+        canvas.drawRightString(
+            PAGE_WIDTH - MARGIN, 15 * mm, self.page_texts.page.format(page=canvas.getPageNumber())
+        )
+        self._notice(canvas)
+        canvas.restoreState()
+
+
+def _headings(flowables: Sequence[Flowable]) -> Iterator[Heading]:
+    """Headings in story order, also inside KeepTogether groups."""
+    for flowable in flowables:
+        if isinstance(flowable, Heading):
+            yield flowable
+        elif isinstance(flowable, KeepTogether):
+            yield from _headings(flowable._content)

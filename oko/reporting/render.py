@@ -1,0 +1,87 @@
+"""``render_report``: ReportData in, PDF bytes out.
+
+Pure: reads the report definition and texts from ``reports/`` (validated and cached), never a
+database. The same data give the same bytes (ReportLab's invariant mode), so tests compare
+files and a download can be cached by content.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from functools import cache
+from pathlib import Path
+
+from reportlab import rl_config
+
+from oko import PROJECT_ROOT
+from oko.indicators.definitions import Domain
+from oko.reporting.data import ReportData
+from oko.reporting.definition import ReportDefinition, definition_path, load_definition
+from oko.reporting.document import Metadata, PageTexts, ReportDocument
+from oko.reporting.fonts import register_fonts
+from oko.reporting.story import build_story
+from oko.reporting.styles import make_styles
+from oko.reporting.texts import Texts, load_texts, texts_path
+
+LANGUAGES = ("nl", "en")
+DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
+
+
+def load_report_setup(
+    data: ReportData, language: str, reports_dir: str | os.PathLike[str] | None = None
+) -> tuple[ReportDefinition, Texts]:
+    """The definition for the data's kind and the language's texts, both validated."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown report language {language!r} (choose {', '.join(LANGUAGES)})")
+    folder = Path(reports_dir) if reports_dir is not None else DEFAULT_REPORTS_DIR
+    indicators = data.current.indicators
+    definition = load_definition(definition_path(folder, data.kind))
+    definition.check_indicators(indicators.ids)
+    texts = load_texts(
+        texts_path(folder, language),
+        domains=[d.value for d in Domain],
+        indicators=indicators.ids,
+    )
+    return definition, texts
+
+
+@cache
+def _prepare_reportlab() -> None:
+    """Fonts once per process, and no attribute validation on chart objects.
+
+    ReportLab validates every attribute set on a graphics object (a development aid its
+    settings allow turning off); for dozens of charts per report it is a fifth of the time.
+    """
+    register_fonts()
+    rl_config.shapeChecking = 0
+
+
+def render_report(
+    data: ReportData, language: str = "nl", reports_dir: str | os.PathLike[str] | None = None
+) -> bytes:
+    """The report for ``data`` as PDF bytes, in ``language`` ("nl" or "en")."""
+    definition, texts = load_report_setup(data, language, reports_dir)
+    _prepare_reportlab()
+    styles = make_styles()
+    area = {
+        "area": data.area_name,
+        "wave": data.wave.name,
+        "municipality": data.municipality_name,
+        "school": data.area_name if data.kind == "school" else "",
+    }
+    metadata = Metadata(
+        title=texts("document.title", **area),
+        author=texts("document.author", **area),
+        subject=texts("document.subject", **area),
+        language=language,
+        keywords=("oko", data.wave.name, data.area_name),
+    )
+    page_texts = PageTexts(
+        header=texts("page.header", **area),
+        page=texts("page.number", page="{page}"),
+        notice=texts("page.synthetic") if data.synthetic else None,
+    )
+    document = ReportDocument(io.BytesIO(), metadata, page_texts)
+    story = build_story(data, definition, texts, data.current.indicators, styles)
+    return document.render(story)

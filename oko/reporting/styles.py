@@ -1,0 +1,70 @@
+"""Paragraph and table styles of the report, in one place so pages look alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+
+from oko.reporting.fonts import BOLD, REGULAR, register_fonts
+
+ACCENT = colors.HexColor("#1f4e79")
+INK = colors.HexColor("#222222")
+MUTED = colors.HexColor("#666666")
+RULE = colors.HexColor("#bfbfbf")
+SHADE = colors.HexColor("#eef3f8")
+NOTICE = colors.HexColor("#fff4d6")
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    kicker: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    bullet: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_right: ParagraphStyle
+    notice: ParagraphStyle
+    toc1: ParagraphStyle
+    toc2: ParagraphStyle
+
+
+def make_styles() -> Styles:
+    register_fonts()
+
+    def style(name: str, **kw: object) -> ParagraphStyle:
+        base = {
+            "fontName": REGULAR,
+            "fontSize": 9.5,
+            "leading": 13,
+            "textColor": INK,
+            "alignment": TA_LEFT,
+        }
+        base.update(kw)
+        return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+
+    return Styles(
+        title=style("title", fontName=BOLD, fontSize=28, leading=34, textColor=ACCENT),
+        subtitle=style("subtitle", fontSize=14, leading=19, spaceBefore=6),
+        kicker=style("kicker", fontName=BOLD, fontSize=11, leading=14, textColor=MUTED),
+        h1=style("h1", fontName=BOLD, fontSize=18, leading=23, textColor=ACCENT, spaceAfter=8),
+        h2=style("h2", fontName=BOLD, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=2),
+        h3=style("h3", fontName=BOLD, fontSize=10, leading=13, spaceBefore=8, spaceAfter=3),
+        body=style("body", spaceAfter=5),
+        small=style("small", fontSize=8, leading=10.5, textColor=MUTED),
+        bullet=style("bullet", leftIndent=16, firstLineIndent=0, bulletIndent=2, spaceAfter=4),
+        cell=style("cell", fontSize=8, leading=10),
+        cell_bold=style("cell_bold", fontName=BOLD, fontSize=8, leading=10),
+        cell_right=style("cell_right", fontSize=8, leading=10, alignment=2),
+        notice=style("notice", fontName=BOLD, fontSize=10, leading=13.5),
+        toc1=style("toc1", fontName=BOLD, fontSize=11, leading=16, spaceBefore=4),
+        toc2=style("toc2", fontSize=9, leading=12, leftIndent=14),
+    )
