@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from oko.cli.app import app_for
+from oko.cli.app import app_session
 from oko.services import admin
 
 
@@ -20,8 +20,7 @@ def municipality() -> None:
 @click.pass_context
 def add_municipality(ctx: click.Context, slug: str, name: str, region: str) -> None:
     """Add a municipality with short name SLUG."""
-    app = app_for(ctx)
-    with app.extensions["oko.db"].session() as session:
+    with app_session(ctx) as (_app, session):
         try:
             row = admin.save_municipality(
                 session, slug=slug, name=name, region=region, actor_id=None
@@ -68,9 +67,8 @@ def add_school(
     pupils: tuple[str, ...],
 ) -> None:
     """Add a school with short name SLUG."""
-    app = app_for(ctx)
     counts = _parse_pupils(pupils)
-    with app.extensions["oko.db"].session() as session:
+    with app_session(ctx) as (_app, session):
         town = admin.municipality_by_slug(session, municipality_slug)
         if town is None:
             raise click.ClickException(f"Unknown municipality {municipality_slug!r}.")

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from oko.cli.app import app_for
+from oko.cli.app import app_session
 from oko.models import ROLES
 from oko.services import accounts
 
@@ -49,9 +49,8 @@ def add(
     password_stdin: bool,
 ) -> None:
     """Create an account; without --password-stdin a random password is printed once."""
-    app = app_for(ctx)
     password = _read_password(password_stdin)
-    with app.extensions["oko.db"].session() as session:
+    with app_session(ctx) as (_app, session):
         try:
             scope = accounts.resolve_scope(
                 session, role, municipality=municipality, schools=schools, waves=waves
@@ -72,8 +71,7 @@ def add(
 @click.pass_context
 def list_(ctx: click.Context) -> None:
     """Every account with its role, scope and status."""
-    app = app_for(ctx)
-    with app.extensions["oko.db"].session() as session:
+    with app_session(ctx) as (_app, session):
         for account in accounts.list_users(session):
             scope = (
                 ", ".join([account.municipality.slug] if account.municipality else [])
@@ -85,8 +83,7 @@ def list_(ctx: click.Context) -> None:
 
 
 def _set_active(ctx: click.Context, email: str, active: bool) -> None:
-    app = app_for(ctx)
-    with app.extensions["oko.db"].session() as session:
+    with app_session(ctx) as (_app, session):
         try:
             account = accounts.require(session, email)
             accounts.set_active(session, account, active, actor_id=None)
@@ -117,9 +114,8 @@ def enable(ctx: click.Context, email: str) -> None:
 @click.pass_context
 def reset(ctx: click.Context, email: str, password_stdin: bool) -> None:
     """Set a new password (printed once unless read from standard input)."""
-    app = app_for(ctx)
     wanted = _read_password(password_stdin)
-    with app.extensions["oko.db"].session() as session:
+    with app_session(ctx) as (_app, session):
         try:
             account = accounts.require(session, email)
             password = accounts.reset_password(session, account, wanted, actor_id=None)

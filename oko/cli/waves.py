@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from oko.cli.app import app_for
+from oko.cli.app import app_session
 from oko.services import admin
 
 
@@ -23,8 +23,7 @@ def add(
     ctx: click.Context, slug: str, name: str, questionnaire_id: str, questionnaire_version: str
 ) -> None:
     """Add a planned wave with short name SLUG."""
-    app = app_for(ctx)
-    with app.extensions["oko.db"].session() as session:
+    with app_session(ctx) as (app, session):
         try:
             row = admin.save_wave(
                 session,
@@ -46,16 +45,14 @@ def add(
 @click.pass_context
 def list_(ctx: click.Context) -> None:
     """Every wave with its questionnaire and status."""
-    app = app_for(ctx)
-    with app.extensions["oko.db"].session() as session:
+    with app_session(ctx) as (_app, session):
         for row in admin.waves(session):
             questionnaire = f"{row.questionnaire_id} {row.questionnaire_version}"
             click.echo(f"{row.slug}\t{row.status}\t{questionnaire}\t{row.name}")
 
 
 def _change_status(ctx: click.Context, slug: str, action) -> None:  # type: ignore[no-untyped-def]
-    app = app_for(ctx)
-    with app.extensions["oko.db"].session() as session:
+    with app_session(ctx) as (_app, session):
         row = admin.wave_by_slug(session, slug)
         if row is None:
             raise click.ClickException(f"Unknown wave {slug!r}.")
