@@ -55,7 +55,7 @@ FACTOR_GENDER: dict[str, tuple[float, float, float]] = {
 }
 #: Standard deviation of school effects on the factors and on substance use (log-odds): the
 #: clustering that makes the school the primary sampling unit.
-SCHOOL_SD: dict[str, float] = {"parents": 0.15, "leisure": 0.2, "school": 0.3, "use": 0.25}
+SCHOOL_SD: dict[str, float] = {"parents": 0.08, "leisure": 0.1, "school": 0.12, "use": 0.12}
 #: Share of each factor's variance that the three factors have in common.
 FACTOR_SHARED = 0.3
 #: Spread of a general propensity for risk taking, shared by all substances (log-odds).

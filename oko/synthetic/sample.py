@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from oko.indicators.columns import NOT_ANSWERED, NOT_ASKED, ResponseColumns
+from oko.indicators.engine import WaveInput
 from oko.questionnaire.values import Answer
 from oko.synthetic.scenario import GRADES, Scenario
 
@@ -95,6 +96,30 @@ class SyntheticSample:
             grade=self.grade,
             flags=self.planted,
         )
+
+    def wave_inputs(self) -> tuple[WaveInput, ...]:
+        """One engine input per wave, with the pupil counts for post-stratification."""
+        columns = self.response_columns()
+        owner = np.array([s.municipality for s in self.scenario.schools])
+        inputs = []
+        for index, wave in enumerate(self.scenario.waves):
+            population = {
+                (int(m), gender, grade): float(
+                    self.population[index, owner == m, g_index, gender - 1].sum()
+                )
+                for m in range(len(self.scenario.municipalities))
+                for g_index, grade in enumerate(GRADES)
+                for gender in (1, 2)
+            }
+            inputs.append(
+                WaveInput(
+                    label=wave.slug,
+                    time=float(wave.year),
+                    columns=columns.subset(self.wave == index),
+                    population=population,
+                )
+            )
+        return tuple(inputs)
 
     def pupils(self, wave: int, school: int, grade: int) -> tuple[int, int]:
         """Boys and girls enrolled in ``grade`` of a school in a wave (indexes)."""

@@ -177,11 +177,13 @@ class Scenario:
 
 
 def demo_scenario() -> Scenario:
-    """Three fictional municipalities in one region, twelve schools, autumn 2022/2024/2026.
+    """Three fictional municipalities in one region, sixteen schools, autumn 2022/2024/2026.
 
     Zilverhaven follows the Icelandic path, Duinrade stands still, Elzenmeer improves slowly.
     Two small schools (a praktijkschool and an island school) stay below the minimum school
-    size, so the reports show how small schools are handled.
+    size, so the reports show how small schools are handled. Five or six schools per
+    municipality give design-based intervals enough degrees of freedom (schools - 1) for
+    most municipal figures to be published.
     """
     region = f"Regio Lage Kust {SYNTHETIC_MARK}"
     municipalities = (
@@ -191,17 +193,21 @@ def demo_scenario() -> Scenario:
     )
     school = SchoolSpec
     schools = (
-        school("baken-college", "Het Baken College", 0, "mixed", 120),
-        school("zilverhaven-lyceum", "Zilverhaven Lyceum", 0, "havo/vwo", 95),
-        school("vakcollege-de-kade", "Vakcollege De Kade", 0, "vmbo", 75, 0.82),
-        school("maritiem-college", "Maritiem College", 0, "vmbo", 55, 0.8),
+        school("baken-college", "Het Baken College", 0, "mixed", 150),
+        school("zilverhaven-lyceum", "Zilverhaven Lyceum", 0, "havo/vwo", 120),
+        school("vakcollege-de-kade", "Vakcollege De Kade", 0, "vmbo", 90, 0.82),
+        school("maritiem-college", "Maritiem College", 0, "vmbo", 70, 0.8),
+        school("montessori-zilverhaven", "Montessori College Zilverhaven", 0, "mixed", 80),
         school("praktijkschool-de-steiger", "Praktijkschool De Steiger", 0, "praktijk", 9, 0.9),
-        school("duinrade-college", "Duinrade College", 1, "mixed", 130),
-        school("helmgras", "Scholengemeenschap Helmgras", 1, "havo/vwo", 90, 0.88),
-        school("vmbo-strandwal", "VMBO Strandwal", 1, "vmbo", 70, 0.8),
-        school("de-branding", "De Branding", 1, "mixed", 40, 0.85),
-        school("elzenmeer-lyceum", "Elzenmeer Lyceum", 2, "havo/vwo", 85),
-        school("het-elzenhof", "Het Elzenhof", 2, "mixed", 105, 0.84),
+        school("duinrade-college", "Duinrade College", 1, "mixed", 150),
+        school("helmgras", "Scholengemeenschap Helmgras", 1, "havo/vwo", 110, 0.88),
+        school("vmbo-strandwal", "VMBO Strandwal", 1, "vmbo", 90, 0.8),
+        school("technisch-college-duinrade", "Technisch College Duinrade", 1, "vmbo", 70, 0.82),
+        school("de-branding", "De Branding", 1, "mixed", 60, 0.85),
+        school("elzenmeer-lyceum", "Elzenmeer Lyceum", 2, "havo/vwo", 105),
+        school("het-elzenhof", "Het Elzenhof", 2, "mixed", 130, 0.84),
+        school("groen-college-elzenmeer", "Groen College Elzenmeer", 2, "vmbo", 70, 0.8),
+        school("de-populier", "Christelijk College De Populier", 2, "mixed", 90),
         school("eilandschool-wadhoek", "Eilandschool Wadhoek", 2, "mixed", 8, 0.95),
     )
     waves = (

@@ -49,9 +49,9 @@ def test_first_run_builds_everything(instance: Path) -> None:
     result = run(instance)
     found = counts(instance)
     assert found["Municipality"] == 3
-    assert found["School"] == 12
+    assert found["School"] == 16
     assert found["Wave"] == 4  # three closed, one open
-    assert 3000 <= found["Response"] <= 6000
+    assert 5000 <= found["Response"] <= 9000
     assert found["User"] == 4
     assert found["ClassSession"] == 1
     assert CODE.search(result.output)

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from oko import PROJECT_ROOT
+from oko.indicators import AreaLevel, ComparisonKind, Flag, compute_waves, load_indicators
 from oko.indicators.columns import NOT_ANSWERED, NOT_ASKED, ResponseColumns
 from oko.questionnaire import Questionnaire, load, quality_flags, validate_answer
+from oko.services.demo import SEED as DEMO_SEED
 from oko.synthetic import (
     CHOICES,
     GRADES,
@@ -60,9 +62,9 @@ def test_same_seed_same_data_other_seed_other_data() -> None:
 
 def test_demo_size_and_small_schools() -> None:
     sample = demo()
-    assert 3000 <= len(sample) <= 6000
+    assert 5000 <= len(sample) <= 9000
     for wave in range(3):
-        per_school = np.bincount(sample.school[sample.wave == wave], minlength=12)
+        per_school = np.bincount(sample.school[sample.wave == wave], minlength=16)
         small = {demo_scenario().schools[i].slug for i in np.flatnonzero(per_school < 20)}
         assert small == {"praktijkschool-de-steiger", "eilandschool-wadhoek"}
         # Every municipality x grade x gender group is large enough to publish.
@@ -133,7 +135,8 @@ def test_improving_municipality_improves_and_stagnant_one_does_not() -> None:
     sport = trend("zilverhaven", "sport_club", (5,))
     assert sport[2] - sport[0] > 0.08
     flat = trend("duinrade", "drunk_30d", (2, 3, 4, 5, 6, 7))
-    assert max(flat) - min(flat) < 0.04
+    # Planned 18.5% -> 18.5% -> 19.5%: only sampling noise (about 1.5 points per wave) moves it.
+    assert abs(flat[2] - flat[0]) < 0.05 and max(flat) - min(flat) < 0.06
 
 
 def test_prevalences_stay_in_the_reference_range() -> None:
@@ -232,3 +235,19 @@ def test_planted_problems_are_what_the_quality_checks_find(flag: str) -> None:
     assert found[planted].mean() > 0.9
     # Honest, careful students are not flagged (random clickers may trip any check).
     assert found[clean(sample)].mean() < 0.002
+
+
+def test_the_engine_sees_the_story_the_demo_tells() -> None:
+    """On the demo's own data: municipal figures are published, Zilverhaven's fall in
+    drunkenness is flagged as good news, Duinrade's flat line is not flagged."""
+    indicators = load_indicators(PROJECT_ROOT / "questionnaires" / "oko-core.indicators.yaml")
+    sample = generate(demo_scenario(), seed=DEMO_SEED)
+    latest = compute_waves(sample.wave_inputs(), indicators)[-1]
+    municipalities = [a for a in latest.areas if a.level is AreaLevel.MUNICIPALITY]
+    estimates = [latest.estimate(i.id, a) for i in indicators for a in municipalities]
+    assert sum(not e.suppressed for e in estimates) / len(estimates) > 0.9
+    zilverhaven, duinrade = municipalities[0], municipalities[1]
+    trend = latest.comparison("drunk_30d", zilverhaven, latest.groups[0], ComparisonKind.TREND)
+    assert trend is not None and trend.flag is Flag.BETTER
+    flags = [c.flag for c in latest.comparisons("drunk_30d", duinrade)]
+    assert Flag.BETTER not in flags
