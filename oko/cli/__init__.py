@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import click
 
-from oko.cli import areas, db, demo, questionnaires, serve, users, waves
+from oko.cli import (
+    areas,
+    db,
+    demo,
+    exports,
+    microdata,
+    questionnaires,
+    reports,
+    serve,
+    users,
+    waves,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,5 +44,8 @@ for command in (
     areas.school,
     waves.wave,
     questionnaires.questionnaire,
+    exports.export,
+    microdata.microdata_group,
+    reports.report,
 ):
     main.add_command(command)

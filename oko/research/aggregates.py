@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from oko.indicators.config import IntervalMethod
 from oko.indicators.definitions import Kind
 from oko.indicators.groups import Area, AreaLevel, Group
 from oko.indicators.results import COMPARISON_KINDS, Comparison, Estimate, WaveResults
@@ -70,7 +71,7 @@ RESULT_FIELDS: tuple[Field, ...] = (
     Field("n_weighted", "number", "Weighted number of valid answers."),
     Field("n_effective", "number", "Effective sample size (n / design effect)."),
     Field("df", "integer", "Degrees of freedom (schools minus strata)."),
-    Field("interval", "string", "Interval method.", ("korn_graubard", "logit", "wilson")),
+    Field("interval", "string", "Interval method.", tuple(m.value for m in IntervalMethod)),
     Field("caution", "boolean", "Interpret with caution (wide interval or few df)."),
     Field("suppressed", "boolean", "True when no numbers may be shown."),
     Field("suppression_reason", "string", "Why the numbers are suppressed.", REASONS),

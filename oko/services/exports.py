@@ -11,16 +11,18 @@ municipality, its schools (where large enough) and its region. Other roles read 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from oko.models import Response, School, User, Wave
+from oko.indicators import Area, AreaLevel, Group, GroupKind
+from oko.models import Response, School, User, Wave, utcnow
+from oko.research import aggregates, bundles, codebook
 from oko.research.tables import Table, Value
-from oko.services import authz
+from oko.research.writers import table_to_json, to_json, to_xlsx
+from oko.services import audit, authz, results
+from oko.services.results import Settings
 
 READER_ROLES = ("researcher", "coalition")
 
@@ -99,23 +101,6 @@ MEDIA_TYPES = {
 
 
 @dataclass(frozen=True)
-class Settings:
-    """The configuration the results depend on."""
-
-    questionnaire_dir: str
-    min_group_size: int
-    min_school_size: int
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Settings:
-        return cls(
-            questionnaire_dir=str(config["QUESTIONNAIRE_DIR"]),
-            min_group_size=int(config["MIN_GROUP_SIZE"]),
-            min_school_size=int(config["MIN_SCHOOL_SIZE"]),
-        )
-
-
-@dataclass(frozen=True)
 class WaveAggregates:
     """A wave's published results for one reader: the tidy table plus its codebook tables."""
 
@@ -169,3 +154,178 @@ class WaveAggregates:
             for record in self.results.records()
             if all(value is None or record[name] == value for name, value in wanted.items())
         ]
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    media_type: str
+    data: bytes
+
+
+def wave_aggregates(
+    session: Session, wave: Wave, scope: Scope, settings: Settings
+) -> WaveAggregates:
+    """The wave's results as tidy tables, limited to ``scope``; numbers as the engine gave them."""
+    loaded = results.wave_results(session, wave, settings)
+    infos = {
+        area: aggregates.AreaInfo(name.id, name.name, name.parent)
+        for area, name in loaded.areas.items()
+    }
+    table = aggregates.result_table(
+        loaded.results,
+        infos,
+        _group_labeller(loaded),
+        include=_scope_filter(loaded, scope),
+    )
+    languages = loaded.questionnaire.languages
+    return WaveAggregates(
+        wave=wave,
+        results=table,
+        areas_table=aggregates.area_table(table, infos.values()),
+        indicators_table=codebook.indicator_table(loaded.indicators),
+        items_table=codebook.item_table(loaded.questionnaire, languages),
+        codes_table=codebook.code_table(loaded.questionnaire, languages),
+        questionnaire_id=loaded.questionnaire.id,
+        questionnaire_version=loaded.questionnaire.version,
+    )
+
+
+def _scope_filter(loaded: results.LoadedResults, scope: Scope):  # type: ignore[no-untyped-def]
+    if scope.everything:
+        return lambda _area: True
+    names = loaded.areas
+    own = [
+        name
+        for name in names.values()
+        if name.level is AreaLevel.MUNICIPALITY and name.municipality_id == scope.municipality_id
+    ]
+    region_ids = {name.parent for name in own}
+
+    def include(area: Area) -> bool:
+        name = names.get(area)
+        if name is None:
+            return False
+        if area.level is AreaLevel.REGION:
+            return name.id in region_ids
+        return name.municipality_id == scope.municipality_id
+
+    return include
+
+
+def _group_labeller(loaded: results.LoadedResults):  # type: ignore[no-untyped-def]
+    questionnaire = loaded.questionnaire
+    gender_item = questionnaire.items.get(questionnaire.demographics.get("gender", ""))
+    genders = {o.code: o.label["en"] for o in gender_item.options} if gender_item else {}
+
+    def label(group: Group) -> str:
+        if group.kind is GroupKind.ALL:
+            return "all students"
+        if group.kind is GroupKind.GENDER:
+            return genders.get(group.code or 0, f"gender {group.code}")
+        return f"grade {group.code}"
+
+    return label
+
+
+def aggregate_files(
+    session: Session, wave: Wave, scope: Scope, file_format: str, settings: Settings
+) -> tuple[dict[str, bytes], int]:
+    """The files of an aggregate download and its number of result rows.
+
+    csv: a Frictionless data package (results, areas, indicators, items, codes, README);
+    json: one document holding every table; xlsx: one workbook with a sheet per table.
+    """
+    if file_format not in FORMATS:
+        raise ValueError(f"Unknown format {file_format!r}; choose one of {', '.join(FORMATS)}.")
+    data = wave_aggregates(session, wave, scope, settings)
+    created = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    stem = f"oko-{wave.slug}-aggregates"
+    about = [
+        ("wave", wave.slug),
+        ("wave_name", wave.name),
+        ("questionnaire", f"{data.questionnaire_id} {data.questionnaire_version}"),
+        ("created", created),
+        ("suppression", SUPPRESSION_NOTE),
+    ]
+    rows = len(data.results.rows)
+    if file_format == "csv":
+        files = bundles.csv_package(
+            data.tables,
+            name=stem,
+            title=f"{wave.name}: indicator results",
+            description=SUPPRESSION_NOTE,
+            created=created,
+            extra={"wave": wave.slug},
+        )
+        files["README.txt"] = _readme(about).encode("utf-8")
+        return files, rows
+    if file_format == "json":
+        document = {
+            "about": dict(about),
+            **{table.name: table_to_json(table) for table in data.tables},
+        }
+        return {f"{stem}.json": to_json(document)}, rows
+    return {f"{stem}.xlsx": to_xlsx(data.tables, about)}, rows
+
+
+def aggregate_download(
+    session: Session,
+    wave: Wave,
+    user: User,
+    file_format: str,
+    settings: Settings,
+    *,
+    channel: str,
+) -> Download:
+    """One file for the browser (the CSV package zipped), audited (caller commits)."""
+    files, rows = aggregate_files(session, wave, scope_of(user), file_format, settings)
+    stem = f"oko-{wave.slug}-aggregates"
+    if file_format == "csv":
+        content, filename = bundles.to_zip(files, stem), f"{stem}.zip"
+    else:
+        ((filename, content),) = files.items()
+    record_export(session, wave, file_format, rows, user_id=user.id, channel=channel)
+    return Download(filename, MEDIA_TYPES[file_format], content)
+
+
+def record_export(
+    session: Session,
+    wave: Wave,
+    file_format: str,
+    rows: int,
+    *,
+    user_id: int | None,
+    channel: str,
+) -> None:
+    audit.record(
+        session,
+        "export.aggregates",
+        user_id=user_id,
+        target=f"wave:{wave.slug}",
+        detail={"format": file_format, "rows": rows, "via": channel},
+    )
+
+
+SUPPRESSION_NOTE = (
+    "Suppressed rows (suppressed = true) have no numbers; suppression_reason says why. "
+    "Proportions are shares from 0 to 1."
+)
+
+
+def _readme(about: list[tuple[str, str]]) -> str:
+    lines = [f"{key}: {value}" for key, value in about]
+    return "\n".join(
+        [
+            "oko aggregate results",
+            *lines,
+            "",
+            "results.csv     one row per indicator x area x group",
+            "areas.csv       the areas (region, municipalities, schools large enough)",
+            "indicators.csv  how each indicator is computed",
+            "items.csv       the questionnaire items, in every language",
+            "codes.csv       the answer codes and their labels",
+            "datapackage.json  Frictionless descriptor: types and meaning of every column",
+            "",
+        ]
+    )
