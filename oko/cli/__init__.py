@@ -14,7 +14,6 @@ from oko.cli import (
     exports,
     microdata,
     questionnaires,
-    reports,
     serve,
     users,
     waves,
@@ -46,6 +45,5 @@ for command in (
     questionnaires.questionnaire,
     exports.export,
     microdata.microdata_group,
-    reports.report,
 ):
     main.add_command(command)

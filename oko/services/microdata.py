@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,13 +40,23 @@ class MicrodataError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    """The configuration a download depends on (read from the app config by the caller)."""
+    """The configuration a download depends on."""
 
     secret_key: str
     embargo_days: int
     min_school_size: int
     min_category_size: int
     questionnaire_dir: str | Path
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Settings:
+        return cls(
+            secret_key=config["SECRET_KEY"],
+            embargo_days=config["MICRODATA_EMBARGO_DAYS"],
+            min_school_size=config["MIN_SCHOOL_SIZE"],
+            min_category_size=config["MICRODATA_MIN_CATEGORY_SIZE"],
+            questionnaire_dir=config["QUESTIONNAIRE_DIR"],
+        )
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,10 @@ def available_from(wave: Wave, embargo_days: int) -> datetime | None:
     if wave.status != "closed" or wave.closes_at is None:
         return None
     return wave.closes_at + timedelta(days=embargo_days)
+
+
+def wave_by_slug(session: Session, slug: str) -> Wave | None:
+    return session.execute(select(Wave).where(Wave.slug == slug)).scalar_one_or_none()
 
 
 def grants_of(session: Session, user: User) -> list[MicrodataGrant]:
