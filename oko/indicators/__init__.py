@@ -8,7 +8,7 @@ values: ``STATISTICS.md`` in the shared documentation; every threshold is in
 """
 
 from oko.indicators.columns import NOT_ANSWERED, NOT_ASKED, ResponseColumns, encode_answers
-from oko.indicators.config import EngineConfig, IntervalMethod
+from oko.indicators.config import EngineConfig, IntervalMethod, SchoolDesign
 from oko.indicators.definitions import (
     Direction,
     Domain,
@@ -56,6 +56,7 @@ __all__ = [
     "Reference",
     "Reliability",
     "ResponseColumns",
+    "SchoolDesign",
     "WaveInput",
     "WaveResults",
     "compute_wave",

@@ -30,12 +30,28 @@ class IntervalMethod(StrEnum):
     T = "t"
 
 
+class SchoolDesign(StrEnum):
+    """How the schools of an area came to be in the survey; decides the standard errors.
+
+    ``sampled`` (default, YRBS and STATISTICS.md): schools are a with-replacement sample of
+    PSUs; between-school variation is sampling error and df = schools - strata. An area with
+    few schools then has few degrees of freedom: with 2 schools (df 1) nearly every estimate
+    fails the Korn–Graubard width rule. ``census``: every school of the area took part (the
+    usual OKO set-up), so schools are strata and students the sampling units; df = respondents
+    - schools.
+    """
+
+    SAMPLED = "sampled"
+    CENSUS = "census"
+
+
 @dataclass(frozen=True)
 class EngineConfig:
     """Thresholds for intervals, suppression, comparisons and data-quality exclusion."""
 
     confidence: float = 0.95
     interval: IntervalMethod = IntervalMethod.KORN_GRAUBARD
+    school_design: SchoolDesign = SchoolDesign.SAMPLED
 
     #: Smallest unweighted denominator for which an estimate is published.
     min_denominator: int = 30
@@ -87,5 +103,6 @@ class EngineConfig:
         if self.min_trend_waves < 3:
             raise ValueError("a linear trend needs at least 3 waves")
         object.__setattr__(self, "interval", IntervalMethod(self.interval))
+        object.__setattr__(self, "school_design", SchoolDesign(self.school_design))
         if self.interval is IntervalMethod.T:
             raise ValueError("the t interval is for means; choose an interval for proportions")

@@ -22,7 +22,12 @@ import numpy as np
 
 from oko.indicators.columns import ResponseColumns
 from oko.indicators.groups import LEVELS, Group, GroupKind
-from oko.indicators.variance import StratumMoments, clustered_variance, element_variance
+from oko.indicators.variance import (
+    SchoolMoments,
+    StratumMoments,
+    clustered_variance,
+    within_school_variance,
+)
 
 
 @dataclass(frozen=True)
@@ -30,8 +35,8 @@ class DomainSums:
     """Weighted and unweighted sums over the valid responses of each domain.
 
     With ``d`` the valid indicator and ``w`` the weight: ``w = Σ w d``, ``y = Σ w d y``,
-    ``yy = Σ w d y²``, ``n = Σ d``, ``k = Σ d y`` (unweighted "yes" count of a proportion),
-    ``q0, q1, q2 = Σ w² d (1, y, y²)`` (for one-school areas).
+    ``yy = Σ w d y²``, ``n = Σ d``, ``k = Σ d y`` (unweighted "yes" count of a proportion);
+    ``a0`` .. ``b2`` are the :class:`~oko.indicators.variance.SchoolMoments`.
     """
 
     w: np.ndarray
@@ -39,9 +44,12 @@ class DomainSums:
     yy: np.ndarray
     n: np.ndarray
     k: np.ndarray
-    q0: np.ndarray
-    q1: np.ndarray
-    q2: np.ndarray
+    a0: np.ndarray
+    a1: np.ndarray
+    a2: np.ndarray
+    b0: np.ndarray
+    b1: np.ndarray
+    b2: np.ndarray
 
     def __sub__(self, other: DomainSums) -> DomainSums:
         return DomainSums(*(getattr(self, f.name) - getattr(other, f.name) for f in fields(self)))
@@ -59,6 +67,8 @@ class DomainEstimates:
     #: Weighted population-style variance of the outcome (p (1 - p) for a proportion).
     sigma2: np.ndarray
     df: np.ndarray
+    #: Respondents in the domain, item non-response included (R's ``nrow`` of a subdesign).
+    respondents: np.ndarray
     sums: DomainSums
 
 
@@ -72,6 +82,7 @@ class _Structure:
     area_respondents: np.ndarray  # per domain: respondents of its area
     respondents: np.ndarray  # per domain: respondents in the domain (any answers)
     df_clustered: np.ndarray  # per domain: PSUs with members minus their strata (>= 1)
+    df_within: np.ndarray  # per domain: respondents minus schools with members (>= 1)
 
 
 class WaveDesign:
@@ -82,8 +93,15 @@ class WaveDesign:
     ``d`` is area ``d // G``, group ``d % G``.
     """
 
-    def __init__(self, columns: ResponseColumns, weight: np.ndarray, genders: tuple[int, ...]):
+    def __init__(
+        self,
+        columns: ResponseColumns,
+        weight: np.ndarray,
+        genders: tuple[int, ...],
+        census: bool = False,
+    ):
         self.weight = weight
+        self.census = census
         school_codes, first_row, school = np.unique(
             columns.psu, return_index=True, return_inverse=True
         )
@@ -179,6 +197,11 @@ class WaveDesign:
         self.n_domains = self.n_areas * n_groups
         rows_fine = np.bincount(self.row_fine, minlength=self.n_fine).astype(np.float64)
         rows_psu = self._to_psu_cells(rows_fine)
+        # Per PSU cell, the factors of SchoolMoments from its school's respondents.
+        school_rows = np.repeat(rows_psu[::n_groups], n_groups)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self._f = np.where(school_rows >= 2, school_rows / (school_rows - 1), 1.0)
+            self._g = np.where(school_rows >= 2, self._f / school_rows, 0.0)
         cell_rows = self._to_cells(rows_psu)
         cell_members = self._to_cells((rows_psu > 0).astype(np.float64))
         cell_domain = np.repeat(pair_area * n_groups, n_groups) + np.tile(
@@ -235,23 +258,32 @@ class WaveDesign:
         if binary:
             fine["yy"], fine["q2"] = fine["y"], fine["q1"]
         psu = {name: self._to_psu_cells(values) for name, values in fine.items()}
-        cells = {name: self._to_cells(values) for name, values in psu.items()}
+        w_j, y_j = psu["w"], psu["y"]
+        school = {
+            "a0": self._f * psu.pop("q0"),
+            "a1": self._f * psu.pop("q1"),
+            "a2": self._f * psu.pop("q2"),
+            "b0": self._g * w_j * w_j,
+            "b1": self._g * w_j * y_j,
+            "b2": self._g * y_j * y_j,
+        }
+        cells = {name: self._to_cells(values) for name, values in (psu | school).items()}
         moments = {
-            "ww": self._to_cells(psu["w"] ** 2),
-            "wy": self._to_cells(psu["w"] * psu["y"]),
-            "yy_psu": self._to_cells(psu["y"] ** 2),
+            "ww": self._to_cells(w_j * w_j),
+            "wy": self._to_cells(w_j * y_j),
+            "yy_psu": self._to_cells(y_j * y_j),
         }
         own_sums = DomainSums(
             **{
-                name: np.bincount(
-                    self.own.cell_domain, weights=cells[name], minlength=self.n_domains
+                f.name: np.bincount(
+                    self.own.cell_domain, weights=cells[f.name], minlength=self.n_domains
                 )
-                for name in ("w", "y", "yy", "n", "k", "q0", "q1", "q2")
+                for f in fields(DomainSums)
             }
         )
-        own = _estimate(self.own, own_sums, cells, moments, range_=None)
+        own = _estimate(self.own, own_sums, cells, moments, None, self.census)
         rest_sums = own_sums.take(self.rest_parent) - own_sums.take(self.rest_child)
-        rest = _estimate(self.rest, rest_sums, cells, moments, range_=self._rest_cells)
+        rest = _estimate(self.rest, rest_sums, cells, moments, self._rest_cells, self.census)
         return own, rest
 
     # -- rest of parent -------------------------------------------------------------------
@@ -329,6 +361,7 @@ def _structure(
         area_respondents=area_respondents,
         respondents=respondents,
         df_clustered=np.maximum(members - strata, 1),
+        df_within=np.maximum(respondents - members, 1),
     )
 
 
@@ -337,39 +370,48 @@ def _estimate(
     sums: DomainSums,
     cells: dict[str, np.ndarray],
     moments: dict[str, np.ndarray],
-    range_: tuple[np.ndarray, np.ndarray] | None,
+    rest_cells: tuple[np.ndarray, np.ndarray] | None,
+    census: bool,
 ) -> DomainEstimates:
-    """Ratio, variance and df per domain; ``range_`` maps rest cells to (parent, child)."""
+    """Ratio, variance and df per domain; ``rest_cells`` maps rest cells to (parent, child)."""
 
     def cell(values: np.ndarray) -> np.ndarray:
-        if range_ is None:
+        if rest_cells is None:
             return values
-        parent_cell, child_cell = range_
+        parent_cell, child_cell = rest_cells
         return values[parent_cell] - np.where(child_cell >= 0, values[child_cell.clip(0)], 0.0)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(sums.w > 0, sums.y / sums.w, np.nan)
         sigma2 = np.maximum(sums.yy / sums.w - value * value, 0.0)
-    stratum_moments = StratumMoments(
-        domain=structure.cell_domain,
-        psus=structure.cell_psus,
-        w=cell(cells["w"]),
-        y=cell(cells["y"]),
-        ww=cell(moments["ww"]),
-        wy=cell(moments["wy"]),
-        yy=cell(moments["yy_psu"]),
+    ratio = np.nan_to_num(value)
+    within = within_school_variance(
+        SchoolMoments(sums.a0, sums.a1, sums.a2, sums.b0, sums.b1, sums.b2), ratio, sums.w
     )
-    clustered = clustered_variance(stratum_moments, np.nan_to_num(value), sums.w)
-    single_school = structure.area_psus == 1
-    elements = element_variance(
-        np.nan_to_num(value), sums.w, sums.q0, sums.q1, sums.q2, structure.area_respondents
-    )
-    variance = np.where(single_school, elements, clustered)
-    df = np.where(single_school, structure.respondents - 1, structure.df_clustered)
+    use_within = np.ones(ratio.shape, bool) if census else structure.area_psus == 1
+    if use_within.all():
+        variance, df = within, structure.df_within
+    else:
+        clustered = clustered_variance(
+            StratumMoments(
+                domain=structure.cell_domain,
+                psus=structure.cell_psus,
+                w=cell(cells["w"]),
+                y=cell(cells["y"]),
+                ww=cell(moments["ww"]),
+                wy=cell(moments["wy"]),
+                yy=cell(moments["yy_psu"]),
+            ),
+            ratio,
+            sums.w,
+        )
+        variance = np.where(use_within, within, clustered)
+        df = np.where(use_within, structure.df_within, structure.df_clustered)
     return DomainEstimates(
         value=value,
         variance=np.where(sums.n > 0, variance, np.nan),
         sigma2=sigma2,
         df=np.maximum(df, 0).astype(np.int64),
+        respondents=structure.respondents,
         sums=sums,
     )

@@ -21,7 +21,7 @@ from scipy import special
 
 from oko.indicators.columns import ResponseColumns
 from oko.indicators.comparisons import against_value, cohens_d, difference_test, newcombe_interval
-from oko.indicators.config import EngineConfig, IntervalMethod
+from oko.indicators.config import EngineConfig, IntervalMethod, SchoolDesign
 from oko.indicators.cube import DomainEstimates, WaveDesign
 from oko.indicators.definitions import IndicatorSet
 from oko.indicators.flagging import flag_codes
@@ -145,7 +145,8 @@ class _WaveEstimates:
             if wave.population
             else np.asarray(columns.weight)
         )
-        design = WaveDesign(columns, weight, config.gender_groups)
+        census = config.school_design is SchoolDesign.CENSUS
+        design = WaveDesign(columns, weight, config.gender_groups, census)
         own_parts, rest_parts = [], []
         reliability = {}
         for indicator in indicators:
@@ -216,6 +217,7 @@ class _Estimated:
         kg_lower, kg_upper = _korn_graubard(stacked, proportion, config)
         reason = primary_reasons(
             n=stacked["n"],
+            df=stacked["df"],
             k=stacked["k"],
             value=stacked["value"],
             kg_lower=kg_lower,
@@ -311,6 +313,7 @@ def _stack(parts: list[DomainEstimates]) -> dict[str, np.ndarray]:
         "n": np.round(np.concatenate([p.sums.n for p in parts])),
         "k": np.round(np.concatenate([p.sums.k for p in parts])),
         "w": np.concatenate([p.sums.w for p in parts]),
+        "respondents": np.concatenate([p.respondents for p in parts]),
     }
 
 
@@ -327,6 +330,7 @@ def _korn_graubard(
         stacked["n"][need],
         stacked["df"][need],
         config.confidence,
+        stacked["respondents"][need],
     )
     return lower, upper
 
@@ -401,6 +405,7 @@ def _rest(
     kg_lower, kg_upper = _korn_graubard(stacked, proportion, config)
     reason = primary_reasons(
         n=stacked["n"],
+        df=stacked["df"],
         k=stacked["k"],
         value=stacked["value"],
         kg_lower=kg_lower,

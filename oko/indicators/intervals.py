@@ -56,35 +56,46 @@ def clopper_pearson(successes: ArrayLike, n: ArrayLike, confidence: float = 0.95
 
 
 def korn_graubard_size(
-    p: ArrayLike, variance: ArrayLike, n: ArrayLike, df: ArrayLike, confidence: float = 0.95
+    p: ArrayLike,
+    variance: ArrayLike,
+    n: ArrayLike,
+    df: ArrayLike,
+    confidence: float = 0.95,
+    rows: ArrayLike | None = None,
 ) -> np.ndarray:
     """The degrees-of-freedom-adjusted effective sample size of Korn & Graubard (1998).
 
     ``p(1 - p) / variance`` (the actual ``n`` when the variance is 0, as at 0% and 100%),
-    capped at ``n`` (NCHS), times ``(t[n-1] / t[df])**2``. ``n`` is the unweighted sample size
-    (R's ``svyciprop`` uses all rows of the design, including those outside the domain).
+    capped at ``n`` (NCHS), times ``(t[rows-1] / t[df])**2``. ``rows`` is the number of
+    respondents in the (sub)design, item non-response included, which is what R's
+    ``svyciprop(method = "beta")`` uses (``nrow(design)``); it defaults to ``n``.
     """
     p = np.asarray(p, dtype=np.float64)
     variance = np.asarray(variance, dtype=np.float64)
     size = np.asarray(n, dtype=np.float64)
+    design_rows = size if rows is None else np.asarray(rows, dtype=np.float64)
     dof = np.asarray(df, dtype=np.float64)
     alpha = _alpha(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         effective = np.where(variance > 0, p * (1 - p) / variance, size)
         effective = np.minimum(effective, size)
-        ratio = special.stdtrit(np.maximum(size - 1, 1), alpha / 2) / special.stdtrit(
-            dof, alpha / 2
-        )
-    ratio = np.where((size >= 2) & np.isfinite(dof), ratio, 1.0)
+        t_rows = special.stdtrit(np.maximum(design_rows - 1, 1), alpha / 2)
+        ratio = t_rows / special.stdtrit(dof, alpha / 2)
+    ratio = np.where((design_rows >= 2) & np.isfinite(dof), ratio, 1.0)
     return np.where(dof > 0, effective * ratio * ratio, np.nan)
 
 
 def korn_graubard(
-    p: ArrayLike, variance: ArrayLike, n: ArrayLike, df: ArrayLike, confidence: float = 0.95
+    p: ArrayLike,
+    variance: ArrayLike,
+    n: ArrayLike,
+    df: ArrayLike,
+    confidence: float = 0.95,
+    rows: ArrayLike | None = None,
 ) -> Interval:
     """Korn–Graubard interval: Clopper–Pearson at the adjusted effective sample size."""
     p = np.asarray(p, dtype=np.float64)
-    size = korn_graubard_size(p, variance, n, df, confidence)
+    size = korn_graubard_size(p, variance, n, df, confidence, rows)
     return clopper_pearson(p * size, size, confidence)
 
 

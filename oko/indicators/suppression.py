@@ -7,7 +7,8 @@ reason given):
 2. ``school_too_small``: a school with fewer respondents than the minimum gets no results;
 3. ``small_denominator``: fewer valid answers than the minimum (CDC: 30);
 4. ``small_count``: sensitive proportion whose count of "yes" or of "no" is 1..4 (disclosure);
-5. ``wide_interval``: Korn–Graubard interval at least 30 points wide (NCHS);
+5. ``wide_interval``: Korn–Graubard interval at least 30 points wide (NCHS), or no interval
+   at all because there are no degrees of freedom (any kind of estimate);
 6. ``relative_width``: interval wider than 5 points and more than 130% of the smaller of
    p and 1 - p (NCHS; using the smaller keeps p and its complement 1 - p consistent).
 
@@ -55,6 +56,7 @@ CODE = {reason: code for code, reason in enumerate(REASON_BY_CODE) if reason is 
 def primary_reasons(
     *,
     n: np.ndarray,
+    df: np.ndarray,
     k: np.ndarray,
     value: np.ndarray,
     kg_lower: np.ndarray,
@@ -79,7 +81,10 @@ def primary_reasons(
             Reason.SMALL_COUNT,
             proportion & sensitive & (((k >= 1) & (k <= small)) | ((no >= 1) & (no <= small))),
         ),
-        (Reason.WIDE_INTERVAL, proportion & (width >= config.max_interval_width)),
+        (
+            Reason.WIDE_INTERVAL,
+            (df < 1) | (proportion & (width >= config.max_interval_width)),
+        ),
         (
             Reason.RELATIVE_WIDTH,
             proportion

@@ -22,11 +22,12 @@ Choices, documented because they change numbers:
   ``options(survey.lonely.psu = "adjust")``, the conservative choice. It adds no degrees of
   freedom.
 - An area with only one school (every school report; a municipality with one school) cannot
-  use between-school variation. The school is then a certainty unit and the students are the
-  sampling units: ``N/(N-1) Σ_i z_i²`` over the N respondents of the area.
+  use between-school variation. The school is then a certainty unit: a stratum whose
+  respondents are the sampling units (:func:`within_school_variance`). The same formula serves
+  every area when the configuration says all schools took part (``SchoolDesign.CENSUS``).
 - Degrees of freedom: PSUs with at least one respondent in the group minus the strata they lie
-  in (at least 1); for a one-school area, respondents in the group minus 1. Item non-response
-  does not lower them (as R, whose ``degf`` counts the design, not the item).
+  in (at least 1); with schools as strata, respondents in the group minus their schools. Item
+  non-response does not lower them (as R, whose ``degf`` counts the design, not the item).
 """
 
 from __future__ import annotations
@@ -74,26 +75,39 @@ def clustered_variance(
     return np.maximum(variance, 0.0)
 
 
-def element_variance(
-    ratio: ArrayLike,
-    total_weight: ArrayLike,
-    q0: ArrayLike,
-    q1: ArrayLike,
-    q2: ArrayLike,
-    respondents: ArrayLike,
-) -> np.ndarray:
-    """Variance with the respondents as sampling units (a one-school area).
+@dataclass(frozen=True)
+class SchoolMoments:
+    """Within-school sums per domain, for schools taken as strata of respondents.
 
-    ``q0 = Σ w² d``, ``q1 = Σ w² d y``, ``q2 = Σ w² d y²`` over the domain; ``respondents`` is
-    the number of respondents in the area (``N`` of the ``N/(N-1)`` factor).
+    Per school ``j`` with ``n_j`` respondents, ``f_j = n_j / (n_j - 1)`` (1 when ``n_j`` is 1)
+    and ``g_j = f_j / n_j`` (0 when ``n_j`` is 1); with ``W_j``, ``Y_j`` the school's sums in
+    the domain: ``a0, a1, a2 = Σ_j f_j Σ_i w² d (1, y, y²)`` and
+    ``b0, b1, b2 = Σ_j g_j (W_j², W_j Y_j, Y_j²)``.
+    """
+
+    a0: np.ndarray
+    a1: np.ndarray
+    a2: np.ndarray
+    b0: np.ndarray
+    b1: np.ndarray
+    b2: np.ndarray
+
+
+def within_school_variance(
+    moments: SchoolMoments, ratio: np.ndarray, total_weight: np.ndarray
+) -> np.ndarray:
+    """Variance with each school a stratum and its respondents the sampling units.
+
+    ``Σ_j f_j (Σ_i z_i² - (Σ_i z_i)² / n_j)`` over the schools of the domain's area: what a
+    certainty PSU contributes (SUDAAN, R), so it is used for one-school areas, and for every
+    area when all schools took part (:attr:`~oko.indicators.config.SchoolDesign.CENSUS`).
     """
     p = np.asarray(ratio, dtype=np.float64)
-    size = np.asarray(respondents, dtype=np.float64)
+    m = moments
     with np.errstate(divide="ignore", invalid="ignore"):
-        sum_sq = (np.asarray(q2) - 2 * p * np.asarray(q1) + p * p * np.asarray(q0)) / np.asarray(
-            total_weight, dtype=np.float64
-        ) ** 2
-        variance = size / (size - 1) * sum_sq
+        squares = m.a2 - 2 * p * m.a1 + p * p * m.a0
+        centring = m.b2 - 2 * p * m.b1 + p * p * m.b0
+        variance = (squares - centring) / np.asarray(total_weight, dtype=np.float64) ** 2
     return np.maximum(np.where(np.isfinite(variance), variance, 0.0), 0.0)
 
 
