@@ -64,17 +64,20 @@ def demo(ctx: click.Context, reset: bool, no_serve: bool, port: int) -> None:
                 f"({loaded.flagged} flagged by the quality checks) in "
                 f"{time.monotonic() - loading:.1f} s"
             )
+        now = utcnow()
         wave = demo_service.ensure_open_wave(
-            session, questionnaire, Path(app.config["QUESTIONNAIRE_DIR"])
+            session, questionnaire, Path(app.config["QUESTIONNAIRE_DIR"]), now=now
         )
+        demo_service.ensure_fieldwork(session, wave, questionnaire, now=now)
         logins = demo_service.ensure_accounts(session)
         class_session = demo_service.ensure_class_session(
-            session, wave, now=utcnow(), ttl_hours=app.config["CLASS_CODE_TTL_HOURS"]
+            session, wave, now=now, ttl_hours=app.config["CLASS_CODE_TTL_HOURS"]
         )
         code = class_sessions.format_code(class_session.code)
         click.echo(
-            f"  Open wave      {wave.name}: class {class_session.label} of "
-            f"{class_session.school.name}"
+            f"  Open wave      {wave.name}: {len(demo_service.FIELDWORK_DONE)} schools done "
+            f"({count_synthetic(session, wave.id):,} responses), class {class_session.label} "
+            f"of {class_session.school.name} open"
         )
     click.echo(f"  Ready in       {time.monotonic() - started:.1f} s\n")
 

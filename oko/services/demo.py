@@ -7,8 +7,8 @@ never touches a database that holds anything but demo data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,18 +18,30 @@ from sqlalchemy.orm import Session
 from oko.models import ClassSession, Municipality, School, User, Wave
 from oko.questionnaire import Questionnaire
 from oko.services import accounts, admin, class_sessions
-from oko.services.synthetic_data import Loaded, has_synthetic_data, load_sample
-from oko.synthetic import demo_scenario, generate
+from oko.services.synthetic_data import (
+    Loaded,
+    add_fieldwork,
+    count_synthetic,
+    has_synthetic_data,
+    load_sample,
+)
+from oko.synthetic import WaveSpec, demo_scenario, generate
 
 #: The demo data are the same on every machine.
 SEED = 2026
-#: The wave in progress, where the newcomer's own answers go (the others are closed).
-OPEN_WAVE_SLUG = "2027-voorjaar"
-OPEN_WAVE_NAME = "Voorjaar 2027"
+#: The wave in progress, where the newcomer's own answers go (the others are closed): a
+#: pilot, because its dates follow the day the demo is built, not the autumn calendar.
+OPEN_WAVE_SLUG = "proefafname"
+OPEN_WAVE_NAME = "Proefafname {year}"
 #: The class whose code the demo prints: a year-2 class of the improving municipality.
 SESSION_SCHOOL = "baken-college"
 SESSION_GRADE = 2
 SESSION_LABEL = "2A (demo)"
+#: Schools whose classes already took part in the wave in progress (the fieldwork monitor
+#: has something to show); the other schools have not started yet.
+FIELDWORK_DONE = ("zilverhaven-lyceum", "vakcollege-de-kade", "helmgras", "het-elzenhof")
+#: How long the wave in progress has been open when the demo is first built.
+OPEN_WAVE_AGE = timedelta(days=16)
 #: The municipality the demo coalition member belongs to.
 COALITION_MUNICIPALITY = "zilverhaven"
 
@@ -97,22 +109,45 @@ def load_data(session: Session, questionnaire: Questionnaire) -> Loaded:
     return load_sample(session, generate(demo_scenario(), seed=SEED), questionnaire, seed=SEED)
 
 
-def ensure_open_wave(session: Session, questionnaire: Questionnaire, directory: Path) -> Wave:
+def ensure_open_wave(
+    session: Session, questionnaire: Questionnaire, directory: Path, *, now: datetime
+) -> Wave:
     """The wave in progress, created and opened on the first run."""
     wave = admin.wave_by_slug(session, OPEN_WAVE_SLUG)
     if wave is None:
         wave = admin.save_wave(
             session,
             slug=OPEN_WAVE_SLUG,
-            name=OPEN_WAVE_NAME,
+            name=OPEN_WAVE_NAME.format(year=now.year),
             questionnaire_id=questionnaire.id,
             questionnaire_version=questionnaire.version,
             questionnaire_dir=directory,
+            opens_at=now - OPEN_WAVE_AGE,
             actor_id=None,
         )
     if wave.status == "planned":
         wave = admin.open_wave(session, wave, actor_id=None)
     return wave
+
+
+def ensure_fieldwork(
+    session: Session, wave: Wave, questionnaire: Questionnaire, *, now: datetime
+) -> int:
+    """Classes of :data:`FIELDWORK_DONE` took part in the wave in progress; added once.
+
+    Returns the number of responses added (0 when they are there already).
+    """
+    if count_synthetic(session, wave.id):
+        return 0
+    full = demo_scenario()
+    scenario = replace(
+        full,
+        schools=tuple(s for s in full.schools if s.slug in FIELDWORK_DONE),
+        waves=(WaveSpec(wave.slug, wave.name, now.year, len(full.waves)),),
+    )
+    return add_fieldwork(
+        session, generate(scenario, seed=SEED + 1), questionnaire, wave, now=now, seed=SEED
+    )
 
 
 def ensure_accounts(session: Session) -> tuple[DemoAccount, ...]:

@@ -17,6 +17,7 @@ from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from oko.models import (
+    ClassSession,
     Municipality,
     PopulationCount,
     Response,
@@ -25,13 +26,14 @@ from oko.models import (
     Wave,
 )
 from oko.questionnaire import Questionnaire, quality_flags
-from oko.services import audit
+from oko.services import audit, class_sessions
 from oko.synthetic import GRADES, SyntheticSample
 
 SOURCE = "synthetic"
-#: Fieldwork: classes take the survey on school days from early October for six weeks.
+#: Fieldwork: the wave opens on 1 October, classes take the survey on school days of the
+#: four weeks that follow, and the wave closes a week after that (early November).
 FIELDWORK_START = (10, 1)
-FIELDWORK_WEEKS = 6
+FIELDWORK_WEEKS = 4
 #: Rows per INSERT statement: large enough to be fast, small enough for SQLite's limits.
 BATCH_SIZE = 1000
 
@@ -52,10 +54,12 @@ def has_synthetic_data(session: Session) -> bool:
     return bool(session.execute(select(exists().where(Response.source == SOURCE))).scalar())
 
 
-def count_synthetic(session: Session) -> int:
-    return session.execute(
-        select(func.count()).select_from(Response).where(Response.source == SOURCE)
-    ).scalar_one()
+def count_synthetic(session: Session, wave_id: int | None = None) -> int:
+    """Synthetic responses stored, in one wave or in all."""
+    query = select(func.count()).select_from(Response).where(Response.source == SOURCE)
+    if wave_id is not None:
+        query = query.where(Response.wave_id == wave_id)
+    return session.execute(query).scalar_one()
 
 
 def load_sample(
@@ -94,7 +98,7 @@ def load_sample(
             questionnaire_id=questionnaire.id,
             questionnaire_version=questionnaire.version,
             opens_at=_fieldwork_start(spec.year),
-            closes_at=_fieldwork_start(spec.year) + timedelta(weeks=FIELDWORK_WEEKS + 2),
+            closes_at=_fieldwork_start(spec.year) + timedelta(weeks=FIELDWORK_WEEKS + 1, days=1),
             status="closed",
             created_at=_fieldwork_start(spec.year) - timedelta(days=60),
         )
@@ -105,11 +109,119 @@ def load_sample(
     session.add_all(_population_counts(sample, municipalities, waves))
 
     rng = np.random.default_rng([seed, 0xDA7E])
-    submitted = _submission_times(sample, rng)
-    wave_ids = np.array([w.id for w in waves])[sample.wave]
-    school_ids = np.array([s.id for s in schools])[sample.school]
+    flagged = _insert_responses(
+        session,
+        sample,
+        questionnaire,
+        wave_ids=np.array([w.id for w in waves])[sample.wave],
+        school_ids=np.array([s.id for s in schools])[sample.school],
+        session_ids=[None] * len(sample),
+        submitted=_submission_times(sample, rng),
+        rng=rng,
+    )
+    loaded = Loaded(
+        municipalities=len(municipalities),
+        schools=len(schools),
+        waves=len(waves),
+        responses=len(sample),
+        flagged=flagged,
+    )
+    audit.record(
+        session,
+        "synthetic.load",
+        target=", ".join(w.slug for w in waves),
+        detail={"seed": seed, "responses": loaded.responses, "flagged": flagged},
+    )
+    session.commit()
+    return loaded
+
+
+def add_fieldwork(
+    session: Session,
+    sample: SyntheticSample,
+    questionnaire: Questionnaire,
+    wave: Wave,
+    *,
+    now: datetime,
+    seed: int,
+) -> int:
+    """Classes that already took part in ``wave`` (open): one closed class session per school
+    and grade of the sample, on one of the last ten school days, and their responses.
+
+    The sample's single wave stands for ``wave``; its schools are matched by slug. Returns the
+    number of responses stored; commits.
+    """
+    rng = np.random.default_rng([seed, 0xF1E1D])
+    slugs = [school.slug for school in sample.scenario.schools]
+    schools = {s.slug: s for s in session.scalars(select(School).where(School.slug.in_(slugs)))}
+    school_ids = np.array([schools[slug].id for slug in slugs])
+    cells = sorted(set(zip(sample.school.tolist(), sample.grade.tolist(), strict=True)))
+    days = rng.permutation(10)
+    session_ids: list[int | None] = [None] * len(sample)
+    submitted: list[datetime] = [now] * len(sample)
+    for number, (school_index, grade) in enumerate(cells):
+        rows = np.flatnonzero((sample.school == school_index) & (sample.grade == grade))
+        lesson = _school_days_before(now, int(days[number % 10]) + 1) + timedelta(
+            minutes=int(rng.integers(0, 330))
+        )
+        row = ClassSession(
+            wave_id=wave.id,
+            school_id=int(school_ids[school_index]),
+            grade=grade,
+            code=class_sessions.generate_code(),
+            label=f"{grade}{'ABCD'[number % 4]}",
+            status="closed",
+            opened_at=lesson,
+            closed_at=lesson + timedelta(minutes=50),
+            started_count=len(rows) + int(rng.integers(0, 3)),
+            finished_count=len(rows),
+        )
+        session.add(row)
+        session.flush()
+        for index in rows.tolist():
+            session_ids[index] = row.id
+            submitted[index] = lesson + timedelta(
+                seconds=int(sample.duration_seconds[index]) + int(rng.integers(60, 600))
+            )
+    _insert_responses(
+        session,
+        sample,
+        questionnaire,
+        wave_ids=np.full(len(sample), wave.id),
+        school_ids=school_ids[sample.school],
+        session_ids=session_ids,
+        submitted=submitted,
+        rng=rng,
+    )
+    audit.record(
+        session,
+        "synthetic.fieldwork",
+        target=f"wave:{wave.slug}",
+        detail={"seed": seed, "class_sessions": len(cells), "responses": len(sample)},
+    )
+    session.commit()
+    return len(sample)
+
+
+def _insert_responses(
+    session: Session,
+    sample: SyntheticSample,
+    questionnaire: Questionnaire,
+    *,
+    wave_ids: np.ndarray,
+    school_ids: np.ndarray,
+    session_ids: list[int | None],
+    submitted: list[datetime],
+    rng: np.random.Generator,
+) -> int:
+    """Bulk-insert the sample's responses with their quality flags; returns how many flagged.
+
+    The too-fast check compares with the median time of the response's own wave, as the
+    survey does at submit.
+    """
     medians = {
-        w: float(np.median(sample.duration_seconds[sample.wave == w])) for w in range(len(waves))
+        int(w): float(np.median(sample.duration_seconds[sample.wave == w]))
+        for w in np.unique(sample.wave)
     }
     ids = rng.integers(0, 2**63, size=(len(sample), 2), dtype=np.int64)
     flagged = 0
@@ -124,7 +236,7 @@ def load_sample(
                 "wave_id": int(wave_ids[index]),
                 "school_id": int(school_ids[index]),
                 "grade": int(sample.grade[index]),
-                "class_session_id": None,
+                "class_session_id": session_ids[index],
                 "questionnaire_id": questionnaire.id,
                 "questionnaire_version": questionnaire.version,
                 "language": "en" if sample.english[index] else "nl",
@@ -141,21 +253,16 @@ def load_sample(
             rows = []
     if rows:
         session.execute(insert(Response), rows)
-    loaded = Loaded(
-        municipalities=len(municipalities),
-        schools=len(schools),
-        waves=len(waves),
-        responses=len(sample),
-        flagged=flagged,
-    )
-    audit.record(
-        session,
-        "synthetic.load",
-        target=", ".join(w.slug for w in waves),
-        detail={"seed": seed, "responses": loaded.responses, "flagged": flagged},
-    )
-    session.commit()
-    return loaded
+    return flagged
+
+
+def _school_days_before(now: datetime, count: int) -> datetime:
+    """08:30 on the ``count``-th school day (Monday to Friday) before ``now``."""
+    day = now.replace(hour=8, minute=30, second=0, microsecond=0)
+    while count:
+        day -= timedelta(days=1)
+        count -= day.weekday() < 5
+    return day
 
 
 def _fieldwork_start(year: int) -> datetime:

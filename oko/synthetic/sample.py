@@ -6,12 +6,12 @@ demo database (one answers dict per row, in the stored convention), so the two n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from oko.indicators.columns import NOT_ANSWERED, NOT_ASKED, ResponseColumns
+from oko.indicators.columns import NOT_ANSWERED, ResponseColumns
 from oko.indicators.engine import WaveInput
 from oko.questionnaire.values import Answer
 from oko.synthetic.scenario import GRADES, Scenario
@@ -69,15 +69,23 @@ class SyntheticSample:
         lists once, not element by element.
         """
         window = slice(start, stop)
-        codes = {item: column[window].tolist() for item, column in self.answers.items()}
-        masks = {item: column[window].tolist() for item, column in self.choices.items()}
+        codes = [(item, column[window].tolist()) for item, column in self.answers.items()]
+        masks = [(item, column[window].tolist()) for item, column in self.choices.items()]
         for row, comment in enumerate(self.comment[window].tolist()):
             answers: dict[str, Answer] = {}
-            for item, values in codes.items():
-                answers.update(_stored(item, values[row], None))
-            for item, values in masks.items():
-                answers.update(_stored(item, values[row], _ticked))
-            answers.update(_stored("comments", comment, COMMENTS.__getitem__))
+            for item, values in codes:
+                value = values[row]
+                if value >= 0:
+                    answers[item] = value
+                elif value == NOT_ANSWERED:
+                    answers[item] = None
+            for item, values in masks:
+                mask = values[row]
+                if mask >= 0:
+                    answers[item] = [bit + 1 for bit in range(mask.bit_length()) if mask >> bit & 1]
+                elif mask == NOT_ANSWERED:
+                    answers[item] = None
+            answers["comments"] = None if comment == NOT_ANSWERED else COMMENTS[comment]
             yield answers
 
     def response_columns(self) -> ResponseColumns:
@@ -125,18 +133,3 @@ class SyntheticSample:
         """Boys and girls enrolled in ``grade`` of a school in a wave (indexes)."""
         boys, girls = self.population[wave, school, GRADES.index(grade)]
         return int(boys), int(girls)
-
-
-def _stored(
-    item: str, value: int, convert: Callable[[int], Answer] | None
-) -> tuple[tuple[str, Answer], ...]:
-    """The (key, value) pair to store, or none when the item was not asked."""
-    if value == NOT_ASKED:
-        return ()
-    if value == NOT_ANSWERED:
-        return ((item, None),)
-    return ((item, convert(value) if convert else value),)
-
-
-def _ticked(mask: int) -> list[int]:
-    return [bit + 1 for bit in range(mask.bit_length()) if mask >> bit & 1]

@@ -51,9 +51,10 @@ def test_first_run_builds_everything(instance: Path) -> None:
     assert found["Municipality"] == 3
     assert found["School"] == 16
     assert found["Wave"] == 4  # three closed, one open
-    assert 5000 <= found["Response"] <= 9000
+    assert 6000 <= found["Response"] <= 9000
     assert found["User"] == 4
-    assert found["ClassSession"] == 1
+    # Four schools x two grades already took part in the open wave; one class is open now.
+    assert found["ClassSession"] == 9
     assert CODE.search(result.output)
     for account in demo_service.ACCOUNTS:
         assert account.email in result.output and account.password in result.output
@@ -99,3 +100,28 @@ def test_reset_deletes_only_sqlite(instance: Path, monkeypatch: pytest.MonkeyPat
     )
     assert result.exit_code == 1
     assert "--reset only deletes a SQLite demo database" in result.output
+
+
+def test_open_wave_has_fieldwork_in_progress(instance: Path) -> None:
+    run(instance)
+    database = Database(f"sqlite:///{instance / 'oko.db'}")
+    try:
+        with database.session() as session:
+            wave = session.scalars(select(Wave).where(Wave.status == "open")).one()
+            assert wave.slug == demo_service.OPEN_WAVE_SLUG
+            sessions = session.scalars(
+                select(ClassSession).where(ClassSession.wave_id == wave.id)
+            ).all()
+            done = [s for s in sessions if s.status == "closed"]
+            assert {s.school.slug for s in done} == set(demo_service.FIELDWORK_DONE)
+            for class_session in done:
+                stored = session.execute(
+                    select(func.count()).where(Response.class_session_id == class_session.id)
+                ).scalar_one()
+                assert stored == class_session.finished_count <= class_session.started_count
+                assert wave.opens_at < class_session.opened_at < class_session.closed_at
+            (open_session,) = [s for s in sessions if s.status == "open"]
+            assert open_session.school.slug == demo_service.SESSION_SCHOOL
+            assert open_session.finished_count == 0
+    finally:
+        database.dispose()
