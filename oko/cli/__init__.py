@@ -14,6 +14,7 @@ from oko.cli import (
     exports,
     microdata,
     questionnaires,
+    reports,
     serve,
     users,
     waves,
@@ -45,5 +46,6 @@ for command in (
     questionnaires.questionnaire,
     exports.export,
     microdata.microdata_group,
+    reports.report,
 ):
     main.add_command(command)

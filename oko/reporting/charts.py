@@ -180,6 +180,8 @@ Annotation = Callable[..., Group]
 
 
 def _whisker(group: Group, x: float, y_lo: float, y_hi: float, cap: float) -> None:
+    """An interval whisker with a thin white halo, so it shows on the darkest bar too."""
+    group.add(Line(x, y_lo, x, y_hi, strokeColor=colors.white, strokeWidth=2.2))
     group.add(Line(x, y_lo, x, y_hi, strokeColor=INK, strokeWidth=0.8))
     group.add(Line(x - cap, y_lo, x + cap, y_lo, strokeColor=INK, strokeWidth=0.8))
     group.add(Line(x - cap, y_hi, x + cap, y_hi, strokeColor=INK, strokeWidth=0.8))

@@ -391,7 +391,7 @@ class _Builder:
                 + [Paragraph(c, s.cell) for c in cells]
                 + [Paragraph(f, s.cell) for f in flags]
             )
-        widths = [58, 12, 17, 21, 22, 22, 22]
+        widths = [54, 12, 16, 24, 22, 23, 23]
         table = Table(rows, colWidths=[x * mm for x in widths], repeatRows=1)
         table.setStyle(
             TableStyle(
@@ -485,7 +485,7 @@ class _Builder:
             if GroupKind.GENDER in kinds and GroupKind.GRADE in kinds:
                 separators.append(first_group + kinds.index(GroupKind.GRADE))
         if trend:
-            widths = (FRAME_WIDTH * 0.64, FRAME_WIDTH * 0.36)
+            widths = (FRAME_WIDTH * 0.68, FRAME_WIDTH * 0.32)
             cells = [
                 Chart(
                     bar_chart(
@@ -496,7 +496,7 @@ class _Builder:
             ]
             titles = [w.p("chart.comparison_title"), w.p("chart.trend_title")]
         else:
-            widths = (FRAME_WIDTH * 0.64, FRAME_WIDTH * 0.36)
+            widths = (FRAME_WIDTH * 0.68, FRAME_WIDTH * 0.32)
             cells = [
                 Chart(
                     bar_chart(

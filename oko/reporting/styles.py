@@ -65,6 +65,6 @@ def make_styles() -> Styles:
         cell_bold=style("cell_bold", fontName=BOLD, fontSize=8, leading=10),
         cell_right=style("cell_right", fontSize=8, leading=10, alignment=2),
         notice=style("notice", fontName=BOLD, fontSize=10, leading=13.5),
-        toc1=style("toc1", fontName=BOLD, fontSize=11, leading=16, spaceBefore=4),
-        toc2=style("toc2", fontSize=9, leading=12, leftIndent=14),
+        toc1=style("toc1", fontName=BOLD, fontSize=10.5, leading=14, spaceBefore=5),
+        toc2=style("toc2", fontSize=8.5, leading=10.5, leftIndent=14),
     )
