@@ -1,0 +1,84 @@
+"""A coordinator watches the fieldwork monitor while a student finishes the questionnaire:
+the counts rise without a page reload (monitor.js polls the JSON endpoint)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from browser_helpers import log_in, watch_console
+from playwright.sync_api import expect
+
+from oko.models import Municipality, School, SchoolGradeCount, Wave
+from oko.services import accounts, class_sessions
+
+pytestmark = pytest.mark.browser
+
+QUESTIONNAIRES = Path(__file__).parents[1] / "data" / "questionnaires"
+PASSWORD = "coordinator pass"
+
+
+@pytest.fixture
+def fieldwork_world(app_config, request):  # type: ignore[no-untyped-def]
+    app_config["QUESTIONNAIRE_DIR"] = str(QUESTIONNAIRES)
+    app_config["MONITOR_POLL_SECONDS"] = 1
+    app = request.getfixturevalue("live_app")
+    with app.extensions["oko.db"].session() as session:
+        town = Municipality(slug="zeewolde", name="Zeewolde", region="Flevoland")
+        school = School(slug="het-baken", name="Het Baken", municipality=town)
+        school.pupil_counts = [SchoolGradeCount(grade=2, pupils=4)]
+        wave = Wave(
+            slug="2026-autumn",
+            name="Autumn 2026",
+            questionnaire_id="minimal",
+            questionnaire_version="1",
+            status="open",
+        )
+        session.add_all([town, school, wave])
+        session.commit()
+        coordinator = accounts.create_user(
+            session,
+            email="coordinator@example.org",
+            password=PASSWORD,
+            role="coordinator",
+            scope=accounts.Scope(school_ids=(school.id,)),
+        )
+        class_session = class_sessions.open_session(
+            session, wave=wave, school=school, grade=2, label="2B", actor=coordinator
+        )
+        return {"code": class_session.code}
+
+
+def finish_questionnaire(page, code: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"/s/{code}")
+    page.get_by_role("link", name="English").click()
+    page.get_by_role("button", name="Start").click()
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url(re.compile(r"/thanks/"))
+
+
+def test_counts_rise_while_a_student_finishes(fieldwork_world, browser, live_server, page) -> None:
+    # fieldwork_world comes first: it sets the app's settings before the live server starts.
+    errors = watch_console(page)
+    log_in(page, "coordinator@example.org", PASSWORD)
+    page.get_by_role("link", name="Fieldwork").first.click()
+    page.wait_for_url(re.compile(r"/monitor/2026-autumn"))
+    finished = page.locator('[data-total="finished"]')
+    assert finished.inner_text() == "0"
+    assert page.locator('[data-total="sessions_opened"]').inner_text() == "1"
+    page.evaluate("window.okoNoReload = true")
+
+    student = browser.new_context(base_url=live_server, locale="en-GB").new_page()
+    finish_questionnaire(student, fieldwork_world["code"])
+    student.context.close()
+
+    expect(finished).to_have_text("1", timeout=10_000)
+    assert page.evaluate("window.okoNoReload") is True  # updated in place, not reloaded
+    assert page.locator('[data-total="response_rate"]').inner_text() == "25%"
+    row = page.locator("#monitor-table tbody tr").first
+    assert "Het Baken" in row.inner_text()
+    assert "Updated at" in page.locator("#monitor-status").inner_text()
+    assert errors == []
