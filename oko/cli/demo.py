@@ -21,6 +21,7 @@ from oko.models import utcnow
 from oko.questionnaire import Questionnaire, QuestionnaireError, load
 from oko.services import class_sessions
 from oko.services import demo as demo_service
+from oko.services.results import Settings
 from oko.services.synthetic_data import count_synthetic
 from oko.synthetic import SYNTHETIC_MARK
 
@@ -79,6 +80,15 @@ def demo(ctx: click.Context, reset: bool, no_serve: bool, port: int) -> None:
             f"({count_synthetic(session, wave.id):,} responses), class {class_session.label} "
             f"of {class_session.school.name} open"
         )
+        computing = time.monotonic()
+        loaded, headlines = demo_service.headlines(session, Settings.from_config(app.config))
+        indicator = loaded.indicators[demo_service.HEADLINE_INDICATOR].label("en")
+        click.echo(
+            f"  Results        {loaded.wave.name} computed in {time.monotonic() - computing:.1f} s;"
+            f" {indicator.lower()}:"
+        )
+        for line in headlines:
+            click.echo(f"                   {line.municipality:<28} {_headline(line)}")
     click.echo(f"  Ready in       {time.monotonic() - started:.1f} s\n")
 
     url = f"http://127.0.0.1:{port}"
@@ -94,6 +104,15 @@ def demo(ctx: click.Context, reset: bool, no_serve: bool, port: int) -> None:
         return
     click.echo(f"\noko is running on {url}/  (Ctrl+C stops it)")
     app.run(host="127.0.0.1", port=port, threaded=True, load_dotenv=False)
+
+
+def _headline(line: demo_service.Headline) -> str:
+    if line.value is None:
+        return "not published (too few answers)"
+    text = f"{line.value:4.0%}"
+    if line.previous is not None:
+        text += f"   previous wave {line.previous:.0%}"
+    return text + (f", trend {line.trend}" if line.trend else ", no clear trend")
 
 
 def _reset(ctx: click.Context, app: Flask) -> Flask:

@@ -15,9 +15,11 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from oko.indicators import AreaLevel, ComparisonKind
 from oko.models import ClassSession, Municipality, School, User, Wave
 from oko.questionnaire import Questionnaire
-from oko.services import accounts, admin, class_sessions
+from oko.services import accounts, admin, class_sessions, results
+from oko.services.results import LoadedResults, Settings
 from oko.services.synthetic_data import (
     Loaded,
     add_fieldwork,
@@ -47,6 +49,10 @@ COALITION_MUNICIPALITY = "zilverhaven"
 
 
 _Row = TypeVar("_Row")
+
+
+#: The indicator whose story the console tells after computing results.
+HEADLINE_INDICATOR = "drunk_30d"
 
 
 class DemoRefused(RuntimeError):
@@ -148,6 +154,45 @@ def ensure_fieldwork(
     return add_fieldwork(
         session, generate(scenario, seed=SEED + 1), questionnaire, wave, now=now, seed=SEED
     )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One municipality's value of :data:`HEADLINE_INDICATOR` in the latest closed wave."""
+
+    municipality: str
+    value: float | None
+    previous: float | None
+    #: "better" or "worse" when the change over the waves is flagged, else None.
+    trend: str | None
+
+
+def latest_closed_wave(session: Session) -> Wave:
+    wave = session.execute(
+        select(Wave).where(Wave.status == "closed").order_by(Wave.closes_at.desc()).limit(1)
+    ).scalar_one_or_none()
+    return _require(wave)
+
+
+def headlines(session: Session, settings: Settings) -> tuple[LoadedResults, list[Headline]]:
+    """Compute (and so cache) the latest closed wave's results; the headline per municipality."""
+    loaded = results.wave_results(session, latest_closed_wave(session), settings)
+    latest = loaded.results
+    lines = []
+    for area in latest.areas_at(AreaLevel.MUNICIPALITY):
+        estimate = latest.estimate(HEADLINE_INDICATOR, area)
+        by_kind = {c.kind: c for c in latest.comparisons(HEADLINE_INDICATOR, area)}
+        previous = by_kind.get(ComparisonKind.PREVIOUS_WAVE)
+        trend = by_kind.get(ComparisonKind.TREND)
+        lines.append(
+            Headline(
+                municipality=loaded.areas[area].name,
+                value=None if estimate.suppressed else estimate.value,
+                previous=previous.other_value if previous else None,
+                trend=trend.flag.value if trend and trend.flag else None,
+            )
+        )
+    return loaded, lines
 
 
 def ensure_accounts(session: Session) -> tuple[DemoAccount, ...]:

@@ -59,6 +59,8 @@ def test_first_run_builds_everything(instance: Path) -> None:
     for account in demo_service.ACCOUNTS:
         assert account.email in result.output and account.password in result.output
     assert "synthetic" in result.output
+    # The story of the data, told by the indicator engine on the latest closed wave.
+    assert re.search(r"Zilverhaven \(synthetisch\) +\d+%.*trend better", result.output)
     assert "not starting the server" in result.output
 
 
