@@ -407,6 +407,9 @@ def _estimate(
         )
         variance = np.where(use_within, within, clustered)
         df = np.where(use_within, structure.df_within, structure.df_clustered)
+    # No spread in the domain (0% or 100%): every linearised score is 0, and so is the
+    # variance, exactly rather than up to rounding in the expanded sums.
+    variance = np.where(sigma2 > 0, variance, 0.0)
     return DomainEstimates(
         value=value,
         variance=np.where(sums.n > 0, variance, np.nan),

@@ -77,7 +77,8 @@ def korn_graubard_size(
     dof = np.asarray(df, dtype=np.float64)
     alpha = _alpha(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
-        effective = np.where(variance > 0, p * (1 - p) / variance, size)
+        spread = (variance > 0) & (p > 0) & (p < 1)
+        effective = np.where(spread, p * (1 - p) / variance, size)
         effective = np.minimum(effective, size)
         t_rows = special.stdtrit(np.maximum(design_rows - 1, 1), alpha / 2)
         ratio = t_rows / special.stdtrit(dof, alpha / 2)
