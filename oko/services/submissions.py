@@ -111,27 +111,26 @@ def submit(
     answers = final_answers(questionnaire, draft.answers)
     duration = max(int((now - draft.started_at).total_seconds()), 0)
     flags = quality_flags(questionnaire, answers, duration, median_duration(session, wave.id))
-    session.add(
-        Response(
-            submission_id=submission_id,
-            wave_id=wave.id,
-            school_id=class_session.school_id,
-            grade=class_session.grade,
-            class_session_id=class_session.id,
-            questionnaire_id=questionnaire.id,
-            questionnaire_version=questionnaire.version,
-            language=draft.language,
-            answers=answers,
-            started_at=draft.started_at,
-            submitted_at=now,
-            duration_seconds=duration,
-            quality_flags=flags,
-            source="web",
-        )
+    response = Response(
+        submission_id=submission_id,
+        wave_id=wave.id,
+        school_id=class_session.school_id,
+        grade=class_session.grade,
+        class_session_id=class_session.id,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        language=draft.language,
+        answers=answers,
+        started_at=draft.started_at,
+        submitted_at=now,
+        duration_seconds=duration,
+        quality_flags=flags,
+        source="web",
     )
-    session.execute(delete(Draft).where(Draft.id == draft.id))
-    class_sessions.record_finished(session, class_session.id)
     try:
+        session.add(response)
+        session.execute(delete(Draft).where(Draft.id == draft.id))
+        class_sessions.record_finished(session, class_session.id)
         session.commit()
     except IntegrityError:
         # Another request with the same submission id committed first (a double click).

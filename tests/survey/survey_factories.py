@@ -169,8 +169,15 @@ def core_answers(**overrides: Answer) -> dict[str, Answer]:
         else:
             answers[item.id] = item.codes[min(1, len(item.codes) - 1)]
     never = {
-        "alc_lifetime", "cig_lifetime", "vape_lifetime", "cannabis_lifetime", "nitrous_lifetime",
-        "xtc_lifetime", "relevin_lifetime", "sedatives_lifetime", "bullied_school",
+        "alc_lifetime",
+        "cig_lifetime",
+        "vape_lifetime",
+        "cannabis_lifetime",
+        "nitrous_lifetime",
+        "xtc_lifetime",
+        "relevin_lifetime",
+        "sedatives_lifetime",
+        "bullied_school",
         "bullied_online",
     }
     answers.update({item_id: 1 for item_id in never})

@@ -92,7 +92,8 @@ def entry():  # type: ignore[no-untyped-def]
 def enter_code():  # type: ignore[no-untyped-def]
     form = CodeForm()
     if not form.validate():
-        return _entry_error(form, "survey.code.empty", 400)
+        expired = bool(form.meta.csrf and form.csrf_token.errors)
+        return _entry_error(form, "survey.code.again" if expired else "survey.code.empty", 400)
     class_session = _admit(form.code.data, form)
     return redirect(url_for("survey.choose_language", code=class_session.code))
 
@@ -382,9 +383,13 @@ def _recover(
     class_session: ClassSession,
     questionnaire: Questionnaire,
     form: PageForm | StartForm,
-    index: int,
+    index: int | None = None,
 ) -> tuple[str, Draft]:
-    """A new draft from the browser's local copy, after the server's one expired."""
+    """A new draft from the browser's local copy, after the server's one expired.
+
+    ``index`` is the page being posted; without one (the expired page's Continue button) the
+    student continues from the furthest page their browser had reached.
+    """
     try:
         restored = parse_restore(form.restore.data, questionnaire, g.lang)
     except RestoreError:
