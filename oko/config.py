@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "DRAFT_TTL_MINUTES": 180,
     # A class code stops working this long after its session was opened (a school day).
     "CLASS_CODE_TTL_HOURS": 12,
+    # The address students type (e.g. https://oko.example.nl), for `oko session` output and QR
+    # codes made on the command line; the web pages use the address they were reached at.
+    "PUBLIC_URL": "",
     # Attempts per client per minute at the class-code entry and at the staff login.
     "CODE_ATTEMPTS_PER_MINUTE": 10,
     "LOGIN_ATTEMPTS_PER_MINUTE": 5,
