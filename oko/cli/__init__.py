@@ -16,6 +16,7 @@ from oko.cli import (
     questionnaires,
     reports,
     serve,
+    sessions,
     users,
     waves,
 )
@@ -47,5 +48,6 @@ for command in (
     exports.export,
     microdata.microdata_group,
     reports.report,
+    sessions.session,
 ):
     main.add_command(command)

@@ -44,7 +44,6 @@ def make_world(
         town = session.execute(
             select(Municipality).where(Municipality.slug == "zeewolde")
         ).scalar_one_or_none() or Municipality(slug="zeewolde", name="Zeewolde", region="Flevoland")
-        school = School(slug=school_slug, name=school_slug.title(), municipality=town)
         wave = session.execute(select(Wave).where(Wave.slug == wave_slug)).scalar_one_or_none()
         if wave is None:
             wave = Wave(
@@ -54,6 +53,7 @@ def make_world(
                 questionnaire_version=questionnaire.version,
                 status="open",
             )
+        school = School(slug=school_slug, name=school_slug.title(), municipality=town)
         session.add_all([town, school, wave])
         session.commit()
         row = class_sessions.open_session(
