@@ -1,36 +1,43 @@
 """``oko demo``: a ready-to-explore instance on SQLite, served on http://127.0.0.1:5000.
 
 The first run migrates a fresh database and fills it with synthetic data (three fictional
-municipalities, a dozen schools, three closed waves and a wave in progress), creates one
-account per role and opens a class session; later runs reuse all that and start in about a
-second. ``--reset`` deletes the demo's SQLite database and starts over.
+municipalities, sixteen schools, three closed waves and a pilot wave in progress), computes
+the latest wave's results, writes the coalition reports to ``instance/reports/``, creates one
+account per role and opens a class session. Later runs reuse all that and start in a couple of
+seconds; ``--reset`` deletes the demo's SQLite database and reports and starts over.
 """
 
 from __future__ import annotations
 
+import os
 import time
+from datetime import date
 from pathlib import Path
 
 import click
 from flask import Flask
 from sqlalchemy import make_url
+from sqlalchemy.orm import Session
 
 from oko import migrations
 from oko.cli.app import app_for
-from oko.models import utcnow
+from oko.models import ClassSession, utcnow
 from oko.questionnaire import Questionnaire, QuestionnaireError, load
-from oko.services import class_sessions
+from oko.reporting import LANGUAGES, render_report
+from oko.services import class_sessions, reports
 from oko.services import demo as demo_service
 from oko.services.results import Settings
 from oko.services.synthetic_data import count_synthetic
-from oko.synthetic import SYNTHETIC_MARK
+from oko.synthetic import SYNTHETIC_MARK, demo_scenario
 
 #: The questionnaire the synthetic data answer.
 QUESTIONNAIRE_FILE = "oko-core.yaml"
+#: Where the demo's PDF reports go, inside the instance folder.
+REPORTS_FOLDER = "reports"
 
 
 @click.command(name="demo")
-@click.option("--reset", is_flag=True, help="Delete the demo database and start over.")
+@click.option("--reset", is_flag=True, help="Delete the demo database and reports, start over.")
 @click.option("--no-serve", is_flag=True, help="Prepare everything, then exit.")
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.pass_context
@@ -42,54 +49,18 @@ def demo(ctx: click.Context, reset: bool, no_serve: bool, port: int) -> None:
         app = _reset(ctx, app)
     database = app.extensions["oko.db"]
     click.echo(f"oko demo: everything you will see is synthetic {SYNTHETIC_MARK}, made up.\n")
-    click.echo(f"  Instance       {app.instance_path}")
-    click.echo(f"  Database       {_describe(database.url)}")
+    _step("Instance", app.instance_path)
+    _step("Database", _describe(database.url))
     migrations.upgrade(database.url)
     questionnaire = _questionnaire(app)
     with database.session() as session:
-        try:
-            demo_service.check_usable(session)
-        except demo_service.DemoRefused as exc:
-            raise click.ClickException(str(exc)) from exc
-        if count_synthetic(session):
-            click.echo(
-                f"  Data           reusing {count_synthetic(session):,} synthetic responses "
-                "(--reset starts over)"
-            )
-        else:
-            loading = time.monotonic()
-            loaded = demo_service.load_data(session, questionnaire)
-            click.echo(
-                f"  Data           {loaded.municipalities} municipalities, {loaded.schools} "
-                f"schools, {loaded.waves} closed waves, {loaded.responses:,} synthetic responses "
-                f"({loaded.flagged} flagged by the quality checks) in "
-                f"{time.monotonic() - loading:.1f} s"
-            )
-        now = utcnow()
-        wave = demo_service.ensure_open_wave(
-            session, questionnaire, Path(app.config["QUESTIONNAIRE_DIR"]), now=now
-        )
-        demo_service.ensure_fieldwork(session, wave, questionnaire, now=now)
-        logins = demo_service.ensure_accounts(session)
-        class_session = demo_service.ensure_class_session(
-            session, wave, now=now, ttl_hours=app.config["CLASS_CODE_TTL_HOURS"]
-        )
+        _data(session, questionnaire)
+        class_session = _open_wave(app, session, questionnaire)
         code = class_sessions.format_code(class_session.code)
-        click.echo(
-            f"  Open wave      {wave.name}: {len(demo_service.FIELDWORK_DONE)} schools done "
-            f"({count_synthetic(session, wave.id):,} responses), class {class_session.label} "
-            f"of {class_session.school.name} open"
-        )
-        computing = time.monotonic()
-        loaded, headlines = demo_service.headlines(session, Settings.from_config(app.config))
-        indicator = loaded.indicators[demo_service.HEADLINE_INDICATOR].label("en")
-        click.echo(
-            f"  Results        {loaded.wave.name} computed in {time.monotonic() - computing:.1f} s;"
-            f" {indicator.lower()}:"
-        )
-        for line in headlines:
-            click.echo(f"                   {line.municipality:<28} {_headline(line)}")
-    click.echo(f"  Ready in       {time.monotonic() - started:.1f} s\n")
+        _results(app, session)
+        _reports(app, session)
+        logins = demo_service.ensure_accounts(session)
+    _step("Ready in", f"{time.monotonic() - started:.1f} s\n")
 
     url = f"http://127.0.0.1:{port}"
     click.echo(f"Take the survey as a student: open {url}/ and type the class code {code}")
@@ -106,6 +77,61 @@ def demo(ctx: click.Context, reset: bool, no_serve: bool, port: int) -> None:
     app.run(host="127.0.0.1", port=port, threaded=True, load_dotenv=False)
 
 
+def _step(name: str, text: str) -> None:
+    click.echo(f"  {name:<14} {text}")
+
+
+def _data(session: Session, questionnaire: Questionnaire) -> None:
+    """Synthetic areas, schools, closed waves and responses: generated once, then reused."""
+    try:
+        demo_service.check_usable(session)
+    except demo_service.DemoRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    stored = count_synthetic(session)
+    if stored:
+        _step("Data", f"reusing {stored:,} synthetic responses (--reset starts over)")
+        return
+    loading = time.monotonic()
+    loaded = demo_service.load_data(session, questionnaire)
+    _step(
+        "Data",
+        f"{loaded.municipalities} municipalities, {loaded.schools} schools, {loaded.waves} "
+        f"closed waves, {loaded.responses:,} synthetic responses ({loaded.flagged} flagged by "
+        f"the quality checks) in {time.monotonic() - loading:.1f} s",
+    )
+
+
+def _open_wave(app: Flask, session: Session, questionnaire: Questionnaire) -> ClassSession:
+    """The pilot wave in progress and a class session whose code works now."""
+    now = utcnow()
+    directory = Path(app.config["QUESTIONNAIRE_DIR"])
+    wave = demo_service.ensure_open_wave(session, questionnaire, directory, now=now)
+    demo_service.ensure_fieldwork(session, wave, questionnaire, now=now)
+    class_session = demo_service.ensure_class_session(
+        session, wave, now=now, ttl_hours=app.config["CLASS_CODE_TTL_HOURS"]
+    )
+    _step(
+        "Open wave",
+        f"{wave.name}: {len(demo_service.FIELDWORK_DONE)} schools done "
+        f"({count_synthetic(session, wave.id):,} responses), class {class_session.label} of "
+        f"{class_session.school.name} open",
+    )
+    return class_session
+
+
+def _results(app: Flask, session: Session) -> None:
+    """The latest closed wave's results (now cached for the server) and their headline."""
+    computing = time.monotonic()
+    loaded, headlines = demo_service.headlines(session, Settings.from_config(app.config))
+    label = loaded.indicators[demo_service.HEADLINE_INDICATOR].label("en").lower()
+    _step(
+        "Results",
+        f"{loaded.wave.name} computed in {time.monotonic() - computing:.1f} s; {label}:",
+    )
+    for line in headlines:
+        click.echo(f"{'':<19}{line.municipality:<28} {_headline(line)}")
+
+
 def _headline(line: demo_service.Headline) -> str:
     if line.value is None:
         return "not published (too few answers)"
@@ -115,8 +141,41 @@ def _headline(line: demo_service.Headline) -> str:
     return text + (f", trend {line.trend}" if line.trend else ", no clear trend")
 
 
+def _reports(app: Flask, session: Session) -> None:
+    """Every municipality's PDF report of the latest closed wave, in Dutch and English."""
+    building = time.monotonic()
+    folder = Path(app.instance_path) / REPORTS_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    wave = demo_service.latest_closed_wave(session)
+    batch = reports.wave_reports(
+        session,
+        wave=wave.slug,
+        settings=Settings.from_config(app.config),
+        report_date=date.today(),
+    )
+    written = kept = 0
+    for target, data in batch:
+        for language in LANGUAGES:
+            path = folder / f"{wave.slug}-{target.name}-{language}.pdf"
+            if path.exists():
+                kept += 1
+                continue
+            _write_atomically(path, render_report(data, language, app.config["REPORTS_DIR"]))
+            written += 1
+    done = f"{written} written in {time.monotonic() - building:.1f} s" if written else "reused"
+    _step("Reports", f"{written + kept} PDFs in {folder} ({done})")
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """A reader (or an interrupted run) never sees half a PDF."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
+
+
 def _reset(ctx: click.Context, app: Flask) -> Flask:
-    """Delete the SQLite database file (and its WAL files); anything else is refused."""
+    """Delete the SQLite database file (and its WAL files) and the demo's reports; a database
+    that is not a SQLite file is refused."""
     database = app.extensions["oko.db"]
     url = make_url(database.url)
     if not database.is_sqlite or not url.database or url.database == ":memory:":
@@ -128,7 +187,11 @@ def _reset(ctx: click.Context, app: Flask) -> Flask:
     path = Path(url.database)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    click.echo(f"Deleted {path}: starting over.")
+    folder = Path(app.instance_path) / REPORTS_FOLDER
+    for wave in demo_scenario().waves:
+        for report in folder.glob(f"{wave.slug}-*.pdf"):
+            report.unlink()
+    click.echo(f"Deleted {path} and the demo's reports: starting over.")
     return app_for(ctx, check_migrations=False)
 
 

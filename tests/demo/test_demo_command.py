@@ -1,13 +1,20 @@
-"""``oko demo`` end to end on a fresh SQLite instance (without serving)."""
+"""``oko demo`` end to end on a fresh SQLite instance (without serving).
+
+The demo is built once per module (it renders six PDF reports); each test reads that instance
+or works on a copy of it.
+"""
 
 from __future__ import annotations
 
 import re
+import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from oko.cli import main
@@ -18,11 +25,19 @@ from oko.services import demo as demo_service
 CODE = re.compile(r"class code ([A-Z0-9]{3}-[A-Z0-9]{4})")
 
 
-@pytest.fixture
-def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("OKO_DATABASE_URL", raising=False)
-    monkeypatch.delenv("OKO_INSTANCE_PATH", raising=False)
-    return tmp_path / "instance"
+@pytest.fixture(scope="module", autouse=True)
+def sqlite_in_the_instance() -> Iterator[None]:
+    """The demo's own database: SQLite in the instance folder, whatever the suite uses."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("OKO_DATABASE_URL", raising=False)
+        patch.delenv("OKO_INSTANCE_PATH", raising=False)
+        yield
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    instance = tmp_path_factory.mktemp("demo") / "instance"
+    return instance, run(instance)
 
 
 def run(instance: Path, *args: str) -> Result:
@@ -31,8 +46,12 @@ def run(instance: Path, *args: str) -> Result:
     return result
 
 
+def open_database(instance: Path) -> Database:
+    return Database(f"sqlite:///{instance / 'oko.db'}")
+
+
 def counts(instance: Path) -> dict[str, int]:
-    database = Database(f"sqlite:///{instance / 'oko.db'}")
+    database = open_database(instance)
     try:
         with database.session() as session:
             return {
@@ -45,8 +64,8 @@ def counts(instance: Path) -> dict[str, int]:
         database.dispose()
 
 
-def test_first_run_builds_everything(instance: Path) -> None:
-    result = run(instance)
+def test_first_run_builds_everything(built: tuple[Path, Result]) -> None:
+    instance, result = built
     found = counts(instance)
     assert found["Municipality"] == 3
     assert found["School"] == 16
@@ -64,49 +83,20 @@ def test_first_run_builds_everything(instance: Path) -> None:
     assert "not starting the server" in result.output
 
 
-def test_second_run_reuses_and_reset_starts_over(instance: Path) -> None:
-    first = run(instance)
-    before = counts(instance)
-    started = time.monotonic()
-    second = run(instance)
-    assert time.monotonic() - started < 5
-    assert "reusing" in second.output
-    assert counts(instance) == before
-    assert CODE.search(second.output)[1] == CODE.search(first.output)[1]
-
-    third = run(instance, "--reset")
-    assert "starting over" in third.output
-    assert counts(instance) == before
-    assert CODE.search(third.output)[1] != CODE.search(first.output)[1]
-
-
-def test_refuses_a_database_that_is_not_the_demos(instance: Path) -> None:
-    database_url = f"sqlite:///{instance / 'oko.db'}"
-    instance.mkdir()
-    runner = CliRunner()
-    assert runner.invoke(main, ["--instance", str(instance), "db", "upgrade"]).exit_code == 0
-    database = Database(database_url)
-    with database.transaction() as session:
-        session.add(Municipality(slug="real", name="Real place", region=""))
-    database.dispose()
-    result = runner.invoke(main, ["--instance", str(instance), "demo", "--no-serve"])
-    assert result.exit_code == 1
-    assert "only runs on an empty database" in result.output
-    assert counts(instance)["Response"] == 0
-
-
-def test_reset_deletes_only_sqlite(instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OKO_DATABASE_URL", "postgresql://nobody@127.0.0.1:9/elsewhere")
-    result = CliRunner().invoke(
-        main, ["--instance", str(instance), "demo", "--no-serve", "--reset"]
+def test_reports_are_written_and_labelled_synthetic(built: tuple[Path, Result]) -> None:
+    instance, _ = built
+    pdfs = sorted((instance / "reports").glob("*.pdf"))
+    assert [p.name for p in pdfs] == sorted(
+        f"2026-najaar-{town}-{lang}.pdf"
+        for town in ("zilverhaven", "duinrade", "elzenmeer")
+        for lang in ("nl", "en")
     )
-    assert result.exit_code == 1
-    assert "--reset only deletes a SQLite demo database" in result.output
+    first_page = PdfReader(instance / "reports" / "2026-najaar-zilverhaven-nl.pdf").pages[0]
+    assert "SYNTHETISCHE DEMODATA" in first_page.extract_text()
 
 
-def test_open_wave_has_fieldwork_in_progress(instance: Path) -> None:
-    run(instance)
-    database = Database(f"sqlite:///{instance / 'oko.db'}")
+def test_open_wave_has_fieldwork_in_progress(built: tuple[Path, Result]) -> None:
+    database = open_database(built[0])
     try:
         with database.session() as session:
             wave = session.scalars(select(Wave).where(Wave.status == "open")).one()
@@ -127,3 +117,50 @@ def test_open_wave_has_fieldwork_in_progress(instance: Path) -> None:
             assert open_session.finished_count == 0
     finally:
         database.dispose()
+
+
+def test_second_run_reuses_everything(built: tuple[Path, Result]) -> None:
+    instance, first = built
+    before = counts(instance)
+    written = {p: p.stat().st_mtime_ns for p in (instance / "reports").glob("*.pdf")}
+    started = time.monotonic()
+    second = run(instance)
+    assert time.monotonic() - started < 15
+    assert "reusing" in second.output and "(reused)" in second.output
+    assert counts(instance) == before
+    assert {p: p.stat().st_mtime_ns for p in (instance / "reports").glob("*.pdf")} == written
+    assert CODE.search(second.output)[1] == CODE.search(first.output)[1]
+
+
+def test_reset_starts_over(built: tuple[Path, Result], tmp_path: Path) -> None:
+    instance = tmp_path / "copy"
+    shutil.copytree(built[0], instance)
+    before = counts(instance)
+    reset = run(instance, "--reset")
+    assert "starting over" in reset.output
+    assert counts(instance) == before
+    assert CODE.search(reset.output)[1] != CODE.search(built[1].output)[1]
+    assert "6 PDFs" in reset.output and "6 written" in reset.output
+
+
+def test_refuses_a_database_that_is_not_the_demos(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--instance", str(instance), "db", "upgrade"]).exit_code == 0
+    database = open_database(instance)
+    with database.transaction() as session:
+        session.add(Municipality(slug="real", name="Real place", region=""))
+    database.dispose()
+    result = runner.invoke(main, ["--instance", str(instance), "demo", "--no-serve"])
+    assert result.exit_code == 1
+    assert "only runs on an empty database" in result.output
+    assert counts(instance)["Response"] == 0
+
+
+def test_reset_deletes_only_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OKO_DATABASE_URL", "postgresql://nobody@127.0.0.1:9/elsewhere")
+    result = CliRunner().invoke(
+        main, ["--instance", str(tmp_path), "demo", "--no-serve", "--reset"]
+    )
+    assert result.exit_code == 1
+    assert "--reset only deletes a SQLite demo database" in result.output
