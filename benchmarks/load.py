@@ -84,6 +84,7 @@ class BackendResult:
     version: str
     students: int
     concurrency: int
+    think_seconds: float
     survey_seconds: float = 0.0
     submissions: int = 0
     survey_requests: int = 0
@@ -156,6 +157,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="short ceiling run, for CI (a few seconds)"
     )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a student spends on a page before Next or Send (0: none, the "
+        "server's capacity; a few seconds: students at a compressed human pace)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the students' answers")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
@@ -190,7 +198,7 @@ def measure(backend: str, args: argparse.Namespace) -> BackendResult:
         folder = Path(tmp)
         with database_for(backend, args, folder) as url:
             result = BackendResult(
-                backend, server_version(backend, url), args.students, args.concurrency
+                backend, server_version(backend, url), args.students, args.concurrency, args.think
             )
             print(f"\n== {result.version}: preparing {args.students} students", flush=True)
             world = prepare(url, args.students + WARMUP_STUDENTS)
@@ -212,6 +220,7 @@ def measure(backend: str, args: argparse.Namespace) -> BackendResult:
                     range(WARMUP_STUDENTS, WARMUP_STUDENTS + args.students),
                     args.concurrency,
                     seed=args.seed,
+                    think_seconds=args.think,
                 )
                 result.survey_usage = meter.stop()
             result.survey_seconds = result.survey_usage.wall_seconds
@@ -256,7 +265,8 @@ def report(result: BackendResult) -> list[str]:
     """Print one database's figures; returns the targets missed."""
     usage, ceiling_usage = result.survey_usage, result.ceiling_usage
     assert usage is not None and ceiling_usage is not None
-    print(f"-- {result.version}: {result.students} students, {result.concurrency} at a time")
+    pace = f", {result.think_seconds:g} s per page" if result.think_seconds else ", no pauses"
+    print(f"-- {result.version}: {result.students} students, {result.concurrency} at a time{pace}")
     print(
         f"   survey   {result.submissions} submitted in {result.survey_seconds:.1f} s: "
         f"{result.submissions_per_second:.1f} submissions/s, "

@@ -99,6 +99,7 @@ def drive_students(
     *,
     retry: RetryPolicy = NO_RETRIES,
     seed: int = 0,
+    think_seconds: float = 0.0,
     run: StudentRun | None = None,
     during: Callable[[StudentRun], None] | None = None,
 ) -> StudentRun:
@@ -112,7 +113,15 @@ def drive_students(
     lock = threading.Lock()
 
     def one(index: int) -> None:
-        student = Student(base_url, world, index, run.recorder, retry=retry, seed=seed)
+        student = Student(
+            base_url,
+            world,
+            index,
+            run.recorder,
+            retry=retry,
+            seed=seed,
+            think_seconds=think_seconds,
+        )
         try:
             student.run()
         except StudentFailed as exc:

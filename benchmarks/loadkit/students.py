@@ -85,6 +85,8 @@ class Student:
     recorder: Recorder
     retry: RetryPolicy = NO_RETRIES
     seed: int = 0
+    #: Mean seconds spent reading and answering a page before pressing Next or Send (0: none).
+    think_seconds: float = 0.0
     language: str = ""
     answers: dict[str, Answer] = field(default_factory=dict)
     submission_id: str = field(default_factory=lambda: secrets.token_urlsafe(24))
@@ -132,6 +134,7 @@ class Student:
         given = self._choose(page)
         fields = [("csrf_token", _csrf(shown)), ("restore", ""), ("action", "next")]
         fields += _form_fields(given)
+        self._think()
         saved = self._request("page_save", "POST", self.location, fields, expect=302)
         self.answers.update(given)
         self.location = _path(saved.headers["Location"])
@@ -152,6 +155,7 @@ class Student:
             "submission_id": self.submission_id,
             "action": "send",
         }
+        self._think()
         sent = self._request("submit", "POST", self.location, fields, expect=302)
         thanks = _path(sent.headers["Location"])
         if thanks != f"/thanks/{self.submission_id}":
@@ -163,6 +167,12 @@ class Student:
         """Where the survey sends this student now (e.g. after moving to another server)."""
         response = self._request("language", "GET", f"/s/{self.code}", expect=302)
         self.location = _path(response.headers["Location"])
+
+    def _think(self) -> None:
+        """A pause drawn from an exponential distribution, at most five times the mean."""
+        if self.think_seconds > 0:
+            pause = self.rng.expovariate(1 / self.think_seconds)
+            time.sleep(min(pause, 5 * self.think_seconds))
 
     # Answers.
 
