@@ -7,8 +7,9 @@ from oko.web.auth import add_nav_item
 
 bp = Blueprint("coalition", __name__)
 
+add_nav_item(bp, "coalition.dashboard_home", "nav.dashboard", roles=("coalition",), order=20)
 add_nav_item(
     bp, "coalition.monitor_home", "nav.monitor", roles=("coordinator", "coalition"), order=30
 )
 
-from oko.web.coalition import monitor  # noqa: E402,F401  (routes attach themselves to bp)
+from oko.web.coalition import dashboard, monitor  # noqa: E402,F401  (routes attach to bp)

@@ -1,0 +1,161 @@
+"""The coalition dashboard on the demo data: same numbers, suppression and flags as the
+engine and the PDF, scoped to the coalition's own municipality, in Dutch and English."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+import pytest
+import staff_factories as f
+from sqlalchemy import select
+
+from oko.indicators import ALL, Area, AreaLevel, ComparisonKind
+from oko.models import AuditEntry, Municipality
+from oko.questionnaire import load
+from oko.services import accounts, authz, dashboard, demo
+from oko.services.results import Settings
+
+
+@pytest.fixture
+def demo_app(app):  # type: ignore[no-untyped-def]
+    """The demo's three municipalities and closed waves, plus a coalition member of each."""
+    with app.extensions["oko.db"].session() as session:
+        questionnaire = load(f"{app.config['QUESTIONNAIRE_DIR']}/oko-core.yaml")
+        demo.load_data(session, questionnaire)
+        session.commit()
+        for town in session.execute(select(Municipality)).scalars():
+            f.user(session, "coalition", f"{town.slug}@example.org", municipality_row=town)
+        f.user(session, "admin")
+        session.commit()
+    return app
+
+
+def _board(app, slug: str, email: str, language: str = "en"):  # type: ignore[no-untyped-def]
+    with app.extensions["oko.db"].session() as session:
+        user = accounts.get_by_email(session, email)
+        town = dashboard.require_municipality(session, user, slug)
+        wave = dashboard.result_waves(session, town)[0]
+        return dashboard.municipality_dashboard(
+            session,
+            user,
+            town,
+            wave,
+            language=language,
+            settings=Settings.from_config(app.config),
+            reports_dir=app.config["REPORTS_DIR"],
+            today=date(2026, 11, 23),
+        )
+
+
+def test_dashboard_shows_the_engines_numbers_suppression_and_flags(demo_app) -> None:
+    board = _board(demo_app, "duinrade", "duinrade@example.org")
+    results = board.data.current
+    area = Area(AreaLevel.MUNICIPALITY, board.municipality.id)
+    assert board.data.area == area
+    suppressed = 0
+    for domain in board.domains:
+        for panel in domain.indicators:
+            estimate = results.estimate(panel.indicator.id, area, ALL)
+            current = panel.bars[0]
+            if estimate.suppressed:
+                suppressed += 1
+                assert current.value is None and current.lo is None
+                assert not any(ch.isdigit() for ch in panel.shown)
+            else:
+                factor = 100 if panel.indicator.is_proportion else 1
+                assert current.value == pytest.approx(estimate.value * factor)
+                assert current.lo == pytest.approx(estimate.lower * factor)
+            for line in panel.comparisons:
+                comparison = results.comparison(panel.indicator.id, area, ALL, line.kind)
+                expected = (
+                    comparison.flag if comparison and math.isfinite(comparison.difference) else None
+                )
+                assert line.flag == expected
+            for point in panel.bars[1:]:
+                assert point.value is None or math.isfinite(point.value)
+    assert suppressed, "the demo data has suppressed estimates in Duinrade (cannabis)"
+    assert board.good or board.attention
+
+
+def test_coalition_sees_only_its_own_municipality(demo_app) -> None:
+    with pytest.raises(authz.Forbidden):
+        _board(demo_app, "duinrade", "zilverhaven@example.org")
+    client = demo_app.test_client()
+    f.login(client, "zilverhaven@example.org")
+    assert client.get("/dashboard/").headers["Location"] == "/dashboard/zilverhaven/"
+    wave = client.get("/dashboard/zilverhaven/").headers["Location"]
+    for path in (
+        "/dashboard/duinrade/",
+        f"{wave.replace('zilverhaven', 'duinrade')}",
+        f"{wave.replace('zilverhaven', 'duinrade')}/report-nl.pdf",
+    ):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert b"Duinrade" not in response.data
+
+
+def test_dashboard_page_in_both_languages_with_svg_charts(demo_app) -> None:
+    client = demo_app.test_client()
+    f.login(client, "zilverhaven@example.org")
+    wave_url = client.get("/dashboard/zilverhaven/").headers["Location"]
+    en = client.get(wave_url + "?lang=en&domain=substance_use")
+    assert en.status_code == 200
+    html = en.data.decode()
+    assert "Alcohol, tobacco and cannabis" in html
+    assert html.count("<svg") >= 2 * 9  # bars and trend for every indicator of the domain
+    assert 'role="img"' in html and "<desc" in html
+    assert "style=" not in html and "<script>" not in html  # CSP: nothing inline
+    nl = client.get(wave_url + "?lang=nl")
+    assert "Gezin" in nl.data.decode() or "gezin" in nl.data.decode()
+    assert client.get(wave_url + "?domain=nonsense").status_code == 200  # first domain
+
+
+def test_pdf_download_in_both_languages_is_audited(demo_app) -> None:
+    client = demo_app.test_client()
+    f.login(client, "zilverhaven@example.org")
+    wave_url = client.get("/dashboard/zilverhaven/").headers["Location"]
+    for language in ("nl", "en"):
+        response = client.get(f"{wave_url}/report-{language}.pdf")
+        assert response.status_code == 200
+        assert response.mimetype == "application/pdf"
+        assert response.data.startswith(b"%PDF")
+        assert re.search(
+            r'attachment; filename="oko-.*-zilverhaven-' + language,
+            response.headers["Content-Disposition"],
+        )
+    assert client.get(f"{wave_url}/report-de.pdf").status_code == 404
+    with demo_app.extensions["oko.db"].session() as session:
+        entries = (
+            session.execute(select(AuditEntry).where(AuditEntry.action == "report.download"))
+            .scalars()
+            .all()
+        )
+    assert sorted(e.detail["language"] for e in entries) == ["en", "nl"]
+
+
+def test_open_wave_and_unknown_names_have_no_results(demo_app) -> None:
+    client = demo_app.test_client()
+    f.login(client, "admin@example.org")
+    assert client.get("/dashboard/atlantis/").status_code == 404
+    assert client.get("/dashboard/zilverhaven/no-such-wave").status_code == 404
+    with demo_app.extensions["oko.db"].session() as session:
+        wave = f.wave(session, "still-open", status="open")
+        session.commit()
+    assert client.get(f"/dashboard/zilverhaven/{wave.slug}").status_code == 404
+    page = client.get("/dashboard/")
+    assert page.status_code == 200 and b"Zilverhaven" in page.data  # admin chooses
+
+
+def test_previous_wave_comparison_matches_the_pdf_wording(demo_app) -> None:
+    board = _board(demo_app, "zilverhaven", "zilverhaven@example.org")
+    lines = [
+        line
+        for d in board.domains
+        for p in d.indicators
+        for line in p.comparisons
+        if line.kind is ComparisonKind.PREVIOUS_WAVE and line.sentence
+    ]
+    assert lines
+    assert all(line.sentence.startswith(("▲", "▼", "≈")) for line in lines)
