@@ -20,6 +20,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from oko.models import ClassSession, RateLimitCounter, School, User, Wave, utcnow
 from oko.services import audit, authz, ratelimit
+from oko.services.refusal import Refusal
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 7
@@ -38,8 +40,17 @@ MAX_LABEL_LENGTH = 40
 REFUSALS = ("unknown", "closed", "expired", "wave_not_open", "wave_closed")
 
 
-class SessionError(ValueError):
-    """A request about a class session is refused; the message (English) says why."""
+class SessionError(Refusal):
+    """A request about a class session is refused; ``str()`` says why in English, the web
+    pages show ``refusal.<code>`` in the visitor's language."""
+
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "session_wave_not_open": "Wave {wave!r} is {status}; sessions need an open wave.",
+        "session_bad_grade": "Grade must be {low} to {high}, not {grade}.",
+        "session_long_label": "A label has at most {length} characters.",
+        "session_no_code": "Could not find a free code; try again.",
+        "session_choose": "Choose an open wave and one of your schools.",
+    }
 
 
 class CodeRefused(Exception):
@@ -153,12 +164,12 @@ def open_session(
     if actor is not None:
         authz.require_school(actor, school.id)
     if wave.status != "open":
-        raise SessionError(f"Wave {wave.slug!r} is {wave.status}; sessions need an open wave.")
+        raise SessionError("session_wave_not_open", wave=wave.slug, status=wave.status)
     if grade not in GRADES:
-        raise SessionError(f"Grade must be {GRADES.start} to {GRADES.stop - 1}, not {grade}.")
+        raise SessionError("session_bad_grade", low=GRADES.start, high=GRADES.stop - 1, grade=grade)
     label = label.strip()
     if len(label) > MAX_LABEL_LENGTH:
-        raise SessionError(f"A label has at most {MAX_LABEL_LENGTH} characters.")
+        raise SessionError("session_long_label", length=MAX_LABEL_LENGTH)
     for _ in range(5):
         row = ClassSession(wave=wave, school=school, grade=grade, label=label, code=generate_code())
         session.add(row)
@@ -176,7 +187,24 @@ def open_session(
         )
         session.commit()
         return row
-    raise SessionError("Could not find a free code; try again.")
+    raise SessionError("session_no_code")
+
+
+def open_by_ids(
+    session: Session,
+    *,
+    wave_id: int,
+    school_id: int,
+    grade: int,
+    label: str = "",
+    actor: User | None,
+) -> ClassSession:
+    """:func:`open_session` for a form that posted ids (an unknown id is refused the same way)."""
+    wave = session.get(Wave, wave_id)
+    school = session.get(School, school_id)
+    if wave is None or school is None:
+        raise SessionError("session_choose")
+    return open_session(session, wave=wave, school=school, grade=grade, label=label, actor=actor)
 
 
 def close_session(

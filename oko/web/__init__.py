@@ -52,10 +52,12 @@ def register_blueprints(app: Flask) -> None:
     from oko.web.coalition import bp as coalition_bp
     from oko.web.core import bp as core_bp
     from oko.web.research import bp as research_bp
+    from oko.web.sessions import bp as sessions_bp
     from oko.web.survey import bp as survey_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(sessions_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(coalition_bp)

@@ -186,3 +186,27 @@ def core_answers(**overrides: Answer) -> dict[str, Answer]:
     answers.update(mood_sad=3, sch_safe=4, par_know_friends=1)
     answers.update(overrides)
     return questionnaire.prune(answers)
+
+
+PASSWORD = "correct horse battery"
+
+
+def staff(database: Database, role: str, email: str, school_ids: tuple[int, ...] = ()) -> int:
+    """An account (coordinator of ``school_ids``, or admin); returns its id."""
+    from oko.services import accounts
+
+    with database.session() as session:
+        user = accounts.create_user(
+            session,
+            email=email,
+            password=PASSWORD,
+            role=role,
+            scope=accounts.Scope(school_ids=school_ids),
+        )
+        session.commit()
+        return user.id
+
+
+def log_in(client: FlaskClient, email: str) -> None:
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.data.decode()

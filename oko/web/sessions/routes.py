@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
+
+from oko.models import ClassSession, User, utcnow
+from oko.services import class_links, class_sessions
+from oko.web.auth import current_user, login_required
+from oko.web.context import db_session
+from oko.web.i18n import translate
+from oko.web.sessions import bp
+from oko.web.sessions.forms import CloseSessionForm, OpenSessionForm
+
+ROLES = ("coordinator",)
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None  # login_required ran first
+    return user
+
+
+def _session_or_404(session_id: int) -> ClassSession:
+    """The session, if this account may see it (another school's session is a 403)."""
+    row = class_sessions.get(db_session(), session_id)
+    if row is None:
+        abort(404)
+    class_sessions.require_view(_user(), row)
+    return row
+
+
+def _open_form() -> OpenSessionForm:
+    session = db_session()
+    form = OpenSessionForm()
+    form.wave_id.choices = [
+        SelectChoice(str(w.id), w.name) for w in class_sessions.open_waves(session)
+    ]
+    form.school_id.choices = [
+        SelectChoice(str(s.id), s.name) for s in class_sessions.schools_for(session, _user())
+    ]
+    return form
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_URL"] or request.url_root
+
+
+@bp.get("/sessions/")
+@login_required(*ROLES)
+def index():  # type: ignore[no-untyped-def]
+    rows = class_sessions.list_sessions(db_session(), actor=_user())
+    return render_template(
+        "sessions/index.html", form=_open_form(), sessions=rows, close_form=CloseSessionForm()
+    )
+
+
+@bp.post("/sessions/")
+@login_required(*ROLES)
+def open_session():  # type: ignore[no-untyped-def]
+    form = _open_form()
+    session = db_session()
+    if form.validate():
+        try:
+            row = class_sessions.open_by_ids(
+                session,
+                wave_id=form.wave_id.data,
+                school_id=form.school_id.data,
+                grade=form.grade.data,
+                label=form.label.data or "",
+                actor=_user(),
+            )
+        except class_sessions.SessionError as exc:
+            form.form_errors.append(translate(f"refusal.{exc.code}", **exc.values))
+        else:
+            return redirect(url_for("sessions.screen", session_id=row.id))
+    rows = class_sessions.list_sessions(session, actor=_user())
+    return render_template(
+        "sessions/index.html", form=form, sessions=rows, close_form=CloseSessionForm()
+    ), 400
+
+
+@bp.get("/sessions/<int:session_id>")
+@login_required(*ROLES)
+def screen(session_id: int):  # type: ignore[no-untyped-def]
+    """The page for the class screen: code, address, QR code and live counts."""
+    row = _session_or_404(session_id)
+    url = class_links.student_url(_base_url(), row.code)
+    refusal = class_sessions.refusal(
+        row, now=utcnow(), ttl_hours=current_app.config["CLASS_CODE_TTL_HOURS"]
+    )
+    return render_template(
+        "sessions/screen.html",
+        row=row,
+        code=class_sessions.format_code(row.code),
+        address=class_links.entry_address(_base_url()),
+        url=url,
+        qr=class_links.qr_svg(url, row.code),
+        refusal=refusal,
+        close_form=CloseSessionForm(),
+    )
+
+
+@bp.get("/api/sessions/<int:session_id>/counts")
+@login_required(*ROLES)
+def counts(session_id: int):  # type: ignore[no-untyped-def]
+    """What the class screen polls: started, finished and status; nothing per student."""
+    _session_or_404(session_id)
+    figures = class_sessions.counts(db_session(), session_id)
+    assert figures is not None
+    return {
+        "started": figures.started,
+        "finished": figures.finished,
+        "in_progress": figures.in_progress,
+        "status": figures.status,
+    }
+
+
+@bp.post("/sessions/<int:session_id>/close")
+@login_required(*ROLES)
+def close(session_id: int):  # type: ignore[no-untyped-def]
+    row = _session_or_404(session_id)
+    if not CloseSessionForm().validate():
+        abort(400)
+    class_sessions.close_session(db_session(), row, actor=_user())
+    flash(translate("sessions.closed", code=class_sessions.format_code(row.code)), "info")
+    return redirect(url_for("sessions.index"))
