@@ -36,7 +36,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _admin_conninfo(url: str) -> str:
+def admin_conninfo(url: str) -> str:
     parsed = make_url(normalise_url(url))
     return parsed.set(drivername="postgresql", database="postgres").render_as_string(
         hide_password=False
@@ -47,13 +47,13 @@ def _admin_conninfo(url: str) -> str:
 def private_database(server_url: str, prefix: str = "oko_load") -> Iterator[str]:
     """A new, empty database on the server of ``server_url``, dropped afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(_admin_conninfo(server_url), autocommit=True) as conn:
+    with psycopg.connect(admin_conninfo(server_url), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     try:
         yield url
     finally:
-        with psycopg.connect(_admin_conninfo(server_url), autocommit=True) as conn:
+        with psycopg.connect(admin_conninfo(server_url), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -65,10 +65,19 @@ class Gunicorn:
             "--pythonpath", str(BENCHMARKS_DIR),
             self.app,
         ]  # fmt: skip
-        output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
         env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(command, env=env, stdout=output, stderr=output)
-        self._wait_until_healthy()
+        if self.log is None:
+            self.process = subprocess.Popen(
+                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        else:
+            with open(self.log, "ab") as output:  # the child keeps its own copy
+                self.process = subprocess.Popen(command, env=env, stdout=output, stderr=output)
+        try:
+            self._wait_until_healthy()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def _wait_until_healthy(self) -> None:

@@ -125,8 +125,12 @@ class Student:
         )
         self.location = _path(started.headers["Location"])
 
-    def answer_page(self) -> bool:
-        """Show the current page, answer what is shown, press Next; False at the finish step."""
+    def answer_page(self, *, save_via: str | None = None) -> bool:
+        """Show the current page, answer what is shown, press Next; False at the finish step.
+
+        ``save_via``: the base URL of another app server that receives the Next (a load
+        balancer may send the page and its form to different servers).
+        """
         if not self.at_page:
             return False
         shown = self._request("page_get", "GET", self.location)
@@ -135,7 +139,9 @@ class Student:
         fields = [("csrf_token", _csrf(shown)), ("restore", ""), ("action", "next")]
         fields += _form_fields(given)
         self._think()
-        saved = self._request("page_save", "POST", self.location, fields, expect=302)
+        saved = self._request(
+            "page_save", "POST", self.location, fields, expect=302, base_url=save_via
+        )
         self.answers.update(given)
         self.location = _path(saved.headers["Location"])
         return self.at_page
@@ -213,9 +219,10 @@ class Student:
         data: object = None,
         *,
         expect: int = 200,
+        base_url: str | None = None,
     ) -> requests.Response:
         """One request, retried per the policy on a connection error, timeout or 5xx."""
-        url = urljoin(self.base_url, path)
+        url = urljoin(base_url or self.base_url, path)
         problem = ""
         for attempt in range(self.retry.attempts):
             if attempt:
