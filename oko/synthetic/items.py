@@ -165,8 +165,14 @@ def draw_answers(students: Students, streams: Streams, jokers: np.ndarray) -> di
 
 
 def cut(latent: np.ndarray, thresholds: Sequence[float], first: int = 1) -> np.ndarray:
-    """Codes ``first``, ``first + 1``, ... for the number of thresholds below ``latent``."""
-    return (first + np.searchsorted(np.asarray(thresholds), latent)).astype(np.int16)
+    """Codes ``first``, ``first + 1``, ... for the number of thresholds below ``latent``.
+
+    One comparison per threshold: for a handful of thresholds far faster than a binary search.
+    """
+    codes = np.full(latent.shape[0], first, dtype=np.int16)
+    for threshold in thresholds:
+        codes += latent > threshold
+    return codes
 
 
 def ordinal(
@@ -176,9 +182,16 @@ def ordinal(
     loading: float,
     first: int = 1,
 ) -> np.ndarray:
-    """Codes whose shares at latent 0 are ``shares``; a higher latent gives a higher code."""
+    """Codes whose shares at latent 0 are ``shares``; a higher latent gives a higher code.
+
+    Single precision: answers have at most eleven codes, and a million rows draw twice as fast.
+    """
     thresholds = ndtri(np.cumsum(shares)[:-1] / np.sum(shares))
-    noisy = loading * latent + np.sqrt(1 - loading**2) * rng.standard_normal(latent.shape[0])
+    noise = rng.standard_normal(latent.shape[0], dtype=np.float32)
+    noisy = (
+        np.float32(loading) * latent.astype(np.float32)
+        + np.float32(np.sqrt(1 - loading**2)) * noise
+    )
     return cut(noisy, thresholds, first)
 
 
@@ -381,7 +394,7 @@ def _friends_items(students: Students, rng: np.random.Generator) -> dict[str, np
 
 def _choices(rng: np.random.Generator, shares: Sequence[float], n: int) -> np.ndarray:
     """Ticked codes as a bit mask (bit k - 1 for code k); at least one box is ticked."""
-    ticked = rng.random((n, len(shares))) < np.asarray(shares)
+    ticked = rng.random((n, len(shares)), dtype=np.float32) < np.asarray(shares, np.float32)
     first = np.argmax(np.asarray(shares))
     ticked[~ticked.any(axis=1), first] = True
-    return (ticked * (1 << np.arange(len(shares)))).sum(axis=1)
+    return ticked.astype(np.int16) @ (1 << np.arange(len(shares), dtype=np.int16))
