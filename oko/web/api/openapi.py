@@ -11,6 +11,14 @@ from typing import Any
 
 from oko.research.aggregates import AREA_FIELDS, INDICATOR_FIELDS, RESULT_FIELDS
 from oko.research.tables import Field
+from oko.web.api.params import (
+    AREA_PATTERN,
+    GROUP_PATTERN,
+    INDICATOR_PATTERN,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    NON_BLANK,
+)
 
 _JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
 
@@ -77,16 +85,18 @@ def _get(
     parameters: list[dict[str, Any]] | None = None,
     errors: tuple[int, ...] = AUTH_ERRORS,
     tags: tuple[str, ...] = ("data",),
+    public: bool = False,
 ) -> dict[str, Any]:
-    return {
-        "get": {
-            "operationId": operation_id,
-            "summary": summary,
-            "tags": list(tags),
-            "parameters": parameters or [],
-            "responses": {"200": ok, **_errors(*errors)},
-        }
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": list(tags),
+        "parameters": parameters or [],
+        "responses": {"200": ok, **_errors(*errors)},
     }
+    if public:
+        operation["security"] = []
+    return {"get": operation}
 
 
 def document(server: str) -> dict[str, Any]:
@@ -98,6 +108,7 @@ def document(server: str) -> dict[str, Any]:
             _json(_ref("Index"), "The API's entry point."),
             errors=(400, 429),
             tags=("meta",),
+            public=True,
         ),
         "/openapi.json": _get(
             "openapi",
@@ -105,6 +116,7 @@ def document(server: str) -> dict[str, Any]:
             _json({"type": "object"}, "The OpenAPI 3.1 document."),
             errors=(400, 429),
             tags=("meta",),
+            public=True,
         ),
         "/me": _get(
             "me",
@@ -402,19 +414,19 @@ def _components() -> dict[str, Any]:
             "name": "page",
             "in": "query",
             "required": False,
-            "schema": {"type": "integer", "minimum": 1, "default": 1},
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
         },
         "per_page": {
             "name": "per_page",
             "in": "query",
             "required": False,
-            "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 100},
         },
         "wave": {
             "name": "wave",
             "in": "query",
             "required": True,
-            "schema": {"type": "string"},
+            "schema": {"type": "string", "pattern": NON_BLANK},
             "description": "Wave slug.",
         },
         "slug": {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
@@ -422,21 +434,21 @@ def _components() -> dict[str, Any]:
             "name": "area",
             "in": "query",
             "required": False,
-            "schema": {"type": "string"},
+            "schema": {"type": "string", "pattern": AREA_PATTERN},
             "description": "Area id, e.g. municipality:zeewolde (see /areas).",
         },
         "group": {
             "name": "group",
             "in": "query",
             "required": False,
-            "schema": {"type": "string"},
+            "schema": {"type": "string", "pattern": GROUP_PATTERN},
             "description": "all, gender=<code> or grade=<code>.",
         },
         "indicator": {
             "name": "indicator",
             "in": "query",
             "required": False,
-            "schema": {"type": "string"},
+            "schema": {"type": "string", "pattern": INDICATOR_PATTERN},
             "description": "Indicator id (see /indicators).",
         },
     }

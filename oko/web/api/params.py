@@ -13,8 +13,15 @@ from flask import request, url_for
 
 from oko.web.api.access import ApiError
 
+#: Shapes of the results filters (also in the OpenAPI document): a malformed value is a 400,
+#: a well-formed one that names nothing in the wave a 404.
+NON_BLANK = r"\S"
+AREA_PATTERN = r"^(region|municipality|school):[a-z0-9][a-z0-9_-]*$"
+GROUP_PATTERN = r"^(all|gender=[0-9]{1,2}|grade=[0-9]{1,2})$"
+INDICATOR_PATTERN = r"^[a-z][a-z0-9_]*$"
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
+MAX_PAGE = 10**9
 _WHOLE = re.compile(r"^[0-9]{1,9}$")
 
 
@@ -44,6 +51,13 @@ def required(name: str) -> str:
     return value
 
 
+def matching(name: str, pattern: str, example: str) -> str | None:
+    value = single(name)
+    if value is not None and not re.search(pattern, value):
+        raise ApiError(400, f"{name!r} is malformed: {value!r}; expected e.g. {example}.")
+    return value
+
+
 def whole_number(name: str, default: int, low: int, high: int) -> int:
     raw = single(name)
     if raw is None:
@@ -61,7 +75,7 @@ class Page:
 
 def page() -> Page:
     return Page(
-        whole_number("page", 1, 1, 10**9),
+        whole_number("page", 1, 1, MAX_PAGE),
         whole_number("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
     )
 

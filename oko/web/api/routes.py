@@ -183,12 +183,12 @@ def results():  # type: ignore[no-untyped-def]
     aggregates = _aggregates(wave)
     try:
         rows = aggregates.filter(
-            area=params.single("area"),
-            group=params.single("group"),
-            indicator=params.single("indicator"),
+            area=params.matching("area", params.AREA_PATTERN, "municipality:zeewolde"),
+            group=params.matching("group", params.GROUP_PATTERN, "all or gender=2"),
+            indicator=params.matching("indicator", params.INDICATOR_PATTERN, "drunk_30d"),
         )
     except exports.UnknownFilter as exc:
-        raise ApiError(400, str(exc)) from exc
+        raise ApiError(404, str(exc)) from exc
     return params.paginate(rows, chosen, "api.results")
 
 
