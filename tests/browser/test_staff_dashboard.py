@@ -1,0 +1,89 @@
+"""A coalition member logs in, reads the dashboard charts, downloads the PDF report, and
+follows the fieldwork of the wave in progress (demo data, real browser, CSP and CSRF on).
+
+With OKO_SCREENSHOTS=<folder> the dashboard and the fieldwork monitor are saved there
+(docs/screenshots/ holds the ones in the README)."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from browser_helpers import log_in, watch_console
+from playwright.sync_api import expect
+
+from oko.models import Municipality
+from oko.questionnaire import load
+from oko.services import accounts, demo
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "coalition pass"
+
+
+@pytest.fixture
+def demo_world(live_app):  # type: ignore[no-untyped-def]
+    directory = Path(live_app.config["QUESTIONNAIRE_DIR"])
+    questionnaire = load(directory / "oko-core.yaml")
+    with live_app.extensions["oko.db"].session() as session:
+        demo.load_data(session, questionnaire)
+        now = datetime(2026, 11, 23, 9, 0)
+        wave = demo.ensure_open_wave(session, questionnaire, directory, now=now)
+        demo.ensure_fieldwork(session, wave, questionnaire, now=now)
+        session.commit()
+        town = session.query(Municipality).filter_by(slug="zilverhaven").one()
+        accounts.create_user(
+            session,
+            email="coalition@example.org",
+            password=PASSWORD,
+            role="coalition",
+            name="Carla Coalition",
+            scope=accounts.Scope(municipality_id=town.id),
+        )
+
+
+def _screenshot(page, name: str, height: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    """The visible part of the page (from the top, ``height`` pixels tall, if given)."""
+    folder = os.environ.get("OKO_SCREENSHOTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    clip = {"x": 0, "y": 0, "width": 1280, "height": height} if height else None
+    page.screenshot(path=str(Path(folder) / name), full_page=bool(height), clip=clip)
+
+
+def test_coalition_reads_the_dashboard_and_downloads_the_report(demo_world, page) -> None:
+    errors = watch_console(page)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    log_in(page, "coalition@example.org", PASSWORD)
+    page.get_by_role("link", name="Results", exact=True).first.click()
+    page.wait_for_url(re.compile(r"/dashboard/zilverhaven/[a-z0-9-]+$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Zilverhaven")
+    expect(page.get_by_role("heading", name="Key messages")).to_be_visible()
+    _screenshot(page, "dashboard.png", height=1500)
+
+    page.get_by_role("link", name="Alcohol, tobacco and cannabis").click()
+    charts = page.locator("svg.chart")
+    assert charts.count() >= 18
+    first = page.locator("article.indicator").first
+    first.scroll_into_view_if_needed()
+    expect(first.locator("svg.chart rect.bar-current")).to_be_visible()
+    assert first.locator("svg.chart line.chart-whisker").count() >= 3  # 95% interval whiskers
+    first.evaluate("element => element.scrollIntoView()")
+    _screenshot(page, "dashboard-charts.png")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Report (PDF, English)").click()
+    download = download_info.value
+    assert re.match(r"oko-.*-zilverhaven-en\.pdf", download.suggested_filename)
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+    page.get_by_role("link", name="Fieldwork", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Fieldwork progress")).to_be_visible()
+    expect(page.locator("#monitor-table")).to_contain_text("Zilverhaven Lyceum")
+    assert "Duinrade" not in page.locator("#monitor-table").inner_text()
+    _screenshot(page, "fieldwork-monitor.png")
+    assert errors == []
