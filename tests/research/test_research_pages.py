@@ -1,0 +1,226 @@
+"""Researcher pages: downloads, tokens shown once, microdata requests and admin decisions."""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pyreadstat
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from research_factories import (
+    PASSWORD,
+    committing,
+    municipality,
+    responses,
+    school,
+    user,
+    wave,
+)
+from sqlalchemy import select
+
+from oko.cli import main
+from oko.models import ApiToken, AuditEntry, MicrodataDownload, MicrodataGrant, Wave, utcnow
+
+
+def login(client: FlaskClient, email: str) -> None:
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.data
+
+
+def setup(database, *, closed_days_ago: int = 400) -> None:  # type: ignore[no-untyped-def]
+    with committing(database) as session:
+        town = municipality(session, "zeewolde")
+        row = wave(session, closes_at=utcnow() - timedelta(days=closed_days_ago))
+        for slug, count in (("school-a", 40), ("school-b", 30), ("school-c", 6)):
+            responses(session, row, school(session, town, slug), count)
+        user(session, "researcher", wave_ids=(row.id,))
+        user(session, "admin")
+
+
+def test_research_page_lists_granted_waves(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+    setup(database)
+    login(client, "researcher@example.org")
+    page = client.get("/research/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Wave 2026-autumn" in html
+    assert "/research/waves/2026-autumn/aggregates.csv" in html
+
+
+def test_token_page_shows_secret_once(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+    setup(database)
+    login(client, "researcher@example.org")
+    created = client.post("/research/tokens", data={"name": "laptop"})
+    assert created.status_code == 200
+    assert created.headers["Cache-Control"] == "no-store"
+    secret = re.search(r"oko_[A-Za-z0-9_-]{40,}", created.get_data(as_text=True)).group(0)  # type: ignore[union-attr]
+    again = client.get("/research/tokens").get_data(as_text=True)
+    assert secret not in again and secret[:12] in again
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    )
+    with database.session() as session:
+        token_id = session.execute(select(ApiToken.id)).scalar_one()
+    assert client.post(f"/research/tokens/{token_id}/revoke").status_code == 302
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    )
+    assert client.post("/research/tokens", data={"name": ""}).status_code == 200
+    with database.session() as session:
+        assert len(session.execute(select(ApiToken)).scalars().all()) == 1
+
+
+def test_revoke_form_needs_csrf(csrf_client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+    setup(database)
+    page = csrf_client.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    csrf_client.post(
+        "/login",
+        data={"email": "researcher@example.org", "password": PASSWORD, "csrf_token": csrf},
+    )
+    assert csrf_client.post("/research/tokens", data={"name": "x"}).status_code in (200, 400)
+    with database.session() as session:
+        assert session.execute(select(ApiToken)).scalars().all() == []
+
+
+def test_request_approve_download_sav(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+    setup(database)
+    login(client, "researcher@example.org")
+    assert (
+        client.post(
+            "/research/microdata/request", data={"wave": "2026-autumn", "purpose": "too short"}
+        ).status_code
+        == 302
+    )
+    client.post(
+        "/research/microdata/request",
+        data={"wave": "2026-autumn", "purpose": "Does parental monitoring relate to drinking?"},
+    )
+    with database.session() as session:
+        grant = session.execute(select(MicrodataGrant)).scalar_one()
+        assert grant.status == "requested"
+    assert client.get(f"/research/microdata/{grant.id}/sav").status_code == 403
+    client.post("/logout")
+    client.get("/")
+    login(client, "admin@example.org")
+    assert "Does parental monitoring" in client.get("/research/grants").get_data(as_text=True)
+    assert client.post(f"/research/grants/{grant.id}/approve").status_code == 302
+    client.post("/logout")
+    login(client, "researcher@example.org")
+    response = client.get(f"/research/microdata/{grant.id}/sav")
+    assert response.status_code == 200
+    frame, meta = _read_sav(response.data)
+    assert len(frame) == 76
+    assert meta.variable_value_labels["gender"][1]
+    bundle = client.get(f"/research/microdata/{grant.id}/zip")
+    names = zipfile.ZipFile(io.BytesIO(bundle.data)).namelist()
+    assert {n.split("/")[-1] for n in names} >= {"microdata.csv", "microdata.sav", "values.csv"}
+    with database.session() as session:
+        actions = session.execute(select(AuditEntry.action)).scalars().all()
+        assert {"microdata.request", "microdata.grant", "microdata.download"} <= set(actions)
+        assert len(session.execute(select(MicrodataDownload)).scalars().all()) == 2
+
+
+def _read_sav(data: bytes):  # type: ignore[no-untyped-def]
+    with tempfile.NamedTemporaryFile(suffix=".sav") as handle:
+        handle.write(data)
+        handle.flush()
+        return pyreadstat.read_sav(handle.name)
+
+
+def test_other_researchers_grant_is_not_found(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+    setup(database)
+    runner = CliRunner()
+    with committing(database) as session:
+        user(session, "researcher", "other@example.org")
+    result = runner.invoke(
+        main,
+        [
+            "microdata",
+            "grant",
+            "--user",
+            "other@example.org",
+            "--wave",
+            "2026-autumn",
+            "--purpose",
+            "A different project on school climate.",
+        ],
+        env={
+            "OKO_DATABASE_URL": app.config["DATABASE_URL"],
+            "OKO_INSTANCE_PATH": app.instance_path,
+        },
+    )
+    assert result.exit_code == 0, result.output
+    login(client, "researcher@example.org")
+    with database.session() as session:
+        grant_id = session.execute(select(MicrodataGrant.id)).scalar_one()
+    assert client.get(f"/research/microdata/{grant_id}/zip").status_code == 404
+
+
+def test_cli_grant_embargo_export_and_revoke(runner: CliRunner, database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    setup(database, closed_days_ago=30)
+    env = {"OKO_QUESTIONNAIRE_DIR": str(Path(__file__).parents[1] / "data" / "questionnaires")}
+    purpose = "Parental monitoring and alcohol use, 2026."
+    grant = runner.invoke(
+        main,
+        [
+            "microdata",
+            "grant",
+            "--user",
+            "researcher@example.org",
+            "--wave",
+            "2026-autumn",
+            "--purpose",
+            purpose,
+        ],
+        env=env,
+    )
+    assert grant.exit_code == 0, grant.output
+    again = runner.invoke(
+        main,
+        [
+            "microdata",
+            "grant",
+            "--user",
+            "researcher@example.org",
+            "--wave",
+            "2026-autumn",
+            "--purpose",
+            purpose,
+        ],
+        env=env,
+    )
+    assert again.exit_code != 0 and "already" in again.output
+    out = tmp_path / "out"
+    early = runner.invoke(main, ["export", "microdata", "--grant", "1", "--out", str(out)], env=env)
+    assert early.exit_code != 0 and "embargo" in early.output
+    assert not out.exists()
+    with committing(database) as session:
+        row = session.execute(select(Wave)).scalar_one()
+        row.closes_at = utcnow() - timedelta(days=400)
+    done = runner.invoke(
+        main, ["export", "microdata", "--grant", "1", "--format", "sav", "--out", str(out)], env=env
+    )
+    assert done.exit_code == 0, done.output
+    frame, meta = pyreadstat.read_sav(str(out / "oko-2026-autumn-microdata.sav"))
+    assert len(frame) == 76 and "comments" not in meta.column_names
+    listing = runner.invoke(main, ["microdata", "list"], env=env)
+    assert "approved" in listing.output and "1 downloads" in listing.output
+    assert runner.invoke(main, ["microdata", "revoke", "1"], env=env).exit_code == 0
+    revoked = runner.invoke(
+        main, ["export", "microdata", "--grant", "1", "--out", str(out)], env=env
+    )
+    assert revoked.exit_code != 0 and "no approved" in revoked.output
+    for args in (
+        ["microdata", "approve", "99"],
+        ["microdata", "revoke", "1"],
+        ["export", "microdata", "--grant", "99", "--out", str(out)],
+    ):
+        result = runner.invoke(main, args, env=env)
+        assert result.exit_code != 0 and "Traceback" not in result.output
