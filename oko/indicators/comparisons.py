@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
-from oko.indicators.intervals import wilson
+from oko.indicators.intervals import t_quantile, wilson
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def difference_test(
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = np.abs(difference) / se
         p_value = 2 * special.stdtr(df, -statistic)
-        half = special.stdtrit(df, 1 - (1 - confidence) / 2) * se
+        half = t_quantile(df, 1 - (1 - confidence) / 2) * se
     # Without sampling error (e.g. 0% against 0%, unweighted) the difference is certain.
     exact = se == 0
     p_value = np.where(exact, np.where(difference == 0, 1.0, 0.0), p_value)

@@ -17,17 +17,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from oko.indicators.columns import ResponseColumns
-from oko.indicators.comparisons import against_value, cohens_d, difference_test, newcombe_interval
+from oko.indicators.comparisons import (
+    DifferenceTest,
+    against_value,
+    cohens_d,
+    difference_test,
+    newcombe_interval,
+)
 from oko.indicators.config import EngineConfig, IntervalMethod, SchoolDesign
 from oko.indicators.cube import DomainEstimates, WaveDesign
 from oko.indicators.definitions import IndicatorSet
 from oko.indicators.flagging import flag_codes
 from oko.indicators.groups import LEVELS, Area, AreaLevel, result_key
-from oko.indicators.intervals import korn_graubard, logit_t, mean_t, wilson
-from oko.indicators.multiplicity import benjamini_hochberg
+from oko.indicators.intervals import korn_graubard, logit_t, mean_t, t_quantile, wilson
+from oko.indicators.multiplicity import benjamini_hochberg_by_family
 from oko.indicators.outcomes import outcome, scale_items
 from oko.indicators.quality import ExclusionCounts, excluded_rows, exclusion_counts
 from oko.indicators.reliability import Reliability, cronbach_alpha
@@ -165,7 +170,7 @@ class _WaveEstimates:
         lines = _lines(design, len(indicators))
         reason = complementary(estimates.reason, estimates.n, lines, config.min_denominator)
         table, internals = estimates.publish(reason, indicators, design, config)
-        rest = _rest(rest_parts, indicators, design, config)
+        rest = _rest(rest_parts, indicators, design, config, shown=reason == 0)
         return cls(
             wave=wave,
             areas=areas,
@@ -396,12 +401,17 @@ def _rest(
     indicators: IndicatorSet,
     design: WaveDesign,
     config: EngineConfig,
+    shown: np.ndarray,
 ) -> _Rest:
-    """ "Rest of parent" estimates that pass primary suppression themselves."""
-    stacked = _stack(parts)
+    """ "Rest of parent" estimates that pass primary suppression themselves, for the published
+    estimates they are compared with."""
+    n_indicators = len(indicators)
+    row = (np.arange(n_indicators)[:, None] * design.n_domains + design.rest_child).ravel()
+    wanted = shown[row]
+    stacked = {name: values[wanted] for name, values in _stack(parts).items()}
     per = design.rest_child.size
-    proportion = np.repeat([ind.is_proportion for ind in indicators], per)
-    sensitive = np.repeat([ind.sensitive for ind in indicators], per)
+    proportion = np.repeat([ind.is_proportion for ind in indicators], per)[wanted]
+    sensitive = np.repeat([ind.sensitive for ind in indicators], per)[wanted]
     kg_lower, kg_upper = _korn_graubard(stacked, proportion, config)
     reason = primary_reasons(
         n=stacked["n"],
@@ -416,14 +426,13 @@ def _rest(
         config=config,
     )
     usable = reason == 0
-    row = (np.arange(len(indicators))[:, None] * design.n_domains + design.rest_child).ravel()
     deff = design_effect(stacked["variance"], stacked["sigma2"], stacked["n"])
     with np.errstate(divide="ignore", invalid="ignore"):
         n_effective = np.minimum(stacked["n"] / deff, stacked["n"])
-    parent_area = np.tile(design.area_parent[design.rest_child // design.n_groups], len(indicators))
+    parent_area = np.tile(design.area_parent[design.rest_child // design.n_groups], n_indicators)
     return _Rest(
-        row=row[usable],
-        parent_area=parent_area[usable],
+        row=row[wanted][usable],
+        parent_area=parent_area[wanted][usable],
         value=stacked["value"][usable],
         se=np.sqrt(stacked["variance"][usable]),
         df=stacked["df"][usable],
@@ -617,7 +626,7 @@ def _effect(
 
 
 def _difference_interval(
-    test,  # DifferenceTest
+    test: DifferenceTest,
     current: _WaveEstimates,
     row: np.ndarray,
     other_value: np.ndarray,
@@ -676,7 +685,7 @@ def _add_trend(
         df=columns["df"].sum(axis=1),
     )
     df = columns["df"].sum(axis=1)
-    half = special.stdtrit(df, 1 - (1 - config.confidence) / 2) * trend.change_se
+    half = t_quantile(df, 1 - (1 - config.confidence) / 2) * trend.change_se
     mask = used @ (1 << np.arange(len(computed)))
     labels = {
         int(m): collected.label(
@@ -720,12 +729,7 @@ def _adjust_and_flag(
     p_value = column("p_value")
     design = current.design
     area = (estimate % design.n_domains) // design.n_groups
-    p_adjusted = np.full(p_value.shape, np.nan)
-    by_area = np.argsort(area, kind="stable")
-    boundaries = np.flatnonzero(np.diff(area[by_area])) + 1
-    for members in np.split(by_area, boundaries):
-        if members.size:
-            p_adjusted[members] = benjamini_hochberg(p_value[members])
+    p_adjusted = benjamini_hochberg_by_family(p_value, area)
     difference = column("difference")
     effect = column("effect_size")
     risk = np.repeat([ind.direction.value == "risk" for ind in indicators], design.n_domains)[

@@ -23,6 +23,19 @@ def _alpha(confidence: float) -> float:
     return 1.0 - confidence
 
 
+def t_quantile(df: ArrayLike, probability: float) -> np.ndarray:
+    """Quantile of t(df) per element (normal for infinite df, NaN for df <= 0).
+
+    Degrees of freedom repeat a lot across estimates, and the quantile is slow, so it is
+    computed once per distinct value.
+    """
+    dof = np.asarray(df, dtype=np.float64)
+    distinct, index = np.unique(dof, return_inverse=True)
+    with np.errstate(invalid="ignore"):
+        quantiles = special.stdtrit(distinct, probability)
+    return quantiles[index].reshape(dof.shape)
+
+
 def wilson(successes: ArrayLike, n: ArrayLike, confidence: float = 0.95) -> Interval:
     """Wilson score interval; ``successes`` and ``n`` may be non-integer (effective counts)."""
     x = np.asarray(successes, dtype=np.float64)
@@ -80,8 +93,8 @@ def korn_graubard_size(
         spread = (variance > 0) & (p > 0) & (p < 1)
         effective = np.where(spread, p * (1 - p) / variance, size)
         effective = np.minimum(effective, size)
-        t_rows = special.stdtrit(np.maximum(design_rows - 1, 1), alpha / 2)
-        ratio = t_rows / special.stdtrit(dof, alpha / 2)
+        t_rows = t_quantile(np.maximum(design_rows - 1, 1), alpha / 2)
+        ratio = t_rows / t_quantile(dof, alpha / 2)
     ratio = np.where((design_rows >= 2) & np.isfinite(dof), ratio, 1.0)
     return np.where(dof > 0, effective * ratio * ratio, np.nan)
 
@@ -110,7 +123,7 @@ def logit_t(p: ArrayLike, se: ArrayLike, df: ArrayLike, confidence: float = 0.95
     se = np.asarray(se, dtype=np.float64)
     inside = (p > 0) & (p < 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = special.stdtrit(np.asarray(df, dtype=np.float64), 1 - _alpha(confidence) / 2)
+        t = t_quantile(df, 1 - _alpha(confidence) / 2)
         centre = special.logit(p)
         half = t * se / (p * (1 - p))
         lower, upper = special.expit(centre - half), special.expit(centre + half)
@@ -121,6 +134,6 @@ def mean_t(value: ArrayLike, se: ArrayLike, df: ArrayLike, confidence: float = 0
     """``value ± t(df) · se`` for means and scale scores."""
     value = np.asarray(value, dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        t = special.stdtrit(np.asarray(df, dtype=np.float64), 1 - _alpha(confidence) / 2)
+        t = t_quantile(df, 1 - _alpha(confidence) / 2)
         half = t * np.asarray(se, dtype=np.float64)
     return value - half, value + half

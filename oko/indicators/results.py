@@ -220,51 +220,56 @@ class WaveResults:
     def to_rows(self) -> Iterator[dict[str, object]]:
         """One flat dict per estimate with its comparisons as ``<kind>_<field>`` columns.
 
-        Keys are the same for every row (missing comparisons give None), so a CSV writer can
-        take the first row's keys as the header.
+        Keys are the same for every row (missing values are None, never NaN), so a CSV writer
+        can take the first row's keys as the header. Built column by column from the arrays:
+        a whole country streams in seconds.
         """
-        table = self.comparison_table
-        for row in range(self.table.key.size):
-            estimate = self._estimate_at(row)
-            record: dict[str, object] = {
-                "wave": self.wave,
-                "indicator": estimate.indicator,
-                "kind": estimate.kind.value,
-                "level": estimate.area.level.value,
-                "area": estimate.area.code,
-                "group": estimate.group.kind.value,
-                "group_code": estimate.group.code,
-                "value": _number(estimate.value),
-                "lower": _number(estimate.lower),
-                "upper": _number(estimate.upper),
-                "se": _number(estimate.se),
-                "n": estimate.n,
-                "n_weighted": estimate.n_weighted,
-                "n_effective": _number(estimate.n_effective),
-                "df": estimate.df,
-                "interval": estimate.interval.value if estimate.interval else None,
-                "suppressed": estimate.suppressed,
-                "reason": estimate.reason.value if estimate.reason else None,
-                "caution": estimate.caution,
-            }
-            found = {}
-            start, stop = np.searchsorted(table.estimate, [row, row + 1])
-            for index in range(start, stop):
-                found[COMPARISON_KINDS[table.kind[index]]] = self._comparison_at(index)
-            for kind in COMPARISON_KINDS:
-                comparison = found.get(kind)
-                prefix = kind.value
-                record[f"{prefix}_against"] = comparison.against if comparison else None
-                for name in ("other_value", "difference", "lower", "upper", "p_value"):
-                    value = getattr(comparison, name) if comparison else None
-                    record[f"{prefix}_{name}"] = _number(value)
-                record[f"{prefix}_p_adjusted"] = (
-                    _number(comparison.p_adjusted) if comparison else None
+        t = self.table
+        size = t.key.size
+        per_indicator = len(self.areas) * len(self.groups)
+        row = np.arange(size)
+        area = (row % per_indicator) // len(self.groups)
+        group = row % len(self.groups)
+        indicators = self.indicators.indicators
+        columns: dict[str, list[object]] = {
+            "indicator": [indicators[i].id for i in (row // per_indicator).tolist()],
+            "kind": [indicators[i].kind.value for i in (row // per_indicator).tolist()],
+            "level": [self.areas[a].level.value for a in area.tolist()],
+            "area": [self.areas[a].code for a in area.tolist()],
+            "group": [self.groups[g].kind.value for g in group.tolist()],
+            "group_code": [self.groups[g].code for g in group.tolist()],
+            "value": _numbers(t.value),
+            "lower": _numbers(t.lower),
+            "upper": _numbers(t.upper),
+            "se": _numbers(t.se),
+            "n": t.n.tolist(),
+            "n_weighted": t.n_weighted.tolist(),
+            "n_effective": _numbers(t.n_effective),
+            "df": t.df.tolist(),
+            "interval": [_INTERVALS[i].value if i >= 0 else None for i in t.interval.tolist()],
+            "suppressed": (t.reason > 0).tolist(),
+            "reason": [r.value if r else None for r in (REASON_BY_CODE[c] for c in t.reason)],
+            "caution": t.caution.tolist(),
+        }
+        c = self.comparison_table
+        labels = [c.against_labels[i] for i in c.against.tolist()]
+        for code, kind in enumerate(COMPARISON_KINDS):
+            mine = c.kind == code
+            at = np.full(size, -1)
+            at[c.estimate[mine]] = np.flatnonzero(mine)
+            has = at >= 0
+            prefix = kind.value
+            columns[f"{prefix}_against"] = [labels[i] if i >= 0 else None for i in at.tolist()]
+            for name in ("other_value", "difference", "lower", "upper", "p_value", "p_adjusted"):
+                values = getattr(c, name)
+                columns[f"{prefix}_{name}"] = _numbers(
+                    np.where(has, values[at.clip(0)] if values.size else np.nan, np.nan)
                 )
-                record[f"{prefix}_flag"] = (
-                    comparison.flag.value if comparison and comparison.flag else None
-                )
-            yield record
+            flags = np.where(has, c.flag[at.clip(0)] if c.flag.size else 0, 0).tolist()
+            columns[f"{prefix}_flag"] = [FLAG_BY_CODE[f].value if f else None for f in flags]
+        names = ["wave", *columns]
+        for values in zip(*columns.values(), strict=True):
+            yield dict(zip(names, (self.wave, *values), strict=True))
 
     # -- internals ------------------------------------------------------------------------
 
@@ -387,8 +392,6 @@ class WaveResults:
         )
 
 
-def _number(value: float | None) -> float | None:
+def _numbers(values: np.ndarray) -> list[float | None]:
     """NaN becomes None in flat rows (an empty CSV cell, ``null`` in JSON)."""
-    if value is None or math.isnan(value):
-        return None
-    return value
+    return [None if v != v else v for v in values.tolist()]

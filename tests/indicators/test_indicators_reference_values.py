@@ -7,6 +7,8 @@ import csv
 import numpy as np
 import pytest
 from conftest import REFERENCE_DATA, indicator
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from oko.indicators import (
@@ -21,7 +23,7 @@ from oko.indicators import (
 from oko.indicators.columns import NOT_ANSWERED
 from oko.indicators.comparisons import newcombe_interval
 from oko.indicators.intervals import clopper_pearson, korn_graubard, logit_t, wilson
-from oko.indicators.multiplicity import benjamini_hochberg
+from oko.indicators.multiplicity import benjamini_hochberg, benjamini_hochberg_by_family
 from oko.indicators.reliability import cronbach_alpha
 from oko.indicators.trend import cochran_armitage
 from oko.indicators.variance import design_mean
@@ -163,3 +165,23 @@ def test_yrbs_through_the_engine(yrbs, make_columns, make_indicators, method):
         assert (estimate.lower, estimate.upper) == pytest.approx(LOGIT, abs=1e-8)
     else:
         assert (estimate.lower, estimate.upper) == pytest.approx(KORN_GRAUBARD, abs=1e-8)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.one_of(st.just(float("nan")), st.floats(0, 1, allow_subnormal=False)),
+        ),
+        min_size=1,
+        max_size=80,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_benjamini_hochberg_by_family_equals_scipy_per_family(pairs):
+    family = np.array([f for f, _ in pairs])
+    p = np.array([v for _, v in pairs])
+    together = benjamini_hochberg_by_family(p, family)
+    for f in np.unique(family):
+        one = family == f
+        assert np.allclose(together[one], benjamini_hochberg(p[one]), rtol=1e-12, equal_nan=True)
