@@ -2,6 +2,13 @@
 
 Pure numpy/scipy like the indicator engine; writing the data into a database is the job of
 :mod:`oko.services.synthetic_data`. Everything it makes is fictional and labelled as such.
+
+    sample = generate(benchmark_scenario(n_municipalities=350, n_rows=1_000_000), seed=1)
+    results = compute_waves(sample.wave_inputs(), indicators)   # engine input per wave
+    columns = sample.response_columns()                         # or all waves at once
+    for answers in sample.iter_answers(): ...                   # stored answer dicts
+
+The demo uses :func:`demo_scenario`; a test may build any :class:`Scenario` of its own.
 """
 
 from oko.synthetic.generator import generate
