@@ -7,7 +7,13 @@ Pure: builds on the indicator engine's results and the definitions and texts in
 
 from oko.reporting.data import Participation, ReportData, WaveInfo
 from oko.reporting.definition import ReportDefinition, ReportDefinitionError, load_definition
-from oko.reporting.render import LANGUAGES, load_report_setup, render_report
+from oko.reporting.render import (
+    LANGUAGES,
+    ReportRefused,
+    check_reportable,
+    load_report_setup,
+    render_report,
+)
 from oko.reporting.texts import Texts, TextsError, load_texts
 
 __all__ = [
@@ -16,9 +22,11 @@ __all__ = [
     "ReportData",
     "ReportDefinition",
     "ReportDefinitionError",
+    "ReportRefused",
     "Texts",
     "TextsError",
     "WaveInfo",
+    "check_reportable",
     "load_definition",
     "load_report_setup",
     "load_texts",

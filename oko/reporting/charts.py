@@ -91,7 +91,7 @@ def bar_chart(
     separators: Sequence[int] = (),
 ) -> Drawing:
     """Vertical bars with 95% whiskers; ``separators`` are bar indices that start a new group."""
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 22, 24
     chart.width, chart.height = width - chart.x - 4, height - chart.y - 8
@@ -125,7 +125,7 @@ def trend_chart(points: Sequence[Point], scale: Scale, *, width: float, height: 
 
     A wave without a shown value breaks the line (no line is drawn across it).
     """
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     plot = LinePlot()
     plot.x, plot.y = 22, 24
     plot.width, plot.height = width - plot.x - 10, height - plot.y - 8
@@ -159,6 +159,15 @@ def trend_chart(points: Sequence[Point], scale: Scale, *, width: float, height: 
     _value_axis(plot.yValueAxis, scale)
     plot.annotations = [_trend_whiskers(points, scale)]
     drawing.add(plot)
+    return drawing
+
+
+def _drawing(width: float, height: float) -> Drawing:
+    """A drawing whose initial font is ours (ReportLab's default would be a non-embedded
+    Helvetica, set at the start of every chart even when unused)."""
+    drawing = Drawing(width, height)
+    drawing.initialFontName = REGULAR
+    drawing.initialFontSize = LABEL_SIZE
     return drawing
 
 

@@ -22,8 +22,9 @@ KINDS = ("municipality", "school")
 SECTIONS = ("cover", "contents", "key_messages", "domains", "method")
 BREAKDOWNS = ("gender", "grade")
 
-_TOP_KEYS = {"kind", "sections", "key_messages", "indicator", "domains"}
-_INDICATOR_KEYS = {"comparison", "breakdown", "trend", "table"}
+_TOP_KEYS = {"kind", "layout", "sections", "key_messages", "indicator", "domains"}
+LAYOUTS = ("full", "compact")
+_INDICATOR_KEYS = {"breakdown", "trend", "table"}
 
 
 class ReportDefinitionError(ValueError):
@@ -48,11 +49,17 @@ class ReportDefinition:
     kind: str
     sections: tuple[str, ...]
     key_messages_max: int
-    comparison: bool
     breakdown: tuple[str, ...]
     trend: bool
     table: bool
     domains: tuple[DomainSection, ...]
+    #: "compact": domains follow each other on the page and each chart has its summary
+    #: beside it (the school report); "full": a page per domain, summaries above charts.
+    layout: str = "full"
+
+    @property
+    def compact(self) -> bool:
+        return self.layout == "compact"
 
     @property
     def indicator_ids(self) -> tuple[str, ...]:
@@ -110,6 +117,10 @@ def parse_definition(raw: Any, source: str) -> ReportDefinition:
     if kind not in KINDS:
         error("kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
 
+    layout = raw.get("layout", "full")
+    if layout not in LAYOUTS:
+        error("layout", f"expected one of {', '.join(LAYOUTS)}, got {layout!r}")
+
     sections = _names(raw.get("sections"), SECTIONS, "sections", error)
     if sections and "domains" not in sections:
         error("sections", "must include 'domains'")
@@ -130,7 +141,7 @@ def parse_definition(raw: Any, source: str) -> ReportDefinition:
     for key in sorted(set(indicator) - _INDICATOR_KEYS, key=str):
         error("indicator", f"unknown key '{key}' (allowed: {', '.join(sorted(_INDICATOR_KEYS))})")
     flags = {}
-    for key in ("comparison", "trend", "table"):
+    for key in ("trend", "table"):
         flags[key] = indicator.get(key, True)
         if not isinstance(flags[key], bool):
             error(f"indicator.{key}", f"expected true or false, got {flags[key]!r}")
@@ -144,11 +155,11 @@ def parse_definition(raw: Any, source: str) -> ReportDefinition:
         kind=kind,
         sections=sections,
         key_messages_max=max_items,
-        comparison=flags["comparison"],
         breakdown=breakdown,
         trend=flags["trend"],
         table=flags["table"],
         domains=domains,
+        layout=layout,
     )
 
 

@@ -17,7 +17,14 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Frame, KeepTogether, PageTemplate, Paragraph
+from reportlab.platypus import (
+    Flowable,
+    Frame,
+    KeepInFrame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+)
 from reportlab.platypus.doctemplate import BaseDocTemplate
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -48,6 +55,27 @@ class Chart(Flowable):
         if self._doctemplateAttr("draw_charts") is False:
             return
         renderPDF.draw(self.drawing, self.canv, 0, 0)
+
+
+class FixedHeight(Flowable):
+    """Content in a box of fixed height, shrunk to fit if a translation runs longer.
+
+    Indicator blocks, domain intros and table rows have the same height in every language,
+    so a Dutch and an English report paginate identically: same pages, same page numbers.
+    """
+
+    def __init__(self, height: float, content: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.height = height
+        self.box = KeepInFrame(0, height, list(content), mode="shrink", vAlign="TOP")
+
+    def wrap(self, available_width: float, _available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self._content_height = self.box.wrapOn(self.canv, available_width, self.height)[1]
+        return available_width, self.height
+
+    def draw(self) -> None:
+        self.box.drawOn(self.canv, 0, self.height - self._content_height)
 
 
 class Heading(Paragraph):
@@ -95,6 +123,8 @@ class ReportDocument(BaseDocTemplate):
             producer="oko (ReportLab)",
             keywords=list(metadata.keywords),
             lang=metadata.language,
+            initialFontName=REGULAR,
+            initialFontSize=9.5,
             displayDocTitle=True,
             invariant=1,
             pageCompression=1,
@@ -147,11 +177,18 @@ class ReportDocument(BaseDocTemplate):
         return buffer.getvalue()
 
     def _pass(self, story: Sequence[Flowable]) -> None:
+        """One build of a copy of the story, as a pass of ``multiBuild`` does it: including
+        undoing the marks a pass leaves on flowables (``_multiBuildEdits``), such as the
+        "postponed" mark that would make the next pass reject a moved paragraph."""
+        edits: list[tuple] = []
+        self._multiBuildEdits = edits.append
         for flowable in self._indexingFlowables:
             flowable.beforeBuild()
         self.build(list(story))
         for flowable in self._indexingFlowables:
             flowable.afterBuild()
+        for function, *arguments in edits:
+            function(*arguments)
 
     def _notice(self, canvas: Canvas) -> None:
         if not self.page_texts.notice:

@@ -28,6 +28,27 @@ LANGUAGES = ("nl", "en")
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
 
 
+class ReportRefused(ValueError):
+    """The data may not be reported on (a school below the minimum size)."""
+
+
+def check_reportable(data: ReportData) -> None:
+    """Refuse a school report for a school below the minimum size.
+
+    The engine already hides every number of such a school; refusing here as well means a
+    caller that skipped the service's check gets an error instead of an empty report.
+    """
+    if data.kind != "school":
+        return
+    counts = data.current.exclusions.get(data.area)
+    kept = counts.kept if counts else 0
+    minimum = data.current.config.min_school_respondents
+    if kept < minimum:
+        raise ReportRefused(
+            f"{data.area_name} has {kept} usable responses; a school report needs {minimum}"
+        )
+
+
 def load_report_setup(
     data: ReportData, language: str, reports_dir: str | os.PathLike[str] | None = None
 ) -> tuple[ReportDefinition, Texts]:
@@ -61,6 +82,7 @@ def render_report(
     data: ReportData, language: str = "nl", reports_dir: str | os.PathLike[str] | None = None
 ) -> bytes:
     """The report for ``data`` as PDF bytes, in ``language`` ("nl" or "en")."""
+    check_reportable(data)
     definition, texts = load_report_setup(data, language, reports_dir)
     _prepare_reportlab()
     styles = make_styles()

@@ -21,7 +21,6 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
     Table,
-    TableStyle,
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -31,13 +30,24 @@ from oko.indicators.results import Comparison, ComparisonKind, Estimate
 from oko.reporting.charts import Point, Role, Scale, bar_chart, percent_scale, trend_chart
 from oko.reporting.data import ReportData
 from oko.reporting.definition import DomainSection, ReportDefinition
-from oko.reporting.document import FRAME_WIDTH, Chart, Heading
+from oko.reporting.document import FRAME_WIDTH, Chart, FixedHeight, Heading
 from oko.reporting.keymessages import key_messages
 from oko.reporting.numbers import format_number
-from oko.reporting.styles import ACCENT, NOTICE, RULE, SHADE, Styles
+from oko.reporting.styles import ACCENT, NOTICE, RULE, SHADE, Styles, table_style
 from oko.reporting.texts import Texts
 
 CHART_HEIGHT = 118
+#: Fixed heights (points) of the repeating parts, so every language paginates the same:
+#: an indicator block below its heading (four lines of summary, charts, a note), the same
+#: in the compact layout (summary beside the chart), a domain's intro (three lines), a
+#: table row (two lines), the table legend (three small lines).
+BLOCK_HEIGHT = 200
+COMPACT_BLOCK_HEIGHT = CHART_HEIGHT + 16
+INTRO_HEIGHT = 44
+ROW_HEIGHT = 24
+LEGEND_HEIGHT = 34
+#: In the compact layout a domain starts on a new page only when less than this is left.
+PAGE_FILL = 180
 #: Comparisons shown per indicator, in this order, as table columns and summary lines.
 SHOWN_COMPARISONS = (
     ComparisonKind.PREVIOUS_WAVE,
@@ -226,13 +236,11 @@ class _Builder:
             hAlign="LEFT",
         )
         table.setStyle(
-            TableStyle(
-                [
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ]
+            table_style(
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             )
         )
         return table
@@ -241,7 +249,15 @@ class _Builder:
 
     def contents(self) -> Iterator[Flowable]:
         yield Paragraph(self.w.p("contents.title"), self.s.h1)
-        toc = TableOfContents()
+        toc = TableOfContents(
+            tableStyle=table_style(
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            )
+        )
         toc.levelStyles = [self.s.toc1, self.s.toc2]
         toc.dotsMinLevel = 0
         yield toc
@@ -336,25 +352,23 @@ class _Builder:
 
     def domains(self) -> Iterator[Flowable]:
         for section in self.definition.domains:
-            yield PageBreak()
+            yield CondPageBreak(PAGE_FILL) if self.definition.compact else PageBreak()
             yield from self.domain(section)
 
     def domain(self, section: DomainSection) -> Iterator[Flowable]:
         w, s = self.w, self.s
         title = w.p(f"domains.{section.id.value}.title")
         yield Heading(title, s.h1, level=0, key=f"domain-{section.id.value}")
-        yield Paragraph(w.p(f"domains.{section.id.value}.intro", **w.area_values()), s.body)
+        intro = w.p(f"domains.{section.id.value}.intro", **w.area_values())
+        yield FixedHeight(INTRO_HEIGHT, [Paragraph(intro, s.body)])
         if self.definition.table:
-            yield Spacer(1, 2 * mm)
             yield self.domain_table(section)
             points = format_number(
                 self.data.current.config.min_difference, proportion=True, decimal=w.decimal
             )
-            yield Paragraph(
-                w.p("table.legend", points=points) + " " + w.p("table.caution"), s.small
-            )
+            legend = w.p("table.legend", points=points) + " " + w.p("table.caution")
+            yield FixedHeight(LEGEND_HEIGHT, [Paragraph(legend, s.small)])
         for ident in section.indicators:
-            yield CondPageBreak(CHART_HEIGHT + 70)
             yield KeepTogether(list(self.indicator_block(self.indicators[ident])))
 
     def domain_table(self, section: DomainSection) -> Table:
@@ -392,39 +406,77 @@ class _Builder:
                 + [Paragraph(f, s.cell) for f in flags]
             )
         widths = [54, 12, 16, 24, 22, 23, 23]
-        table = Table(rows, colWidths=[x * mm for x in widths], repeatRows=1)
+        table = Table(
+            rows,
+            colWidths=[x * mm for x in widths],
+            rowHeights=[ROW_HEIGHT] * len(rows),
+            repeatRows=1,
+        )
         table.setStyle(
-            TableStyle(
-                [
-                    ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-                    ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 2),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ]
+            table_style(
+                ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             )
         )
         return table
 
     def indicator_block(self, indicator: Indicator) -> Iterator[Flowable]:
+        """Heading, a plain-language summary with the comparisons, then the charts; in the
+        compact layout (school report) the summary stands beside the one chart."""
         w, s, data = self.w, self.s, self.data
         yield Heading(
             escape(indicator.label(w.t.language)), s.h2, level=1, key=f"indicator-{indicator.id}"
         )
-        estimate = data.estimate(indicator.id)
-        yield Paragraph(self.summary(indicator, estimate), s.body)
-        yield self.charts(indicator)
+        summary = Paragraph(self.summary(indicator, data.estimate(indicator.id)), s.body)
         notes = []
         if indicator.kind is not Kind.PROPORTION:
             low, high = indicator.valid
             notes.append(w.p("chart.mean_scale", low=low, high=high))
         if indicator.reference is not None:
             notes.append(w.p("chart.reference_source", source=indicator.reference.source))
-        if notes:
-            yield Paragraph(" ".join(notes), s.small)
+        note = Paragraph(" ".join(notes), s.small) if notes else None
+        bars = self.bar_points(indicator)
+        trend = self.trend_points(indicator) if self.definition.trend else []
+        scale = self.scale(indicator, bars + trend)
+        if self.definition.compact:
+            width = FRAME_WIDTH * 0.56
+            text = [summary] + ([note] if note else [])
+            grid = _grid(
+                [
+                    [Paragraph(w.p("chart.comparison_title"), s.small), ""],
+                    [self.bar_chart(bars, scale, width), text],
+                ],
+                [width, FRAME_WIDTH - width],
+            )
+            yield FixedHeight(COMPACT_BLOCK_HEIGHT, [grid])
+            return
+        widths = [FRAME_WIDTH * 0.68, FRAME_WIDTH * 0.32] if trend else [FRAME_WIDTH * 0.68]
+        titles = [Paragraph(w.p("chart.comparison_title"), s.small)]
+        charts: list[Flowable] = [self.bar_chart(bars, scale, widths[0])]
+        if trend:
+            titles.append(Paragraph(w.p("chart.trend_title"), s.small))
+            charts.append(Chart(trend_chart(trend, scale, width=widths[1], height=CHART_HEIGHT)))
+        content = [summary, _grid([titles, charts], widths)] + ([note] if note else [])
+        yield FixedHeight(BLOCK_HEIGHT, content)
+
+    def bar_chart(self, bars: list[Point], scale: Scale, width: float) -> Chart:
+        """Comparison bars, then groups; dashed lines between comparisons, genders, grades."""
+        separators = []
+        first_group = next((i for i, p in enumerate(bars) if p.role is Role.GROUP), None)
+        if first_group:
+            separators.append(first_group)
+            kinds = [g.kind for g in self.data.groups(self.definition.breakdown)]
+            if GroupKind.GENDER in kinds and GroupKind.GRADE in kinds:
+                separators.append(first_group + kinds.index(GroupKind.GRADE))
+        return Chart(
+            bar_chart(bars, scale, width=width, height=CHART_HEIGHT, separators=separators)
+        )
 
     def summary(self, indicator: Indicator, estimate: Estimate) -> str:
         w, data = self.w, self.data
@@ -471,57 +523,6 @@ class _Builder:
         if lines:
             text += "<br/>" + " · ".join(lines)
         return text
-
-    def charts(self, indicator: Indicator) -> Table:
-        w, data = self.w, self.data
-        bars = self.bar_points(indicator)
-        trend = self.trend_points(indicator) if self.definition.trend else []
-        scale = self.scale(indicator, bars + trend)
-        separators = []
-        first_group = next((i for i, p in enumerate(bars) if p.role is Role.GROUP), None)
-        if first_group:
-            separators.append(first_group)
-            kinds = [g.kind for g in data.groups(self.definition.breakdown)]
-            if GroupKind.GENDER in kinds and GroupKind.GRADE in kinds:
-                separators.append(first_group + kinds.index(GroupKind.GRADE))
-        if trend:
-            widths = (FRAME_WIDTH * 0.68, FRAME_WIDTH * 0.32)
-            cells = [
-                Chart(
-                    bar_chart(
-                        bars, scale, width=widths[0], height=CHART_HEIGHT, separators=separators
-                    )
-                ),
-                Chart(trend_chart(trend, scale, width=widths[1], height=CHART_HEIGHT)),
-            ]
-            titles = [w.p("chart.comparison_title"), w.p("chart.trend_title")]
-        else:
-            widths = (FRAME_WIDTH * 0.68, FRAME_WIDTH * 0.32)
-            cells = [
-                Chart(
-                    bar_chart(
-                        bars, scale, width=widths[0], height=CHART_HEIGHT, separators=separators
-                    )
-                ),
-                Spacer(1, 1),
-            ]
-            titles = [w.p("chart.comparison_title"), ""]
-        table = Table(
-            [[Paragraph(t, self.s.small) for t in titles], cells],
-            colWidths=list(widths),
-        )
-        table.setStyle(
-            TableStyle(
-                [
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        return table
 
     def point(self, estimate: Estimate, indicator: Indicator, label: str, role: Role) -> Point:
         if estimate.suppressed or not math.isfinite(estimate.value):
@@ -658,12 +659,10 @@ class _Builder:
             ]
             table = Table(rows, colWidths=[120 * mm, 20 * mm], hAlign="LEFT")
             table.setStyle(
-                TableStyle(
-                    [
-                        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-                        ("TOPPADDING", (0, 0), (-1, -1), 2),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                    ]
+                table_style(
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 )
             )
             yield table
@@ -717,18 +716,31 @@ class _Builder:
             yield _boxed([Paragraph(w.p("method.synthetic"), s.notice)])
 
 
+def _grid(rows: list[list[object]], widths: list[float]) -> Table:
+    """Cells side by side without padding (charts and their titles, a chart and its text)."""
+    table = Table(rows, colWidths=widths)
+    table.setStyle(
+        table_style(
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        )
+    )
+    return table
+
+
 def _boxed(flowables: list[Flowable]) -> Table:
     table = Table([[f] for f in flowables], colWidths=[FRAME_WIDTH])
     table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), NOTICE),
-                ("BOX", (0, 0), (-1, -1), 1, ACCENT),
-                ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                ("TOPPADDING", (0, 0), (-1, 0), 6),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
-            ]
+        table_style(
+            ("BACKGROUND", (0, 0), (-1, -1), NOTICE),
+            ("BOX", (0, 0), (-1, -1), 1, ACCENT),
+            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ("TOPPADDING", (0, 0), (-1, 0), 6),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
         )
     )
     return table

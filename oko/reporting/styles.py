@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import TableStyle
 
 from oko.reporting.fonts import BOLD, REGULAR, register_fonts
 
@@ -16,6 +17,12 @@ MUTED = colors.HexColor("#666666")
 RULE = colors.HexColor("#bfbfbf")
 SHADE = colors.HexColor("#eef3f8")
 NOTICE = colors.HexColor("#fff4d6")
+
+
+def table_style(*commands: tuple[object, ...]) -> TableStyle:
+    """A TableStyle whose default font is ours: ReportLab's default (Helvetica, not embedded)
+    would otherwise be set, unused, at the start of every table."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 8), *commands])
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ def make_styles() -> Styles:
     def style(name: str, **kw: object) -> ParagraphStyle:
         base = {
             "fontName": REGULAR,
+            "bulletFontName": REGULAR,
             "fontSize": 9.5,
             "leading": 13,
             "textColor": INK,

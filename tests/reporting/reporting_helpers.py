@@ -1,0 +1,106 @@
+"""Building report data from the synthetic generator, and reading rendered PDFs back."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+import pypdf
+
+from oko import PROJECT_ROOT
+from oko.indicators import EngineConfig, WaveInput, WaveResults, compute_waves, load_indicators
+from oko.indicators.groups import Area, AreaLevel
+from oko.reporting import Participation, ReportData, WaveInfo
+from oko.synthetic import GRADES, Scenario, generate
+
+INDICATORS = PROJECT_ROOT / "questionnaires" / "oko-core.indicators.yaml"
+REPORT_DATE = date(2026, 11, 23)
+
+
+def scenario_results(scenario: Scenario, seed: int = 7) -> tuple[WaveResults, ...]:
+    """Every wave of the scenario through the engine, as the results service would do."""
+    sample = generate(scenario, seed=seed)
+    columns = sample.response_columns()
+    inputs = [
+        WaveInput(spec.slug, spec.year, columns.subset(sample.wave == index))
+        for index, spec in enumerate(scenario.waves)
+    ]
+    return compute_waves(inputs, load_indicators(INDICATORS), EngineConfig())
+
+
+def report_data(
+    scenario: Scenario,
+    results: Sequence[WaveResults],
+    *,
+    municipality: int = 0,
+    school: int | None = None,
+    pupils: int | None = 1000,
+) -> ReportData:
+    """ReportData for a municipality (or one of its schools) of the scenario; area codes are
+    the scenario's indexes, as in :meth:`SyntheticSample.response_columns`."""
+    town = scenario.municipalities[municipality]
+    if school is None:
+        area = Area(AreaLevel.MUNICIPALITY, municipality)
+        name = town.name
+        schools = sum(1 for s in scenario.schools if s.municipality == municipality)
+    else:
+        area = Area(AreaLevel.SCHOOL, school)
+        name = scenario.schools[school].name
+        schools = 1
+    return ReportData(
+        area=area,
+        area_name=name,
+        municipality_name=town.name,
+        region_name=town.region,
+        waves=tuple(WaveInfo(w.slug, w.name, str(w.year)) for w in scenario.waves),
+        results=tuple(results),
+        participation=Participation(schools=schools, grades=GRADES, pupils=pupils),
+        questionnaire="oko-core",
+        questionnaire_version="2026.1",
+        report_date=REPORT_DATE,
+        synthetic=True,
+    )
+
+
+_SPACE = re.compile(r"\s+")
+#: Numbers as a report writes them: 12, 12.5 or 12,5 (decimal comma in Dutch).
+NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
+
+
+@dataclass
+class PdfText:
+    """A rendered report opened with pypdf: page texts with whitespace collapsed."""
+
+    pdf: bytes
+
+    @cached_property
+    def reader(self) -> pypdf.PdfReader:
+        return pypdf.PdfReader(io.BytesIO(self.pdf))
+
+    @cached_property
+    def pages(self) -> list[str]:
+        return [_SPACE.sub(" ", page.extract_text() or "").strip() for page in self.reader.pages]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.pages)
+
+    def page_with(self, needle: str) -> int:
+        """Index of the first page containing ``needle``."""
+        for index, page in enumerate(self.pages):
+            if needle in page:
+                return index
+        raise AssertionError(f"{needle!r} is on no page")
+
+
+def numbers(text: str) -> list[str]:
+    """Numeric tokens of a text, decimal commas written as points."""
+    return [token.replace(",", ".") for token in NUMBER.findall(text)]
+
+
+def collapse(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
