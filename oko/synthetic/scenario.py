@@ -34,8 +34,10 @@ class Profile:
 
     ``factor_shift`` moves the mean of each latent protective factor (in standard deviations);
     ``prevalence`` is the planned share of students per indicator, grade and wave step. The
-    model calibrates itself to hit the planned prevalences, so a scenario's figures can be
-    read off here. Steps beyond the last repeat the last value.
+    model calibrates itself to hit the planned prevalences (in expectation, over all students),
+    so a scenario's figures can be read off here. Published figures come out about a point
+    lower: flagged responses (exaggerators among them) are excluded, and a blank filter
+    question routes past its follow-ups. Steps beyond the last repeat the last value.
     """
 
     name: str
