@@ -23,6 +23,7 @@ from oko.synthetic import (
     demo_scenario,
     generate,
 )
+from oko.synthetic.latent import SUBSTANCES, Streams, draw_students, planned
 
 SEED = 7
 
@@ -251,3 +252,22 @@ def test_the_engine_sees_the_story_the_demo_tells() -> None:
     assert trend is not None and trend.flag is Flag.BETTER
     flags = [c.flag for c in latest.comparisons("drunk_30d", duinrade)]
     assert Flag.BETTER not in flags
+
+
+@pytest.mark.parametrize("indicator", sorted(SUBSTANCES))
+def test_calibration_hits_every_planned_prevalence(indicator: str) -> None:
+    """Before anything is spoiled, the share above 0 of a substance latent is the plan, cell by
+    cell (municipality x wave x grade), up to sampling noise."""
+    scenario = benchmark_scenario(n_municipalities=60, n_rows=200_000)
+    students = draw_students(scenario, Streams(11))
+    cells = (students.municipality.astype(np.int64) * len(scenario.waves) + students.wave) * len(
+        GRADES
+    ) + np.searchsorted(GRADES, students.grade)
+    event = students.use[SUBSTANCES[indicator]] > 0
+    target = planned(scenario, indicator)
+    counts = np.bincount(cells, minlength=target.size)
+    observed = np.bincount(cells, event, minlength=target.size) / np.maximum(counts, 1)
+    assert abs(event.mean() - target[cells].mean()) < 0.003
+    # Each cell within four binomial standard errors.
+    se = np.sqrt(target * (1 - target) / np.maximum(counts, 1))
+    assert (np.abs(observed - target)[counts > 0] < 4 * se[counts > 0] + 1e-9).mean() > 0.99
