@@ -106,19 +106,21 @@ class SyntheticSample:
         )
 
     def wave_inputs(self) -> tuple[WaveInput, ...]:
-        """One engine input per wave, with the pupil counts for post-stratification."""
+        """One engine input per wave, with pupil counts per (municipality, gender, grade) for
+        post-stratification (cells without pupils left out)."""
         columns = self.response_columns()
         owner = np.array([s.municipality for s in self.scenario.schools])
+        size = len(self.scenario.municipalities)
         inputs = []
         for index, wave in enumerate(self.scenario.waves):
-            population = {
-                (int(m), gender, grade): float(
-                    self.population[index, owner == m, g_index, gender - 1].sum()
-                )
-                for m in range(len(self.scenario.municipalities))
-                for g_index, grade in enumerate(GRADES)
-                for gender in (1, 2)
-            }
+            population: dict[tuple[int, int, int], float] = {}
+            for g_index, grade in enumerate(GRADES):
+                for gender in (1, 2):
+                    pupils = self.population[index, :, g_index, gender - 1]
+                    per_municipality = np.bincount(owner, weights=pupils, minlength=size)
+                    for municipality, count in enumerate(per_municipality.tolist()):
+                        if count > 0:
+                            population[(municipality, gender, grade)] = count
             inputs.append(
                 WaveInput(
                     label=wave.slug,
