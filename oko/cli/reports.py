@@ -186,7 +186,8 @@ def _check_writable_folder(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise click.BadParameter(f"cannot create folder {path}: {exc.strerror}.", "--out") from exc
+        message = f"cannot create folder {path}: {exc.strerror}."
+        raise click.BadParameter(message, param_hint="--out") from exc
     if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
         raise click.BadParameter(f"cannot write in folder {path}.", param_hint="--out")
 

@@ -3,41 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from reporting_helpers import PdfText, report_data, scenario_results
+from reporting_helpers import PdfText, report_data, scenario_results, small_scenario
 
 from oko.indicators import WaveResults
 from oko.reporting import ReportData, render_report
-from oko.synthetic import (
-    SYNTHETIC_MARK,
-    MunicipalitySpec,
-    Scenario,
-    SchoolSpec,
-    WaveSpec,
-    demo_scenario,
-)
-
-
-def small_scenario() -> Scenario:
-    """One big municipality and a small one (two modest schools): the small one's groups
-    fall below the minimum, so its report must show reasons instead of numbers."""
-    region = f"Regio Test {SYNTHETIC_MARK}"
-    return Scenario(
-        municipalities=(
-            MunicipalitySpec("groot", f"Grootdorp {SYNTHETIC_MARK}", region, "gradual"),
-            MunicipalitySpec("klein", f"Kleinwijk {SYNTHETIC_MARK}", region, "stagnant"),
-        ),
-        schools=(
-            SchoolSpec("groot-a", "Groot College A", 0, "mixed", 140),
-            SchoolSpec("groot-b", "Groot College B", 0, "havo/vwo", 110),
-            SchoolSpec("groot-c", "Groot Vakcollege", 0, "vmbo", 90),
-            SchoolSpec("klein-a", "Klein Lyceum", 1, "havo/vwo", 24, 0.9),
-            SchoolSpec("klein-b", "Klein Vakcollege", 1, "vmbo", 19, 0.9),
-        ),
-        waves=(
-            WaveSpec("2024-najaar", "Najaar 2024", 2024, 0),
-            WaveSpec("2026-najaar", "Najaar 2026", 2026, 1),
-        ),
-    )
+from oko.synthetic import Scenario, demo_scenario
 
 
 @pytest.fixture(scope="session")

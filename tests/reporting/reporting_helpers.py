@@ -15,10 +15,41 @@ from oko import PROJECT_ROOT
 from oko.indicators import EngineConfig, WaveInput, WaveResults, compute_waves, load_indicators
 from oko.indicators.groups import Area, AreaLevel
 from oko.reporting import Participation, ReportData, WaveInfo
-from oko.synthetic import GRADES, Scenario, generate
+from oko.synthetic import (
+    GRADES,
+    SYNTHETIC_MARK,
+    MunicipalitySpec,
+    Scenario,
+    SchoolSpec,
+    WaveSpec,
+    generate,
+)
 
 INDICATORS = PROJECT_ROOT / "questionnaires" / "oko-core.indicators.yaml"
 REPORT_DATE = date(2026, 11, 23)
+
+
+def small_scenario() -> Scenario:
+    """One big municipality and a small one (two modest schools): the small one's groups
+    fall below the minimum, so its report must show reasons instead of numbers."""
+    region = f"Regio Test {SYNTHETIC_MARK}"
+    return Scenario(
+        municipalities=(
+            MunicipalitySpec("groot", f"Grootdorp {SYNTHETIC_MARK}", region, "gradual"),
+            MunicipalitySpec("klein", f"Kleinwijk {SYNTHETIC_MARK}", region, "stagnant"),
+        ),
+        schools=(
+            SchoolSpec("groot-a", "Groot College A", 0, "mixed", 140),
+            SchoolSpec("groot-b", "Groot College B", 0, "havo/vwo", 110),
+            SchoolSpec("groot-c", "Groot Vakcollege", 0, "vmbo", 90),
+            SchoolSpec("klein-a", "Klein Lyceum", 1, "havo/vwo", 24, 0.9),
+            SchoolSpec("klein-b", "Klein Vakcollege", 1, "vmbo", 19, 0.9),
+        ),
+        waves=(
+            WaveSpec("2024-najaar", "Najaar 2024", 2024, 0),
+            WaveSpec("2026-najaar", "Najaar 2026", 2026, 1),
+        ),
+    )
 
 
 def scenario_results(scenario: Scenario, seed: int = 7) -> tuple[WaveResults, ...]:
