@@ -20,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup
 
 from oko.models import ClassSession, Draft, utcnow
 from oko.questionnaire import Answer, Page, Questionnaire
@@ -38,7 +39,7 @@ from oko.web.survey.forms import (
     parse_restore,
 )
 from oko.web.survey.pages import browser_context, element_views, progress_percent
-from oko.web.survey.text import blocks
+from oko.web.survey.text import blocks, unbroken_numbers
 
 #: HTTP status for each reason a code is refused (all friendly pages, never a stack trace).
 REFUSAL_STATUS = {
@@ -73,6 +74,11 @@ def survey_field_name(item_id: str) -> str:
 @bp.app_template_filter("text_blocks")
 def text_blocks_filter(text: str) -> list[tuple[str, object]]:
     return blocks(text)
+
+
+@bp.app_template_filter("unbroken_numbers")
+def unbroken_numbers_filter(text: str) -> Markup:
+    return unbroken_numbers(text)
 
 
 # Entry: the class code.

@@ -7,7 +7,13 @@ can turn into HTML.
 
 from __future__ import annotations
 
+import re
+
+from markupsafe import Markup, escape
+
 Block = tuple[str, object]
+#: Phone numbers such as 0800-0432: never broken across two lines at the dash.
+_NUMBER = re.compile(r"\d+(?:-\d+)+")
 
 
 def blocks(text: str) -> list[Block]:
@@ -35,3 +41,8 @@ def blocks(text: str) -> list[Block]:
         if items:
             result.append(("ul", items))
     return result
+
+
+def unbroken_numbers(text: str) -> Markup:
+    """The text, escaped, with dashed numbers kept on one line (``<span class="nowrap">``)."""
+    return Markup(_NUMBER.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escape(text)))
