@@ -52,6 +52,9 @@ DEFAULTS: dict[str, Any] = {
     "API_TOKEN_TTL_DAYS": 365,
     # Refuse to start on a database that is not at the newest migration.
     "CHECK_MIGRATIONS": True,
+    # A starting app server waits this long for an unreachable database (a restart or
+    # failover) before giving up; below gunicorn's default 30 s worker timeout.
+    "DATABASE_WAIT_SECONDS": 20,
 }
 
 PREFIX = "OKO_"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from oko import PROJECT_ROOT
 from oko.db import normalise_url
@@ -34,14 +37,27 @@ def heads(database_url: str) -> tuple[str, ...]:
     return tuple(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+def current_revision(engine: Engine, *, wait_seconds: float = 0) -> str | None:
+    """The database's revision; an unreachable database is retried for ``wait_seconds``.
+
+    Why wait: gunicorn replaces a dead worker at any moment, and a worker that cannot start
+    makes gunicorn shut the whole app server down; a database restart or failover of a few
+    seconds must not do that.
+    """
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            with engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision()
+        except OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.5)
 
 
-def ensure_migrated(engine: Engine, database_url: str) -> None:
+def ensure_migrated(engine: Engine, database_url: str, *, wait_seconds: float = 0) -> None:
     """Refuse to serve a database whose schema does not match this code."""
-    current = current_revision(engine)
+    current = current_revision(engine, wait_seconds=wait_seconds)
     head = heads(database_url)
     if current not in head:
         state = "empty" if current is None else f"at revision {current}"

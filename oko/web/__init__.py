@@ -36,7 +36,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     database = Database(app.config["DATABASE_URL"])
     if app.config.get("CHECK_MIGRATIONS", True):
-        ensure_migrated(database.engine, database.url)
+        wait = app.config["DATABASE_WAIT_SECONDS"]
+        ensure_migrated(database.engine, database.url, wait_seconds=wait)
     app.extensions["oko.db"] = database
     csrf.init_app(app)
     context.init_app(app)
