@@ -1,5 +1,6 @@
-"""A coordinator watches the fieldwork monitor while a student finishes the questionnaire:
-the counts rise without a page reload (monitor.js polls the JSON endpoint)."""
+"""A coordinator opens a class session, then watches the fieldwork monitor and the class
+screen while a student finishes the questionnaire: the counts rise without a page reload
+(monitor.js and the class screen poll their JSON endpoints)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from browser_helpers import log_in, watch_console
 from playwright.sync_api import expect
 
 from oko.models import Municipality, School, SchoolGradeCount, Wave
-from oko.services import accounts, class_sessions
+from oko.services import accounts
 
 pytestmark = pytest.mark.browser
 
@@ -37,21 +38,17 @@ def fieldwork_world(app_config, request):  # type: ignore[no-untyped-def]
         )
         session.add_all([town, school, wave])
         session.commit()
-        coordinator = accounts.create_user(
+        accounts.create_user(
             session,
             email="coordinator@example.org",
             password=PASSWORD,
             role="coordinator",
             scope=accounts.Scope(school_ids=(school.id,)),
         )
-        class_session = class_sessions.open_session(
-            session, wave=wave, school=school, grade=2, label="2B", actor=coordinator
-        )
-        return {"code": class_session.code}
 
 
 def finish_questionnaire(page, code: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"/s/{code}")
+    page.goto(f"/s/{code.replace('-', '')}")
     page.get_by_role("link", name="English").click()
     page.get_by_role("button", name="Start").click()
     page.get_by_label("Yes").check()
@@ -64,6 +61,16 @@ def test_counts_rise_while_a_student_finishes(fieldwork_world, browser, live_ser
     # fieldwork_world comes first: it sets the app's settings before the live server starts.
     errors = watch_console(page)
     log_in(page, "coordinator@example.org", PASSWORD)
+
+    page.get_by_role("link", name="Class sessions").first.click()
+    page.get_by_label("Year").select_option("2")
+    page.get_by_label("Class name (optional)").fill("2B")
+    page.get_by_role("button", name="Create code").click()
+    page.wait_for_url(re.compile(r"/sessions/\d+$"))
+    code = page.locator(".screen-code").inner_text().strip()
+    screen = page.context.new_page()
+    screen.goto(page.url)  # the class screen stays open on the projector
+
     page.get_by_role("link", name="Fieldwork").first.click()
     page.wait_for_url(re.compile(r"/monitor/2026-autumn"))
     finished = page.locator('[data-total="finished"]')
@@ -72,13 +79,13 @@ def test_counts_rise_while_a_student_finishes(fieldwork_world, browser, live_ser
     page.evaluate("window.okoNoReload = true")
 
     student = browser.new_context(base_url=live_server, locale="en-GB").new_page()
-    finish_questionnaire(student, fieldwork_world["code"])
+    finish_questionnaire(student, code)
     student.context.close()
 
     expect(finished).to_have_text("1", timeout=10_000)
     assert page.evaluate("window.okoNoReload") is True  # updated in place, not reloaded
     assert page.locator('[data-total="response_rate"]').inner_text() == "25%"
-    row = page.locator("#monitor-table tbody tr").first
-    assert "Het Baken" in row.inner_text()
+    assert "Het Baken" in page.locator("#monitor-table tbody tr").first.inner_text()
     assert "Updated at" in page.locator("#monitor-status").inner_text()
+    expect(screen.locator('[data-count="finished"]')).to_have_text("1", timeout=10_000)
     assert errors == []
