@@ -1,0 +1,372 @@
+"""One wave's estimates: exclusions, weights, the design cube, intervals and suppression.
+
+The first half of the engine (:mod:`oko.indicators.engine`): everything that depends on one
+wave only. :mod:`oko.indicators.wave_comparisons` then compares waves and areas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from oko.indicators.config import EngineConfig, IntervalMethod, SchoolDesign
+from oko.indicators.cube import DomainEstimates, WaveDesign
+from oko.indicators.definitions import IndicatorSet
+from oko.indicators.groups import LEVELS, Area, AreaLevel, result_key
+from oko.indicators.intervals import korn_graubard, logit_t, mean_t, wilson
+from oko.indicators.outcomes import outcome, scale_items
+from oko.indicators.quality import ExclusionCounts, excluded_rows, exclusion_counts
+from oko.indicators.reliability import Reliability, cronbach_alpha
+from oko.indicators.results import EstimateTable
+from oko.indicators.suppression import Lines, caution, complementary, primary_reasons
+from oko.indicators.variance import design_effect
+from oko.indicators.weighting import population_weights
+
+if TYPE_CHECKING:
+    from oko.indicators.engine import WaveInput
+
+_INTERVAL_CODE = {method: code for code, method in enumerate(IntervalMethod)}
+
+
+@dataclass(frozen=True)
+class RestEstimates:
+    """Usable "rest of parent" estimates, aligned with the estimate rows they serve."""
+
+    row: np.ndarray
+    parent_area: np.ndarray
+    value: np.ndarray
+    se: np.ndarray
+    df: np.ndarray
+    sigma2: np.ndarray
+    n_effective: np.ndarray
+
+
+@dataclass(frozen=True)
+class WaveEstimates:
+    """One wave's estimates with what comparisons need beyond the published table."""
+
+    wave: WaveInput
+    areas: tuple[Area, ...]
+    design: WaveDesign
+    table: EstimateTable
+    variance: np.ndarray
+    sigma2: np.ndarray
+    design_effect: np.ndarray
+    proportion: np.ndarray
+    rest: RestEstimates
+    exclusions_total: ExclusionCounts
+    exclusions: dict[Area, ExclusionCounts]
+    reliability: dict[str, Reliability]
+
+    @property
+    def published(self) -> np.ndarray:
+        return self.table.reason == 0
+
+    @classmethod
+    def compute(
+        cls, wave: WaveInput, indicators: IndicatorSet, config: EngineConfig
+    ) -> WaveEstimates:
+        reasons = excluded_rows(wave.columns, config.exclude_flags)
+        total, by_area = exclusion_counts(wave.columns, reasons)
+        columns = wave.columns
+        if total.excluded:
+            keep = np.ones(columns.n, dtype=bool)
+            for flagged in reasons.values():
+                keep &= ~flagged
+            columns = columns.subset(keep)
+        weight = (
+            population_weights(columns, wave.population)
+            if wave.population
+            else np.asarray(columns.weight)
+        )
+        census = config.school_design is SchoolDesign.CENSUS
+        design = WaveDesign(columns, weight, config.gender_groups, census)
+        own_parts, rest_parts = [], []
+        reliability = {}
+        for indicator in indicators:
+            y, valid = outcome(indicator, columns)
+            own, rest = design.aggregate(y, valid, binary=indicator.is_proportion)
+            own_parts.append(own)
+            rest_parts.append(rest)
+            items = scale_items(indicator, columns)
+            if items is not None:
+                reliability[indicator.id] = cronbach_alpha(items)
+        areas = tuple(
+            Area(LEVELS[level], int(code))
+            for level, code in zip(design.area_level, design.area_code, strict=True)
+        )
+        estimates = _Estimated.of(own_parts, indicators, design, config)
+        lines = _lines(design, len(indicators))
+        reason = complementary(estimates.reason, estimates.n, lines, config.min_denominator)
+        table, internals = estimates.publish(reason, indicators, design, config)
+        rest = _rest(rest_parts, indicators, design, config, shown=reason == 0)
+        return cls(
+            wave=wave,
+            areas=areas,
+            design=design,
+            table=table,
+            variance=internals["variance"],
+            sigma2=internals["sigma2"],
+            design_effect=internals["design_effect"],
+            proportion=estimates.proportion,
+            rest=rest,
+            exclusions_total=total,
+            exclusions=by_area,
+            reliability=reliability,
+        )
+
+
+@dataclass(frozen=True)
+class _Estimated:
+    """All indicators' domain estimates stacked, before complementary suppression."""
+
+    value: np.ndarray
+    variance: np.ndarray
+    sigma2: np.ndarray
+    df: np.ndarray
+    n: np.ndarray
+    k: np.ndarray
+    w: np.ndarray
+    proportion: np.ndarray
+    kg_lower: np.ndarray
+    kg_upper: np.ndarray
+    reason: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        parts: list[DomainEstimates],
+        indicators: IndicatorSet,
+        design: WaveDesign,
+        config: EngineConfig,
+    ) -> _Estimated:
+        stacked = _stack(parts)
+        per = design.n_domains
+        proportion = np.repeat([ind.is_proportion for ind in indicators], per)
+        sensitive = np.repeat([ind.sensitive for ind in indicators], per)
+        area_level = np.repeat(design.area_level, design.n_groups)
+        small_school = (area_level == LEVELS.index(AreaLevel.SCHOOL)) & (
+            design.own.area_respondents < config.min_school_respondents
+        )
+        kg_lower, kg_upper = _korn_graubard(stacked, proportion, config)
+        reason = primary_reasons(
+            n=stacked["n"],
+            df=stacked["df"],
+            k=stacked["k"],
+            value=stacked["value"],
+            kg_lower=kg_lower,
+            kg_upper=kg_upper,
+            proportion=proportion,
+            sensitive=sensitive,
+            school_too_small=np.tile(small_school, len(indicators)),
+            config=config,
+        )
+        return cls(
+            value=stacked["value"],
+            variance=stacked["variance"],
+            sigma2=stacked["sigma2"],
+            df=stacked["df"],
+            n=stacked["n"],
+            k=stacked["k"],
+            w=stacked["w"],
+            proportion=proportion,
+            kg_lower=kg_lower,
+            kg_upper=kg_upper,
+            reason=reason,
+        )
+
+    def publish(
+        self,
+        reason: np.ndarray,
+        indicators: IndicatorSet,
+        design: WaveDesign,
+        config: EngineConfig,
+    ) -> tuple[EstimateTable, dict[str, np.ndarray]]:
+        """Intervals for display, caution flags, and NaN for everything suppressed."""
+        shown = reason == 0
+        se = np.sqrt(self.variance)
+        deff = design_effect(self.variance, self.sigma2, self.n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            n_effective = np.where(self.n > 0, np.minimum(self.n / deff, self.n), 0.0)
+        lower, upper = self.kg_lower.copy(), self.kg_upper.copy()
+        interval = np.full(self.n.shape, _INTERVAL_CODE[IntervalMethod.KORN_GRAUBARD], np.int8)
+        proportion = self.proportion
+        if config.interval is IntervalMethod.LOGIT:
+            logit_lower, logit_upper = logit_t(self.value, se, self.df, config.confidence)
+            use = proportion & ~np.isnan(logit_lower)
+            lower, upper = np.where(use, logit_lower, lower), np.where(use, logit_upper, upper)
+            interval[use] = _INTERVAL_CODE[IntervalMethod.LOGIT]
+        elif config.interval is IntervalMethod.WILSON:
+            w_lower, w_upper = wilson(self.value * n_effective, n_effective, config.confidence)
+            lower = np.where(proportion, w_lower, lower)
+            upper = np.where(proportion, w_upper, upper)
+            interval[proportion] = _INTERVAL_CODE[IntervalMethod.WILSON]
+        t_lower, t_upper = mean_t(self.value, se, self.df, config.confidence)
+        lower, upper = np.where(proportion, lower, t_lower), np.where(proportion, upper, t_upper)
+        interval[~proportion] = _INTERVAL_CODE[IntervalMethod.T]
+        interval[~shown] = -1
+        cautious = caution(
+            reason=reason,
+            df=self.df,
+            kg_lower=self.kg_lower,
+            kg_upper=self.kg_upper,
+            proportion=proportion,
+            config=config,
+        )
+
+        def shown_only(values: np.ndarray) -> np.ndarray:
+            return np.where(shown, values, np.nan)
+
+        table = EstimateTable(
+            key=_keys(design, len(indicators)),
+            value=shown_only(self.value),
+            lower=shown_only(lower),
+            upper=shown_only(upper),
+            se=shown_only(se),
+            n=self.n.astype(np.int64),
+            n_weighted=self.w,
+            n_effective=shown_only(n_effective),
+            df=self.df,
+            interval=interval,
+            reason=reason,
+            caution=cautious,
+        )
+        return table, {
+            "variance": shown_only(self.variance),
+            "sigma2": shown_only(self.sigma2),
+            "design_effect": shown_only(deff),
+        }
+
+
+def _stack(parts: list[DomainEstimates]) -> dict[str, np.ndarray]:
+    return {
+        "value": np.concatenate([p.value for p in parts]),
+        "variance": np.concatenate([p.variance for p in parts]),
+        "sigma2": np.concatenate([p.sigma2 for p in parts]),
+        "df": np.concatenate([p.df for p in parts]),
+        "n": np.round(np.concatenate([p.sums.n for p in parts])),
+        "k": np.round(np.concatenate([p.sums.k for p in parts])),
+        "w": np.concatenate([p.sums.w for p in parts]),
+        "respondents": np.concatenate([p.respondents for p in parts]),
+    }
+
+
+def _korn_graubard(
+    stacked: dict[str, np.ndarray], proportion: np.ndarray, config: EngineConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Korn–Graubard limits where suppression needs them (proportions, enough answers)."""
+    lower = np.full(proportion.shape, np.nan)
+    upper = np.full(proportion.shape, np.nan)
+    need = proportion & (stacked["n"] >= config.min_denominator)
+    lower[need], upper[need] = korn_graubard(
+        stacked["value"][need],
+        stacked["variance"][need],
+        stacked["n"][need],
+        stacked["df"][need],
+        config.confidence,
+        stacked["respondents"][need],
+    )
+    return lower, upper
+
+
+def _keys(design: WaveDesign, n_indicators: int) -> np.ndarray:
+    per = design.n_domains
+    domain = np.tile(np.arange(per), n_indicators)
+    area = domain // design.n_groups
+    return result_key(
+        np.repeat(np.arange(n_indicators), per),
+        design.area_level[area],
+        design.area_code[area],
+        design.group_keys[domain % design.n_groups],
+    )
+
+
+def _lines(design: WaveDesign, n_indicators: int) -> Lines:
+    """Totals and parts for complementary suppression, for every indicator."""
+    groups = design.n_groups
+    kinds = [group.kind for group in design.groups]
+    area = np.arange(design.n_areas)
+    entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (line, member, is_total)
+    next_line = 0
+    # Groups within an area: all = reported genders + remainder; all = grades + remainder.
+    for kind in ("gender", "grade"):
+        slots = [index for index, k in enumerate(kinds) if k.value == kind]
+        if not slots:
+            continue
+        line = next_line + area
+        entries.append((line, area * groups, np.ones(area.size, bool)))
+        for slot in slots:
+            entries.append((line, area * groups + slot, np.zeros(area.size, bool)))
+        next_line += design.n_areas
+    # Areas within their parent, per group: parent = sum of its children.
+    parents = np.unique(design.area_parent[design.area_parent >= 0])
+    line_of_parent = np.full(design.n_areas, -1)
+    line_of_parent[parents] = np.arange(parents.size)
+    children = np.flatnonzero(design.area_parent >= 0)
+    for group in range(groups):
+        line = next_line + np.arange(parents.size)
+        entries.append((line, parents * groups + group, np.ones(parents.size, bool)))
+        entries.append(
+            (
+                next_line + line_of_parent[design.area_parent[children]],
+                children * groups + group,
+                np.zeros(children.size, bool),
+            )
+        )
+        next_line += parents.size
+    line = np.concatenate([e[0] for e in entries])
+    member = np.concatenate([e[1] for e in entries])
+    total = np.concatenate([e[2] for e in entries])
+    offsets = np.arange(n_indicators)
+    return Lines(
+        line=(line[None, :] + offsets[:, None] * next_line).ravel(),
+        member=(member[None, :] + offsets[:, None] * design.n_domains).ravel(),
+        total=np.tile(total, n_indicators),
+    )
+
+
+def _rest(
+    parts: list[DomainEstimates],
+    indicators: IndicatorSet,
+    design: WaveDesign,
+    config: EngineConfig,
+    shown: np.ndarray,
+) -> RestEstimates:
+    """ "Rest of parent" estimates that pass primary suppression themselves, for the published
+    estimates they are compared with."""
+    n_indicators = len(indicators)
+    row = (np.arange(n_indicators)[:, None] * design.n_domains + design.rest_child).ravel()
+    wanted = shown[row]
+    stacked = {name: values[wanted] for name, values in _stack(parts).items()}
+    per = design.rest_child.size
+    proportion = np.repeat([ind.is_proportion for ind in indicators], per)[wanted]
+    sensitive = np.repeat([ind.sensitive for ind in indicators], per)[wanted]
+    kg_lower, kg_upper = _korn_graubard(stacked, proportion, config)
+    reason = primary_reasons(
+        n=stacked["n"],
+        df=stacked["df"],
+        k=stacked["k"],
+        value=stacked["value"],
+        kg_lower=kg_lower,
+        kg_upper=kg_upper,
+        proportion=proportion,
+        sensitive=sensitive,
+        school_too_small=np.zeros(proportion.shape, bool),
+        config=config,
+    )
+    usable = reason == 0
+    deff = design_effect(stacked["variance"], stacked["sigma2"], stacked["n"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_effective = np.minimum(stacked["n"] / deff, stacked["n"])
+    parent_area = np.tile(design.area_parent[design.rest_child // design.n_groups], n_indicators)
+    return RestEstimates(
+        row=row[wanted][usable],
+        parent_area=parent_area[wanted][usable],
+        value=stacked["value"][usable],
+        se=np.sqrt(stacked["variance"][usable]),
+        df=stacked["df"][usable],
+        sigma2=stacked["sigma2"][usable],
+        n_effective=n_effective[usable],
+    )
