@@ -36,6 +36,8 @@ from oko.reporting.numbers import format_number
 from oko.reporting.styles import ACCENT, NOTICE, RULE, SHADE, Styles, table_style
 from oko.reporting.texts import Texts
 
+#: Signs that must stay on the line of the word that follows them.
+SYMBOLS = ("▲", "▼", "≈")
 CHART_HEIGHT = 118
 #: Fixed heights (points) of the repeating parts, so every language paginates the same:
 #: an indicator block below its heading (four lines of summary, charts, a note), the same
@@ -69,8 +71,9 @@ class Words:
         return self.t(key, **values)
 
     def p(self, key: str, **values: object) -> str:
-        """A text escaped for a ReportLab paragraph (values are escaped too)."""
-        return escape(self.t(key, **values))
+        """A text escaped for a ReportLab paragraph (values are escaped too), with the
+        symbols ▲ ▼ ≈ tied to the word after them so a line never ends in a bare arrow."""
+        return _tie_symbols(escape(self.t(key, **values)))
 
     def number(self, value: float, indicator: Indicator) -> str:
         return format_number(value, proportion=indicator.is_proportion, decimal=self.decimal)
@@ -389,22 +392,17 @@ class _Builder:
             indicator = self.indicators[ident]
             estimate = data.estimate(ident)
             label = escape(indicator.label(w.t.language))
+            # Plain strings where nothing wraps: a table cell string costs a fraction of a
+            # Paragraph, and a report has hundreds of cells.
+            cells: list[str | Paragraph]
             if estimate.suppressed:
-                cells = ["–", escape(w.reason(estimate)), "–"]
-                flags = [w.flag_cell(None)] * len(SHOWN_COMPARISONS)
+                cells = ["–", Paragraph(escape(w.reason(estimate)), s.cell), "–"]
+                cells += [w.flag_cell(None)] * len(SHOWN_COMPARISONS)
             else:
-                value = escape(w.value(estimate.value, indicator))
-                if estimate.caution:
-                    value += "*"
-                cells = [str(estimate.n), value, escape(w.interval(estimate, indicator))]
-                flags = [
-                    escape(w.flag_cell(data.comparison(ident, kind))) for kind in SHOWN_COMPARISONS
-                ]
-            rows.append(
-                [Paragraph(label, s.cell)]
-                + [Paragraph(c, s.cell) for c in cells]
-                + [Paragraph(f, s.cell) for f in flags]
-            )
+                value = w.value(estimate.value, indicator) + ("*" if estimate.caution else "")
+                cells = [str(estimate.n), value, w.interval(estimate, indicator)]
+                cells += [w.flag_cell(data.comparison(ident, kind)) for kind in SHOWN_COMPARISONS]
+            rows.append([Paragraph(label, s.cell), *cells])
         widths = [54, 12, 16, 24, 22, 23, 23]
         table = Table(
             rows,
@@ -521,7 +519,7 @@ class _Builder:
             )
         text = " ".join(parts)
         if lines:
-            text += "<br/>" + " · ".join(lines)
+            text += "<br/>" + "\u00a0· ".join(lines)
         return text
 
     def point(self, estimate: Estimate, indicator: Indicator, label: str, role: Role) -> Point:
@@ -714,6 +712,12 @@ class _Builder:
         if data.synthetic:
             yield Spacer(1, 3 * mm)
             yield _boxed([Paragraph(w.p("method.synthetic"), s.notice)])
+
+
+def _tie_symbols(text: str) -> str:
+    for symbol in SYMBOLS:
+        text = text.replace(f"{symbol} ", f"{symbol}\u00a0")
+    return text
 
 
 def _grid(rows: list[list[object]], widths: list[float]) -> Table:

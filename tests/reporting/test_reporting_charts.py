@@ -40,7 +40,7 @@ def vertical_lines(nodes: list[object]) -> set[tuple[float, float, float]]:
 def test_bar_whiskers_are_drawn_through_the_annotations_hook():
     register_fonts()
     chart = chart_of(bar_chart(POINTS, SCALE, width=300, height=120))
-    assert len(chart.annotations) == 2
+    assert len(chart.annotations) == 3  # whiskers and values, group separators, axis labels
     nodes = shapes(chart.draw())
     lines = vertical_lines(nodes)
     scale = chart.valueAxis.scale
@@ -70,6 +70,8 @@ def test_values_are_labelled_and_hidden_values_say_why():
     texts = [n.text for n in shapes(chart.draw()) if isinstance(n, String)]
     for point in POINTS:
         assert point.text in texts
+        assert point.label in texts
+    assert {"0%", "10%", "20%", "30%", "40%"} <= set(texts)
     assert "too few respondents" in texts
     assert not any(t.startswith("None") or t == "nan%" for t in texts)
 
@@ -90,7 +92,9 @@ def test_trend_whiskers_and_gaps():
     for index, point in enumerate(points):
         if point.value is not None:
             assert (round(x(index), 3), round(y(point.lo), 3), round(y(point.hi), 3)) in lines
-    assert "too uncertain" in [n.text for n in nodes if isinstance(n, String)]
+    texts = [n.text for n in nodes if isinstance(n, String)]
+    assert "too uncertain" in texts
+    assert {"2020", "2022", "2024", "2026", "0%", "40%"} <= set(texts)
 
 
 def test_percent_scale_leaves_room_above_the_highest_whisker():
