@@ -152,17 +152,24 @@ class Student:
 
     def send(self) -> None:
         """The finish step and Send; acknowledged once the thank-you page is shown."""
+        self.submit(self.open_finish())
+
+    def open_finish(self) -> dict[str, str]:
+        """Show the finish step; returns the form to send (with this student's id)."""
         if not self.location.split("?")[0].endswith("/finish"):
             raise StudentFailed(f"student {self.index} expected the finish step at {self.location}")
         finish = self._request("finish_get", "GET", self.location)
-        fields = {
+        return {
             "csrf_token": _csrf(finish),
             "restore": "",
             "submission_id": self.submission_id,
             "action": "send",
         }
+
+    def submit(self, form: dict[str, str]) -> None:
+        """Press Send (again, after a failure: the same form and submission id)."""
         self._think()
-        sent = self._request("submit", "POST", self.location, fields, expect=302)
+        sent = self._request("submit", "POST", self.location, form, expect=302)
         thanks = _path(sent.headers["Location"])
         if thanks != f"/thanks/{self.submission_id}":
             raise StudentFailed(f"student {self.index}: submit led to {thanks}")
