@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from oko.models import ROLES, Municipality, School, User, Wave, utcnow
-from oko.services import audit
+from oko.services import audit, authz
 from oko.services.refusal import Refusal
 
 MIN_PASSWORD_LENGTH = 10
@@ -180,6 +180,7 @@ def create_user(
     actor_id: int | None = None,
 ) -> User:
     """Add an account (commits); a duplicate email, weak password or bad role: AccountError."""
+    authz.require_admin(session, actor_id)
     email = normalise_email(email)
     check_password_strength(password)
     scope = scope or Scope()
@@ -214,6 +215,7 @@ def update_user(
     actor_id: int | None,
 ) -> User:
     """Change name, role and scope (commits). An admin cannot change their own role."""
+    authz.require_admin(session, actor_id)
     if role not in ROLES:
         raise AccountError("unknown_role", role=role, roles=", ".join(ROLES))
     if user.id == actor_id and role != user.role:
@@ -234,6 +236,7 @@ def update_user(
 
 def set_active(session: Session, user: User, active: bool, *, actor_id: int | None) -> None:
     """Disable or re-enable an account (commits); disabling ends its open sessions."""
+    authz.require_admin(session, actor_id)
     if not active and user.id == actor_id:
         raise AccountError("own_disable")
     user.active = active
@@ -247,6 +250,7 @@ def reset_password(
     session: Session, user: User, password: str | None = None, *, actor_id: int | None
 ) -> str:
     """Set a new password (random when none is given) and return it (commits)."""
+    authz.require_admin(session, actor_id)
     password = password or generate_password()
     check_password_strength(password)
     user.password_hash = hash_password(password)

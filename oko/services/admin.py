@@ -29,7 +29,7 @@ from oko.models import (
 )
 from oko.questionnaire import QuestionnaireError
 from oko.questionnaire import load as load_questionnaire
-from oko.services import audit
+from oko.services import audit, authz
 from oko.services.refusal import Refusal
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -111,6 +111,7 @@ def save_municipality(
     municipality: Municipality | None = None,
 ) -> Municipality:
     """Create (``municipality`` None) or change a municipality."""
+    authz.require_admin(session, actor_id)
     slug = check_slug(slug)
     if _slug_taken(session, Municipality, slug, municipality.id if municipality else None):
         raise AdminError("slug_taken", what="municipality", slug=slug)
@@ -158,6 +159,7 @@ def save_school(
     school: School | None = None,
 ) -> School:
     """Create or change a school; ``pupils`` maps grade to pupils enrolled (0: unknown)."""
+    authz.require_admin(session, actor_id)
     slug = check_slug(slug)
     if _slug_taken(session, School, slug, school.id if school else None):
         raise AdminError("slug_taken", what="school", slug=slug)
@@ -246,6 +248,7 @@ def save_wave(
     Once a wave is open, its questionnaire can no longer change (answers already refer to it);
     once it is closed, nothing can.
     """
+    authz.require_admin(session, actor_id)
     if wave is not None and wave.status == "closed":
         raise AdminError("wave_closed")
     slug = check_slug(slug)
@@ -293,6 +296,7 @@ def save_wave(
 
 def open_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
     """planned -> open: coordinators can now open class sessions."""
+    authz.require_admin(session, actor_id)
     if wave.status != "planned":
         raise AdminError("cannot_open", status=wave.status)
     wave.status = "open"
@@ -304,6 +308,7 @@ def open_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
 
 def close_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
     """open -> closed, closing its class sessions too; from now on the wave is read-only."""
+    authz.require_admin(session, actor_id)
     if wave.status != "open":
         raise AdminError("cannot_close", status=wave.status)
     now = utcnow()

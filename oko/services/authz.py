@@ -12,6 +12,8 @@ decorator in ``oko.web.auth`` does the same for role checks before any service r
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from oko.models import School, User
 
 
@@ -30,6 +32,13 @@ def require_role(user: User | None, *roles: str) -> User:
     if user.role != "admin" and user.role not in roles:
         raise Forbidden(f"role {user.role} may not do this")
     return user
+
+
+def require_admin(session: Session, actor_id: int | None) -> None:
+    """Set-up changes (areas, waves, accounts) are for admins. ``None`` is the command line:
+    whoever runs it already holds the database."""
+    if actor_id is not None:
+        require_role(session.get(User, actor_id), "admin")
 
 
 def school_ids(user: User) -> frozenset[int]:
