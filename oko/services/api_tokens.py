@@ -26,6 +26,8 @@ MAX_NAME_LENGTH = 100
 MAX_ACTIVE_PER_USER = 20
 #: ``last_used_at`` is written at most this often, not on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+#: Largest id an integer primary key holds (PostgreSQL refuses larger numbers outright).
+MAX_ID = 2**31 - 1
 
 
 class TokenError(ValueError):
@@ -57,6 +59,8 @@ def create(session: Session, user: User, name: str, *, ttl_days: int) -> tuple[A
         raise TokenError("Give the token a name, e.g. the machine or script that uses it.")
     if len(name) > MAX_NAME_LENGTH:
         raise TokenError(f"A token name has at most {MAX_NAME_LENGTH} characters.")
+    if not name.isprintable():
+        raise TokenError("A token name cannot hold control characters.")
     if not user.active:
         raise TokenError("A disabled account cannot create tokens.")
     now = utcnow()
@@ -94,7 +98,7 @@ def create(session: Session, user: User, name: str, *, ttl_days: int) -> tuple[A
 
 def revoke(session: Session, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens (caller commits); revoking twice is harmless."""
-    token = session.get(ApiToken, token_id)
+    token = session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
     if token is None or token.user_id != user.id:
         raise TokenError("There is no such token among yours.")
     if token.revoked_at is None:

@@ -21,7 +21,7 @@ from oko.models import Response, School, User, Wave, utcnow
 from oko.research import aggregates, bundles, codebook
 from oko.research.tables import Table, Value
 from oko.research.writers import table_to_json, to_json, to_xlsx
-from oko.services import audit, authz, results
+from oko.services import audit, authz, microdata, results
 from oko.services.results import Settings
 
 READER_ROLES = ("researcher", "coalition")
@@ -62,7 +62,7 @@ def readable_waves(session: Session, user: User) -> list[Wave]:
 
 def readable_wave(session: Session, user: User, slug: str) -> Wave:
     """The wave, if the account may read it: :class:`UnknownWave` or ``authz.Forbidden``."""
-    wave = session.execute(select(Wave).where(Wave.slug == slug)).scalar_one_or_none()
+    wave = microdata.wave_by_slug(session, slug)
     if wave is None:
         raise UnknownWave(f"There is no wave {slug!r}.")
     authz.require_role(user, *READER_ROLES)

@@ -31,6 +31,10 @@ from oko.services import audit, authz, questionnaires
 FORMATS = ("zip", "csv", "sav")
 MEDIA_TYPES = {"zip": "application/zip", "csv": "text/csv", "sav": "application/x-spss-sav"}
 MIN_PURPOSE_LENGTH = 20
+#: Largest id an integer primary key holds (PostgreSQL refuses larger numbers outright).
+MAX_ID = 2**31 - 1
+#: Longer than any slug the models store (String(64)).
+MAX_SLUG_LENGTH = 64
 MAX_PURPOSE_LENGTH = 4000
 
 
@@ -75,6 +79,9 @@ def available_from(wave: Wave, embargo_days: int) -> datetime | None:
 
 
 def wave_by_slug(session: Session, slug: str) -> Wave | None:
+    """The wave with this slug; None also for text no slug can be (PostgreSQL refuses NUL)."""
+    if not slug or len(slug) > MAX_SLUG_LENGTH or not slug.isprintable():
+        return None
     return session.execute(select(Wave).where(Wave.slug == slug)).scalar_one_or_none()
 
 
@@ -93,7 +100,7 @@ def all_grants(session: Session) -> list[MicrodataGrant]:
 
 
 def get(session: Session, grant_id: int) -> MicrodataGrant:
-    grant = session.get(MicrodataGrant, grant_id)
+    grant = session.get(MicrodataGrant, grant_id) if 0 < grant_id <= MAX_ID else None
     if grant is None:
         raise MicrodataError(f"There is no microdata grant {grant_id}.")
     return grant
@@ -138,6 +145,8 @@ def _new_grant(
         )
     if len(purpose) > MAX_PURPOSE_LENGTH:
         raise MicrodataError(f"The purpose has at most {MAX_PURPOSE_LENGTH} characters.")
+    if not purpose.replace("\n", " ").replace("\r", " ").replace("\t", " ").isprintable():
+        raise MicrodataError("The purpose cannot hold control characters.")
     existing = current_grant(session, user, wave)
     if existing is not None:
         raise MicrodataError(

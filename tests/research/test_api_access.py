@@ -284,3 +284,22 @@ def test_approved_researcher_downloads_microdata_audited(client: FlaskClient, da
         actions = session.execute(select(AuditEntry.action)).scalars().all()
         assert actions.count("microdata.download") == 2
         assert "microdata.grant" in actions
+
+
+def test_control_characters_are_refused_not_crashing(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL refuses NUL in text: such input is a clean 4xx on every database."""
+    with committing(database) as session:
+        user(session, "researcher")
+        secret = token(session, user(session, "researcher", "r2@example.org"))
+    _login_without_csrf(client, database)
+    assert_json_error(client.post("/api/v1/tokens", json={"name": "a\x00b"}), 400)
+    assert_json_error(client.get("/api/v1/waves/a%00b", headers=bearer(secret)), 404)
+    assert_json_error(client.get("/api/v1/results?wave=a%00b", headers=bearer(secret)), 404)
+    assert_json_error(client.get("/api/v1/waves/a%00b/microdata", headers=bearer(secret)), 404)
+
+
+def test_huge_ids_are_not_found(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+    with committing(database) as session:
+        secret = token(session, user(session, "researcher"))
+    for token_id in (0, 2**31, 90043951584, 10**30):
+        assert_json_error(client.delete(f"/api/v1/tokens/{token_id}", headers=bearer(secret)), 404)

@@ -158,7 +158,7 @@ def document(server: str) -> dict[str, Any]:
                         "name": "token_id",
                         "in": "path",
                         "required": True,
-                        "schema": {"type": "integer", "minimum": 0},
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
                     }
                 ],
                 "responses": {"204": {"description": "Revoked."}, **_errors(400, 401, 404, 429)},

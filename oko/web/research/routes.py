@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 
-from oko.models import MicrodataGrant, User, utcnow
+from oko.models import User, utcnow
 from oko.services import api_tokens, authz, exports, microdata
 from oko.web.auth import current_user, login_required
 from oko.web.context import db_session
@@ -111,8 +111,11 @@ def download_microdata(grant_id: int, file_format: str):  # type: ignore[no-unty
         abort(404)
     session = db_session()
     user = _user()
-    row = session.get(MicrodataGrant, grant_id)
-    if row is None or row.user_id != user.id:
+    try:
+        row = microdata.get(session, grant_id)
+    except microdata.MicrodataError:
+        abort(404)
+    if row.user_id != user.id:
         abort(404)
     config = current_app.config
     grant = microdata.require_download(session, user, row.wave, config["MICRODATA_EMBARGO_DAYS"])
