@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -141,6 +142,40 @@ def save(
     draft.expires_at = now + timedelta(minutes=ttl_minutes)
     session.commit()
     return draft
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What posting a page led to: required items still missing (nothing saved), or the
+    index of the page to go to (the answers are saved)."""
+
+    missing: tuple[str, ...]
+    target: int
+
+
+def save_page(
+    session: Session,
+    draft: Draft,
+    questionnaire: Questionnaire,
+    page: Page,
+    page_answers: Answers,
+    *,
+    forward: bool,
+    ttl_minutes: int,
+    now: datetime,
+) -> PageResult:
+    """Merge a posted page into the draft, drop what the path no longer reaches, and move on.
+
+    Next requires the page's shown required items; Back saves whatever is there. Commits.
+    """
+    answers = merge(questionnaire, draft.answers, page_answers)
+    missing = tuple(missing_required(questionnaire, page, answers)) if forward else ()
+    if missing:
+        return PageResult(missing, questionnaire.page_index(page.id))
+    target = destination(questionnaire, page, answers, forward=forward)
+    index = target if forward else questionnaire.page_index(page.id)
+    save(session, draft, answers=answers, page_index=index, ttl_minutes=ttl_minutes, now=now)
+    return PageResult((), target)
 
 
 def set_language(session: Session, draft: Draft, language: str) -> None:

@@ -216,3 +216,21 @@ def test_sending_after_expiry_with_the_local_copy_stores_the_answers(
     response = student.send(restore=json.dumps({"answers": everything}))
     assert response.status_code == 302
     assert responses(database)[0].answers == everything
+
+
+def test_a_copy_that_was_sent_already_is_not_rebuilt(student: Student, database) -> None:
+    """Send timed out in the browser but was stored; the student reloads and the expired page
+    offers the local copy: the server recognises the submission id and shows the thank-you."""
+    student.start()
+    everything = core_answers()
+    student.answer_everything(everything)
+    student.send("w" * 32)
+    restore = json.dumps({"answers": everything, "furthest": 12, "submission": "w" * 32})
+    for url in (f"/s/{student.code}/recover", student.page_url("closing")):
+        response = student.client.post(url, data={"restore": restore})
+        assert response.status_code == 302 and response.location == "/thanks/" + "w" * 32
+    assert count(database, Draft) == 0 and count(database, Response) == 1
+    bad = json.dumps({"answers": {}, "submission": "not an id"})
+    assert (
+        student.client.post(f"/s/{student.code}/recover", data={"restore": bad}).status_code == 400
+    )

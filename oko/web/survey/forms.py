@@ -19,6 +19,7 @@ from wtforms import Field, HiddenField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from oko.questionnaire import Answer, InvalidAnswer, Item, Page, Questionnaire, validate_answer
+from oko.services.submissions import valid_submission_id
 from oko.web.i18n import translate
 
 FIELD_PREFIX = "q_"
@@ -146,6 +147,9 @@ class Restored:
     started_epoch: int | None
     #: Index of the furthest page the browser had reached.
     furthest: int
+    #: The submission id the browser made for this questionnaire: if a response with it is
+    #: stored, the student had sent it already (the thank-you page never arrived).
+    submission: str | None = None
 
 
 class RestoreError(ValueError):
@@ -180,4 +184,10 @@ def parse_restore(raw: str | None, questionnaire: Questionnaire, language: str) 
     for name, value in (("started", started), ("furthest", furthest)):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise RestoreError(f"{name} is not a whole number")
-    return Restored(answers, started, min(max(furthest or 0, 0), len(questionnaire.pages)))
+    submission = data.get("submission")
+    if submission is not None and not (
+        isinstance(submission, str) and valid_submission_id(submission)
+    ):
+        raise RestoreError("submission is not a submission id")
+    furthest = min(max(furthest or 0, 0), len(questionnaire.pages))
+    return Restored(answers, started, furthest, submission)

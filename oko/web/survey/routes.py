@@ -180,30 +180,31 @@ def save_page(code: str, page_id: str):  # type: ignore[no-untyped-def]
         return _render_page(
             class_session, questionnaire, current, form, posted, draft, None, 400, form.invalid()
         )
-    index = questionnaire.page_index(current.id)
     notice = None
     token = request.cookies.get(drafts.COOKIE_NAME)
     if draft is None:
-        token, draft = _recover(class_session, questionnaire, form, index)
+        token, draft = _recover(
+            class_session, questionnaire, form, questionnaire.page_index(current.id)
+        )
         notice = "survey.notice.recovered" if form.restore.data else "survey.notice.recovered_page"
-    answers = drafts.merge(questionnaire, draft.answers, form.answers())
-    if not form.going_back:
-        missing = drafts.missing_required(questionnaire, current, answers)
-        if missing:
-            errors = {item_id: translate("survey.error.required") for item_id in missing}
-            return _render_page(
-                class_session, questionnaire, current, form, answers, draft, notice, 200, errors
-            )
-    target = drafts.destination(questionnaire, current, answers, forward=not form.going_back)
-    drafts.save(
+    result = drafts.save_page(
         db_session(),
         draft,
-        answers=answers,
-        page_index=target if not form.going_back else index,
+        questionnaire,
+        current,
+        form.answers(),
+        forward=not form.going_back,
         ttl_minutes=current_app.config["DRAFT_TTL_MINUTES"],
         now=utcnow(),
     )
-    destination = _step_url(class_session, questionnaire, target, notice)
+    if result.missing:
+        answers = drafts.merge(questionnaire, draft.answers, form.answers())
+        errors = {item_id: translate("survey.error.required") for item_id in result.missing}
+        page = _render_page(
+            class_session, questionnaire, current, form, answers, draft, notice, 200, errors
+        )
+        return _with_cookie(make_response(page), token)
+    destination = _step_url(class_session, questionnaire, result.target, notice)
     return _with_cookie(redirect(destination), token)
 
 
@@ -400,6 +401,9 @@ def _recover(
         restored = parse_restore(form.restore.data, questionnaire, g.lang)
     except RestoreError:
         _abort_with(_error_page("survey.error.restore", 400))
+    if restored.submission and submissions.find(db_session(), restored.submission) is not None:
+        # Sent already; the thank-you page was lost (a timeout): never store it twice.
+        _abort_with(_thanks_redirect(restored.submission))
     now = utcnow()
     started = now
     if restored.started_epoch is not None:

@@ -249,7 +249,8 @@
       restore.value = JSON.stringify({
         answers: merged(record.answers, pageValues(form)),
         started: record.started,
-        furthest: record.furthest
+        furthest: record.furthest,
+        submission: record.submission
       });
     });
     watchConnection(form);
@@ -264,7 +265,8 @@
     form.querySelector('input[name="restore"]').value = JSON.stringify({
       answers: answers,
       started: record.started,
-      furthest: record.furthest || 0
+      furthest: record.furthest || 0,
+      submission: record.submission
     });
     form.querySelector(".local-copy-found").hidden = false;
   }
