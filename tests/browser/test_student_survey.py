@@ -181,3 +181,34 @@ def test_a_likert_grid_by_keyboard_alone(world, page, database) -> None:  # type
     page.wait_for_url(re.compile(r"/p/sleep_screens$"))
     stored = drafts(database)[0].answers
     assert [stored[f"mood_{n}"] for n in names] == [1, 2, 3, 4, 5]
+
+
+def test_answers_survive_an_expired_draft(world, page, database) -> None:  # type: ignore[no-untyped-def]
+    """The server's draft expires mid-way (or the cookie is lost): the browser's local copy
+    brings every answer back, and the student carries on where they were."""
+    from sqlalchemy import update
+
+    from oko.models import Draft, utcnow
+
+    errors = watch_console(page)
+    enter(page, world)
+    answers = core_answers()
+    fill_until(page, world, answers, stop_at="family")
+    page.evaluate(FILL, {"par_time_weekday": 4})
+    with database.transaction() as session:
+        session.execute(update(Draft).values(expires_at=utcnow()))
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your answers have expired")
+    expect(page.get_by_text("Your answers are still on this device")).to_be_visible()
+    page.get_by_role("button", name="Carry on").click()
+    page.wait_for_url(re.compile(r"/p/family$"))
+    expect(page.get_by_role("group", name="weekdays").get_by_label("Often")).to_be_checked()
+    page.get_by_role("button", name="Back").click()
+    tired = page.get_by_role("group", name="How often are you tired at school?")
+    expect(tired.get_by_label("Sometimes")).to_be_checked()
+    fill_until(page, world, answers | {"par_time_weekday": 4})
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url(re.compile(r"/thanks/"))
+    (stored,) = responses(database)
+    assert stored.answers == answers | {"par_time_weekday": 4}
+    assert errors == []
