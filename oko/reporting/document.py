@@ -9,7 +9,7 @@ outline (bookmarks), which needs ReportLab's ``multiBuild`` (a second pass knows
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from reportlab.graphics import renderPDF
@@ -130,6 +130,8 @@ class ReportDocument(BaseDocTemplate):
             pageCompression=1,
         )
         self.page_texts = page_texts
+        self._heading_pages: dict[str, int] = {}
+        self.pages: dict[str, int] = {}
         frame = Frame(
             self.leftMargin, self.bottomMargin, self.width, self.height, id="body", showBoundary=0
         )
@@ -147,23 +149,34 @@ class ReportDocument(BaseDocTemplate):
             self.canv.addOutlineEntry(text, flowable.toc_key, level=flowable.toc_level)
             self.notify("TOCEntry", (flowable.toc_level, text, self.page, flowable.toc_key))
 
-    def render(self, story: Sequence[Flowable]) -> bytes:
-        """Lay out once without charts, then draw until the table of contents is stable.
+    def render(
+        self, story: Sequence[Flowable], known_pages: Mapping[str, int] | None = None
+    ) -> bytes:
+        """Draw the story; passes only as many as the table of contents needs.
 
         ReportLab's ``multiBuild`` draws every pass in full, starting from an empty table of
         contents (so usually three passes), and charts are most of the drawing cost. Here the
-        table of contents starts with every heading (page numbers still unknown, so it already
-        has its final size) and the first pass skips charts (:class:`Chart` keeps its size):
-        normally one cheap and one full pass.
+        table of contents starts with every heading, so it has its final size from the start,
+        and with the page of each heading when ``known_pages`` gives them (reports of one
+        definition and language paginate alike): then one pass is normally enough. Otherwise a
+        first pass lays out without drawing charts (:class:`Chart` keeps its size) to learn
+        the pages. Either way the output is only accepted once the table of contents the last
+        pass drew equals the headings that pass found (ReportLab's own check).
+        After rendering, :attr:`pages` maps each heading key to its page.
         """
+        known = known_pages or {}
         self._indexingFlowables = [f for f in story if f.isIndexing()]
-        headings = [(f.toc_level, f.getPlainText(), 0, f.toc_key) for f in _headings(story)]
-        for flowable in self._indexingFlowables:
-            if isinstance(flowable, TableOfContents):
-                flowable.addEntries(headings)
+        tocs = [f for f in self._indexingFlowables if isinstance(f, TableOfContents)]
+        entries = [
+            (f.toc_level, f.getPlainText(), known.get(f.toc_key, 0), f.toc_key)
+            for f in headings(story)
+        ]
+        for toc in tocs:
+            toc.addEntries(entries)
         self._doSave = 0
-        self.draw_charts = False
-        self._pass(story)
+        if tocs and not all(key in known for *_rest, key in entries):
+            self.draw_charts = False
+            self._pass(story)
         self.draw_charts = True
         for _ in range(MAX_PASSES):
             self._pass(story)
@@ -172,6 +185,7 @@ class ReportDocument(BaseDocTemplate):
         else:
             raise RuntimeError(f"table of contents not stable after {MAX_PASSES} passes")
         self.canv.save()
+        self.pages = dict(self._heading_pages)
         buffer = self.filename
         assert isinstance(buffer, io.BytesIO)
         return buffer.getvalue()
@@ -222,10 +236,10 @@ class ReportDocument(BaseDocTemplate):
         canvas.restoreState()
 
 
-def _headings(flowables: Sequence[Flowable]) -> Iterator[Heading]:
+def headings(flowables: Sequence[Flowable]) -> Iterator[Heading]:
     """Headings in story order, also inside KeepTogether groups."""
     for flowable in flowables:
         if isinstance(flowable, Heading):
             yield flowable
         elif isinstance(flowable, KeepTogether):
-            yield from _headings(flowable._content)
+            yield from headings(flowable._content)

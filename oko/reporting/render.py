@@ -18,13 +18,18 @@ from oko import PROJECT_ROOT
 from oko.indicators.definitions import Domain
 from oko.reporting.data import ReportData
 from oko.reporting.definition import ReportDefinition, definition_path, load_definition
-from oko.reporting.document import Metadata, PageTexts, ReportDocument
+from oko.reporting.document import Metadata, PageTexts, ReportDocument, headings
 from oko.reporting.fonts import register_fonts
 from oko.reporting.story import build_story
 from oko.reporting.styles import make_styles
 from oko.reporting.texts import Texts, load_texts, texts_path
 
 LANGUAGES = ("nl", "en")
+#: Pages of the headings of recent layouts (definition, language, headings): reports of one
+#: definition paginate alike, so the next report can skip the layout pass. Only a hint: the
+#: document checks it and lays out again when it does not hold.
+_known_pages: dict[tuple[object, ...], dict[str, int]] = {}
+MAX_KNOWN_LAYOUTS = 16
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
 
 
@@ -109,4 +114,9 @@ def render_report(
     )
     document = ReportDocument(io.BytesIO(), metadata, page_texts)
     story = build_story(data, definition, texts, data.current.indicators, styles)
-    return document.render(story)
+    layout = (definition.source, language, tuple(h.toc_key for h in headings(story)))
+    pdf = document.render(story, _known_pages.get(layout))
+    _known_pages[layout] = document.pages
+    while len(_known_pages) > MAX_KNOWN_LAYOUTS:
+        del _known_pages[next(iter(_known_pages))]
+    return pdf

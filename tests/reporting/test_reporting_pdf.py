@@ -14,6 +14,7 @@ from reporting_helpers import PdfText, collapse, numbers
 from oko import PROJECT_ROOT
 from oko.indicators import ALL, ComparisonKind, Estimate, Flag, Group, GroupKind, Indicator
 from oko.reporting import ReportData, load_report_setup, render_report
+from oko.reporting import render as render_module
 
 REPORTS = PROJECT_ROOT / "reports"
 
@@ -321,3 +322,15 @@ def test_school_report_is_shorter(pdf_school: PdfText, pdf_en: PdfText):
     assert "Over time" not in pdf_school.text
     assert "Rest of municipality" in pdf_school.text
     assert "Contents" not in pdf_school.text
+
+
+def test_a_wrong_page_hint_is_corrected(
+    municipality_data: ReportData, pdf_nl: PdfText, monkeypatch: pytest.MonkeyPatch
+):
+    """Reports of one layout reuse the heading pages of the last one; a wrong hint must
+    cost a pass, never a wrong table of contents."""
+    hints = render_module._known_pages
+    assert hints, "the fixture's render leaves a hint"
+    wrong = {layout: dict.fromkeys(pages, 1) for layout, pages in hints.items()}
+    monkeypatch.setattr(render_module, "_known_pages", wrong)
+    assert render_report(municipality_data, "nl") == pdf_nl.pdf
