@@ -144,20 +144,6 @@ class ResponseColumns:
             flags={k: v[rows] for k, v in self.flags.items()},
         )
 
-    def with_weight(self, weight: np.ndarray) -> ResponseColumns:
-        """The same responses with other weights (e.g. after post-stratification)."""
-        return ResponseColumns(
-            answers=self.answers,
-            psu=self.psu,
-            municipality=self.municipality,
-            region=self.region,
-            gender=self.gender,
-            grade=self.grade,
-            weight=weight,
-            stratum=self.stratum,
-            flags=self.flags,
-        )
-
 
 def _check_function(name: str, keys: np.ndarray, target: str, values: np.ndarray) -> None:
     """Each key must map to one value (a school lies in one municipality, and so on)."""
