@@ -11,12 +11,14 @@ municipality, its schools (where large enough) and its region. Other roles read 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from oko.indicators import Area, AreaLevel, Group, GroupKind
+from oko.indicators import Area, AreaLevel, Group, GroupKind, WaveResults
 from oko.models import Response, School, User, Wave, utcnow
 from oko.research import aggregates, bundles, codebook
 from oko.research.tables import Table, Value
@@ -163,11 +165,33 @@ class Download:
     data: bytes
 
 
+#: Built tables per (engine results, scope, area names): a paged API client asks for the same
+#: wave many times in a row, and the engine's results object is itself cached.
+_tables: OrderedDict[tuple[object, ...], tuple[WaveResults, WaveAggregates]] = OrderedDict()
+_tables_lock = threading.Lock()
+TABLE_CACHE_SIZE = 32
+
+
 def wave_aggregates(
     session: Session, wave: Wave, scope: Scope, settings: Settings
 ) -> WaveAggregates:
     """The wave's results as tidy tables, limited to ``scope``; numbers as the engine gave them."""
     loaded = results.wave_results(session, wave, settings)
+    key = (id(loaded.results), scope, tuple(loaded.areas.items()), wave.slug, wave.name)
+    with _tables_lock:
+        hit = _tables.get(key)
+        if hit is not None and hit[0] is loaded.results:
+            _tables.move_to_end(key)
+            return hit[1]
+    built = _build_aggregates(loaded, wave, scope)
+    with _tables_lock:
+        _tables[key] = (loaded.results, built)
+        while len(_tables) > TABLE_CACHE_SIZE:
+            _tables.popitem(last=False)
+    return built
+
+
+def _build_aggregates(loaded: results.LoadedResults, wave: Wave, scope: Scope) -> WaveAggregates:
     infos = {
         area: aggregates.AreaInfo(name.id, name.name, name.parent)
         for area, name in loaded.areas.items()
