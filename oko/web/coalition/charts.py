@@ -17,7 +17,7 @@ from oko.reporting.charts import Point, Scale
 
 WIDTH = 640
 HEIGHT = 240
-TREND_WIDTH = 300
+TREND_WIDTH = 340
 LEFT = 44
 RIGHT = 8
 TOP = 22
