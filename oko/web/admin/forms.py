@@ -3,7 +3,6 @@ the view on each form instance, never on the class."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -16,19 +15,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from oko.services.admin import GRADES
+from oko.web.auth.forms import StaffForm
 
 
-class ActionForm(FlaskForm):
+class ActionForm(StaffForm):
     """A button that changes something (open, close, disable, reset): only the CSRF token."""
 
 
-class MunicipalityForm(FlaskForm):
+class MunicipalityForm(StaffForm):
     slug = StringField("admin.slug", validators=[DataRequired(), Length(max=64)])
     name = StringField("admin.name", validators=[DataRequired(), Length(max=200)])
     region = StringField("admin.region", validators=[Optional(), Length(max=200)])
 
 
-class _SchoolFields(FlaskForm):
+class _SchoolFields(StaffForm):
     slug = StringField("admin.slug", validators=[DataRequired(), Length(max=64)])
     name = StringField("admin.name", validators=[DataRequired(), Length(max=200)])
     municipality_id = SelectField("admin.municipality", coerce=int, validators=[DataRequired()])
@@ -54,7 +54,7 @@ SchoolForm = type(
 )
 
 
-class WaveForm(FlaskForm):
+class WaveForm(StaffForm):
     slug = StringField("admin.slug", validators=[DataRequired(), Length(max=64)])
     name = StringField("admin.name", validators=[DataRequired(), Length(max=200)])
     questionnaire = SelectField("admin.questionnaire", validators=[DataRequired()])
@@ -67,7 +67,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(StaffForm):
     email = EmailField("auth.email", validators=[DataRequired(), Length(max=254)])
     name = StringField("admin.name", validators=[Optional(), Length(max=200)])
     role = SelectField("admin.role", validators=[DataRequired()])
@@ -76,7 +76,7 @@ class UserForm(FlaskForm):
     wave_ids = CheckboxesField("admin.waves", coerce=int, validators=[Optional()])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(StaffForm):
     class Meta:
         csrf = False
 

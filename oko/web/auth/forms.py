@@ -1,21 +1,32 @@
-"""Login and password forms (Flask-WTF: every form carries a CSRF token)."""
+"""Staff forms: the base class with translated validation messages, and the login and
+password forms (Flask-WTF: every form carries a CSRF token)."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
+from wtforms.i18n import get_builtin_gnu_translations
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from oko.services.accounts import MIN_PASSWORD_LENGTH
+from oko.web.i18n import current_language
 
 
-class LoginForm(FlaskForm):
+class StaffForm(FlaskForm):
+    """WTForms' own messages ("This field is required.") in the page's language."""
+
+    class Meta:
+        def get_translations(self, form):  # type: ignore[no-untyped-def]
+            return get_builtin_gnu_translations((current_language(),))
+
+
+class LoginForm(StaffForm):
     email = EmailField("auth.email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("auth.password", validators=[DataRequired(), Length(max=1024)])
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(StaffForm):
     current = PasswordField("auth.current_password", validators=[DataRequired(), Length(max=1024)])
     new = PasswordField(
         "auth.new_password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)]
@@ -23,5 +34,5 @@ class PasswordForm(FlaskForm):
     repeat = PasswordField("auth.repeat_password", validators=[DataRequired(), EqualTo("new")])
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(StaffForm):
     """Logging out is a POST with a CSRF token, so another site cannot log a user out."""
