@@ -23,6 +23,9 @@ class ElementView:
     element: Element
     shown: bool
     condition: Mapping[str, object] | None
+    #: Its condition reads an answer on the same page, so it can change while the student is
+    #: here (without the script, a note says to skip it if it does not apply).
+    live: bool = False
 
     @property
     def is_grid(self) -> bool:
@@ -41,7 +44,7 @@ def element_views(questionnaire: Questionnaire, page: Page, answers: Answers) ->
         if not (shown or depends_here):
             continue
         condition = element.show_if.to_json() if element.show_if is not None else None
-        views.append(ElementView(element, shown, condition))
+        views.append(ElementView(element, shown, condition, depends_here))
         rows = element.rows if isinstance(element, Grid) else (element,)
         rendered_items.update(row.id for row in rows)
     return views
