@@ -23,6 +23,10 @@ DEFAULTS: dict[str, Any] = {
     "MIN_GROUP_SIZE": 30,
     # Smallest number of respondents for a school to be reported on at all.
     "MIN_SCHOOL_SIZE": 20,
+    # "census": every school of a municipality takes part (the usual OKO set-up), so schools
+    # are strata and students the sampling units. "sampled": schools are a sample of PSUs
+    # (YRBS-style), which leaves a municipality with few schools almost no degrees of freedom.
+    "SCHOOL_DESIGN": "census",
     "QUESTIONNAIRE_DIR": str(PROJECT_ROOT / "questionnaires"),
     "REPORTS_DIR": str(PROJECT_ROOT / "reports"),
     # A student's unfinished questionnaire is kept this long (a lesson plus margin).
@@ -58,6 +62,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 PREFIX = "OKO_"
+SCHOOL_DESIGNS = ("census", "sampled")
 
 
 class ConfigError(RuntimeError):
@@ -106,6 +111,11 @@ def load_config(
         if PREFIX + key in environ:
             config[key] = _coerce(key, environ[PREFIX + key], default)
     config.update(overrides or {})
+    if config["SCHOOL_DESIGN"] not in SCHOOL_DESIGNS:
+        raise ConfigError(
+            f"{PREFIX}SCHOOL_DESIGN must be one of {', '.join(SCHOOL_DESIGNS)}, "
+            f"got {config['SCHOOL_DESIGN']!r}"
+        )
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'oko.db'}"
     if not config["SECRET_KEY"]:

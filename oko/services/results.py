@@ -44,6 +44,7 @@ from oko.indicators import (
     load_indicators,
 )
 from oko.indicators.columns import MAX_GENDER_CODE
+from oko.indicators.config import SchoolDesign
 from oko.indicators.groups import Area, AreaLevel
 from oko.models import Municipality, PopulationCount, Response, School, Wave
 from oko.questionnaire import FLAGS, Questionnaire
@@ -83,6 +84,7 @@ class Settings:
     questionnaire_dir: str
     min_group_size: int
     min_school_size: int
+    school_design: str = SchoolDesign.CENSUS.value
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -90,11 +92,14 @@ class Settings:
             questionnaire_dir=str(config["QUESTIONNAIRE_DIR"]),
             min_group_size=int(config["MIN_GROUP_SIZE"]),
             min_school_size=int(config["MIN_SCHOOL_SIZE"]),
+            school_design=str(config["SCHOOL_DESIGN"]),
         )
 
     def engine_config(self) -> EngineConfig:
         return EngineConfig(
-            min_denominator=self.min_group_size, min_school_respondents=self.min_school_size
+            min_denominator=self.min_group_size,
+            min_school_respondents=self.min_school_size,
+            school_design=SchoolDesign(self.school_design),
         )
 
 

@@ -44,3 +44,12 @@ def test_unknown_instance_setting_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "oko.cfg").write_text("MIN_GROUP = 5\n")
     with pytest.raises(ConfigError, match=r"oko.cfg:1: unknown setting 'MIN_GROUP'"):
         load_config(tmp_path, environ={})
+
+
+def test_school_design_is_checked(tmp_path: Path) -> None:
+    assert load_config(tmp_path, environ={})["SCHOOL_DESIGN"] == "census"
+    assert load_config(tmp_path, environ={"OKO_SCHOOL_DESIGN": "sampled"})["SCHOOL_DESIGN"] == (
+        "sampled"
+    )
+    with pytest.raises(ConfigError, match="OKO_SCHOOL_DESIGN must be one of census, sampled"):
+        load_config(tmp_path, environ={"OKO_SCHOOL_DESIGN": "cluster"})
