@@ -54,28 +54,30 @@ def test_dashboard_shows_the_engines_numbers_suppression_and_flags(demo_app) -> 
     results = board.data.current
     area = Area(AreaLevel.MUNICIPALITY, board.municipality.id)
     assert board.data.area == area
+    groups = [ALL, *board.data.groups(("gender", "grade"))]
     suppressed = 0
     for domain in board.domains:
         for panel in domain.indicators:
-            estimate = results.estimate(panel.indicator.id, area, ALL)
-            current = panel.bars[0]
-            if estimate.suppressed:
-                suppressed += 1
-                assert current.value is None and current.lo is None
+            factor = 100 if panel.indicator.is_proportion else 1
+            shown = [p for p in panel.bars if p.role.value in ("current", "group")]
+            assert len(shown) == len(groups)
+            for point, group in zip(shown, groups, strict=True):
+                estimate = results.estimate(panel.indicator.id, area, group)
+                if estimate.suppressed:
+                    suppressed += 1
+                    assert point.value is None and point.lo is None and point.hi is None
+                    assert not any(ch.isdigit() for ch in point.text)
+                else:
+                    assert point.value == pytest.approx(estimate.value * factor)
+                    assert point.lo == pytest.approx(estimate.lower * factor)
+                    assert point.hi == pytest.approx(estimate.upper * factor)
+            if panel.estimate.suppressed:
                 assert not any(ch.isdigit() for ch in panel.shown)
-            else:
-                factor = 100 if panel.indicator.is_proportion else 1
-                assert current.value == pytest.approx(estimate.value * factor)
-                assert current.lo == pytest.approx(estimate.lower * factor)
             for line in panel.comparisons:
                 comparison = results.comparison(panel.indicator.id, area, ALL, line.kind)
-                expected = (
-                    comparison.flag if comparison and math.isfinite(comparison.difference) else None
-                )
-                assert line.flag == expected
-            for point in panel.bars[1:]:
-                assert point.value is None or math.isfinite(point.value)
-    assert suppressed, "the demo data has suppressed estimates in Duinrade (cannabis)"
+                usable = comparison is not None and math.isfinite(comparison.difference)
+                assert line.flag == (comparison.flag if usable else None)
+    assert suppressed, "the demo data has suppressed groups (small grades, sensitive items)"
     assert board.good or board.attention
 
 
