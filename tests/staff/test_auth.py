@@ -116,3 +116,23 @@ def test_session_cookie_flags(app, client) -> None:
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_staff_session_ends_after_the_configured_hours(app, client) -> None:
+    _setup(app)
+    f.login(client, "admin@example.org")
+    assert client.get("/staff/").status_code == 200
+    hours = app.config["STAFF_SESSION_HOURS"]
+    with client.session_transaction() as cookie:
+        cookie["login_at"] -= hours * 3600 + 1
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/admin/")
+
+
+def test_a_forged_user_id_without_fingerprint_is_anonymous(app, client) -> None:
+    _setup(app)
+    with client.session_transaction() as cookie:
+        cookie["user_id"] = 1
+        cookie["login_at"] = 10**10
+    assert client.get("/staff/").status_code == 302
