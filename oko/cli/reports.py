@@ -124,6 +124,24 @@ def _build_all(
     if not batch:
         raise click.ClickException(f"Wave {wave!r} has no responses: no reports to build.")
     loaded = time.perf_counter() - started
+    written = render_batch(batch, wave=wave, lang=lang, reports_dir=reports_dir, out=out, jobs=jobs)
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"Wrote {written} reports to {out} in {seconds:.1f} s ({loaded:.1f} s loading results)."
+    )
+
+
+def render_batch(
+    batch: Sequence[tuple[reports.ReportTarget, ReportData]],
+    *,
+    wave: str,
+    lang: str,
+    reports_dir: str,
+    out: Path,
+    jobs: int | None = None,
+) -> int:
+    """Render reports sharing one set of results in worker processes, with a progress bar;
+    this process writes each file as it arrives. Returns the number written."""
     targets = [target for target, _data in batch]
     tasks = [_task(data) for _target, data in batch]
     written = 0
@@ -142,10 +160,7 @@ def _build_all(
             _write_atomically(out / f"{wave}-{target.name}-{lang}.pdf", future.result())
             written += 1
             bar.update(1)
-    seconds = time.perf_counter() - started
-    click.echo(
-        f"Wrote {written} reports to {out} in {seconds:.1f} s ({loaded:.1f} s loading results)."
-    )
+    return written
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, Group, Line, String
+from reportlab.graphics.shapes import Drawing, Group, Line, PolyLine, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
@@ -238,11 +238,16 @@ def _trend_labels(labels: Sequence[str], scale: Scale) -> Annotation:
 
 
 def _whisker(group: Group, x: float, y_lo: float, y_hi: float, cap: float) -> None:
-    """An interval whisker with a thin white halo, so it shows on the darkest bar too."""
+    """An interval whisker (one stroke: lower cap, the line, upper cap) over a thin white
+    halo, so it shows on the darkest bar too."""
     group.add(Line(x, y_lo, x, y_hi, strokeColor=colors.white, strokeWidth=2.2))
-    group.add(Line(x, y_lo, x, y_hi, strokeColor=INK, strokeWidth=0.8))
-    group.add(Line(x - cap, y_lo, x + cap, y_lo, strokeColor=INK, strokeWidth=0.8))
-    group.add(Line(x - cap, y_hi, x + cap, y_hi, strokeColor=INK, strokeWidth=0.8))
+    group.add(
+        PolyLine(
+            [x - cap, y_lo, x + cap, y_lo, x, y_lo, x, y_hi, x - cap, y_hi, x + cap, y_hi],
+            strokeColor=INK,
+            strokeWidth=0.8,
+        )
+    )
 
 
 def _note(group: Group, x: float, y: float, text: str) -> None:

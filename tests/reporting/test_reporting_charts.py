@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Group, Line, String
+from reportlab.graphics.shapes import Group, Line, PolyLine, String
 
 from oko.reporting.charts import Point, Role, Scale, bar_chart, percent_scale, trend_chart
 from oko.reporting.fonts import register_fonts
@@ -30,10 +30,16 @@ def chart_of(drawing):  # type: ignore[no-untyped-def]
 
 
 def vertical_lines(nodes: list[object]) -> set[tuple[float, float, float]]:
+    """Vertical strokes as (x, low, high): lines, and the segments of polylines."""
+    segments = [(n.x1, n.y1, n.x2, n.y2) for n in nodes if isinstance(n, Line)]
+    for node in nodes:
+        if isinstance(node, PolyLine):
+            p = node.points
+            segments += [(p[i], p[i + 1], p[i + 2], p[i + 3]) for i in range(0, len(p) - 2, 2)]
     return {
-        (round(n.x1, 3), round(min(n.y1, n.y2), 3), round(max(n.y1, n.y2), 3))
-        for n in nodes
-        if isinstance(n, Line) and n.x1 == n.x2 and n.y1 != n.y2
+        (round(x1, 3), round(min(y1, y2), 3), round(max(y1, y2), 3))
+        for x1, y1, x2, y2 in segments
+        if x1 == x2 and y1 != y2
     }
 
 
