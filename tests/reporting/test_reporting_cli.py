@@ -15,6 +15,7 @@ from sqlalchemy import select
 from oko import PROJECT_ROOT
 from oko.cli import main
 from oko.cli import reports as report_cli
+from oko.config import DEFAULTS
 from oko.db import Database
 from oko.indicators import AreaLevel
 from oko.models import Municipality, School
@@ -173,14 +174,7 @@ def test_all_reports_in_parallel(runner: CliRunner, loaded: Database, out_dir: P
 
 
 def test_service_data_match_the_database(loaded: Database):
-
-    settings = Settings.from_config(
-        {
-            "QUESTIONNAIRE_DIR": PROJECT_ROOT / "questionnaires",
-            "MIN_GROUP_SIZE": 30,
-            "MIN_SCHOOL_SIZE": 20,
-        }
-    )
+    settings = Settings.from_config(DEFAULTS)
     with loaded.session() as session:
         data = reports.report_data(
             session,
