@@ -47,6 +47,7 @@ def test_every_operation_conforms(app: Flask, secret: str) -> None:
         @given(case=operation.as_strategy())
         @settings(
             max_examples=25,
+            derandomize=True,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
