@@ -92,8 +92,11 @@ class SurveyForm(FlaskForm):
         return bool(self.meta.csrf and self.csrf_token.errors)
 
     def unknown_fields(self, posted: Any) -> list[str]:
-        """Posted names this form does not have: a tampered or foreign form."""
-        return sorted(name for name in posted if name not in self._fields)
+        """Posted names this form does not have: a tampered or foreign form.
+
+        A multipart part without a name is posted under ``None``: unknown too.
+        """
+        return sorted(str(name) for name in posted if name not in self._fields)
 
 
 class CodeForm(FlaskForm):
