@@ -33,6 +33,7 @@ from oko.cli.reports import render_batch
 from oko.indicators import (
     AreaLevel,
     EngineConfig,
+    SchoolDesign,
     WaveInput,
     WaveResults,
     compute_waves,
@@ -59,7 +60,8 @@ def engine_results(
         for index, spec in enumerate(scenario.waves)
     ]
     indicators = load_indicators(PROJECT_ROOT / "questionnaires" / "oko-core.indicators.yaml")
-    return scenario, sample, compute_waves(waves, indicators, EngineConfig())
+    config = EngineConfig(school_design=SchoolDesign.CENSUS)  # the application's default
+    return scenario, sample, compute_waves(waves, indicators, config)
 
 
 def report_batch(

@@ -33,7 +33,10 @@ from oko.reporting.styles import ACCENT, MUTED, NOTICE, RULE
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
+TOP_MARGIN = MARGIN + 6 * mm
+BOTTOM_MARGIN = MARGIN + 4 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+FRAME_HEIGHT = PAGE_HEIGHT - TOP_MARGIN - BOTTOM_MARGIN
 MAX_PASSES = 4
 
 
@@ -114,8 +117,8 @@ class ReportDocument(BaseDocTemplate):
             pagesize=A4,
             leftMargin=MARGIN,
             rightMargin=MARGIN,
-            topMargin=MARGIN + 6 * mm,
-            bottomMargin=MARGIN + 4 * mm,
+            topMargin=TOP_MARGIN,
+            bottomMargin=BOTTOM_MARGIN,
             title=metadata.title,
             author=metadata.author,
             subject=metadata.subject,

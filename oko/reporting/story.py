@@ -30,7 +30,7 @@ from oko.indicators.results import Comparison, ComparisonKind, Estimate
 from oko.reporting.charts import Point, Role, Scale, bar_chart, percent_scale, trend_chart
 from oko.reporting.data import ReportData
 from oko.reporting.definition import DomainSection, ReportDefinition
-from oko.reporting.document import FRAME_WIDTH, Chart, FixedHeight, Heading
+from oko.reporting.document import FRAME_HEIGHT, FRAME_WIDTH, Chart, FixedHeight, Heading
 from oko.reporting.keymessages import key_messages
 from oko.reporting.numbers import format_number
 from oko.reporting.styles import ACCENT, NOTICE, RULE, SHADE, Styles, table_style
@@ -39,15 +39,18 @@ from oko.reporting.texts import Texts
 #: Signs that must stay on the line of the word that follows them.
 SYMBOLS = ("▲", "▼", "≈")
 CHART_HEIGHT = 118
+COMPACT_CHART_HEIGHT = 100
 #: Fixed heights (points) of the repeating parts, so every language paginates the same:
 #: an indicator block below its heading (four lines of summary, charts, a note), the same
 #: in the compact layout (summary beside the chart), a domain's intro (three lines), a
 #: table row (two lines), the table legend (three small lines).
 BLOCK_HEIGHT = 200
-COMPACT_BLOCK_HEIGHT = CHART_HEIGHT + 16
+COMPACT_BLOCK_HEIGHT = COMPACT_CHART_HEIGHT + 16
 INTRO_HEIGHT = 44
 ROW_HEIGHT = 24
 LEGEND_HEIGHT = 34
+#: A page below its title (key messages, method).
+PAGE_BODY_HEIGHT = FRAME_HEIGHT - 12 - 48  # frame padding, title
 #: In the compact layout a domain starts on a new page only when less than this is left.
 PAGE_FILL = 180
 #: Comparisons shown per indicator, in this order, as table columns and summary lines.
@@ -268,8 +271,13 @@ class _Builder:
     # -- key messages -------------------------------------------------------------------
 
     def key_messages(self) -> Iterator[Flowable]:
+        """One page in every language: the lines are capped, and the page shrinks its text
+        rather than spill over (so both languages keep the same page numbers)."""
+        yield Heading(self.w.p("key_messages.title"), self.s.h1, level=0, key="key-messages")
+        yield FixedHeight(PAGE_BODY_HEIGHT, list(self._key_messages_body()))
+
+    def _key_messages_body(self) -> Iterator[Flowable]:
         data, w, s = self.data, self.w, self.s
-        yield Heading(w.p("key_messages.title"), s.h1, level=0, key="key-messages")
         previous = data.previous
         points = format_number(
             data.current.config.min_difference, proportion=True, decimal=w.decimal
@@ -465,6 +473,7 @@ class _Builder:
 
     def bar_chart(self, bars: list[Point], scale: Scale, width: float) -> Chart:
         """Comparison bars, then groups; dashed lines between comparisons, genders, grades."""
+        height = COMPACT_CHART_HEIGHT if self.definition.compact else CHART_HEIGHT
         separators = []
         first_group = next((i for i, p in enumerate(bars) if p.role is Role.GROUP), None)
         if first_group:
@@ -472,9 +481,7 @@ class _Builder:
             kinds = [g.kind for g in self.data.groups(self.definition.breakdown)]
             if GroupKind.GENDER in kinds and GroupKind.GRADE in kinds:
                 separators.append(first_group + kinds.index(GroupKind.GRADE))
-        return Chart(
-            bar_chart(bars, scale, width=width, height=CHART_HEIGHT, separators=separators)
-        )
+        return Chart(bar_chart(bars, scale, width=width, height=height, separators=separators))
 
     def summary(self, indicator: Indicator, estimate: Estimate) -> str:
         w, data = self.w, self.data
@@ -620,9 +627,13 @@ class _Builder:
     # -- method -------------------------------------------------------------------------
 
     def method(self) -> Iterator[Flowable]:
+        """One page in every language, like the key messages."""
+        yield Heading(self.w.p("method.title"), self.s.h1, level=0, key="method")
+        yield FixedHeight(PAGE_BODY_HEIGHT, list(self._method_body()))
+
+    def _method_body(self) -> Iterator[Flowable]:
         w, s, data = self.w, self.s, self.data
         config = data.current.config
-        yield Heading(w.p("method.title"), s.h1, level=0, key="method")
         exclusions = data.current.exclusions.get(data.area)
         kept = exclusions.kept if exclusions else 0
         submitted = exclusions.respondents if exclusions else 0
@@ -642,13 +653,13 @@ class _Builder:
                 ),
             )
             who += " " + w.p("method.response_rate", rate=rate, pupils=data.participation.pupils)
-        yield Paragraph(who, s.body)
+        yield Paragraph(who, s.method)
 
         yield Paragraph(w.p("method.exclusions_title"), s.h3)
         if exclusions and exclusions.excluded:
             yield Paragraph(
                 w.p("method.exclusions", excluded=exclusions.excluded, submitted=submitted),
-                s.body,
+                s.method,
             )
             rows = [
                 [Paragraph(w.p(f"exclusions.{flag}"), s.cell), Paragraph(str(count), s.cell_right)]
@@ -665,7 +676,7 @@ class _Builder:
             )
             yield table
         else:
-            yield Paragraph(w.p("method.exclusions_none", submitted=submitted), s.body)
+            yield Paragraph(w.p("method.exclusions_none", submitted=submitted), s.method)
 
         points = format_number(config.min_difference, proportion=True, decimal=w.decimal)
         fdr = w.t(
@@ -674,7 +685,10 @@ class _Builder:
         )
         d = format_number(config.min_cohens_d, proportion=False, decimal=w.decimal)
         sections = [
-            ("method.intervals_title", w.p("method.intervals")),
+            (
+                "method.intervals_title",
+                w.p("method.intervals") + " " + w.p(f"method.design_{config.school_design.value}"),
+            ),
             ("method.flags_title", w.p("method.flags", points=points, d=d, fdr=fdr)),
             (
                 "method.comparisons_title",
@@ -708,7 +722,8 @@ class _Builder:
             ),
         ]
         for title, text in sections:
-            yield KeepTogether([Paragraph(w.p(title), s.h3), Paragraph(text, s.body)])
+            yield Paragraph(w.p(title), s.h3)
+            yield Paragraph(text, s.method)
         if data.synthetic:
             yield Spacer(1, 3 * mm)
             yield _boxed([Paragraph(w.p("method.synthetic"), s.notice)])

@@ -34,6 +34,7 @@ class Styles:
     h2: ParagraphStyle
     h3: ParagraphStyle
     body: ParagraphStyle
+    method: ParagraphStyle
     small: ParagraphStyle
     bullet: ParagraphStyle
     cell: ParagraphStyle
@@ -67,6 +68,7 @@ def make_styles() -> Styles:
         h2=style("h2", fontName=BOLD, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=2),
         h3=style("h3", fontName=BOLD, fontSize=10, leading=13, spaceBefore=8, spaceAfter=3),
         body=style("body", spaceAfter=5),
+        method=style("method", fontSize=9, leading=12, spaceAfter=3),
         small=style("small", fontSize=8, leading=10.5, textColor=MUTED),
         bullet=style("bullet", leftIndent=16, firstLineIndent=0, bulletIndent=2, spaceAfter=4),
         cell=style("cell", fontSize=8, leading=10),

@@ -130,6 +130,8 @@ SCHEMA: dict[str, TextSpec] = {
     "method.exclusions_none": spec("submitted?"),
     "method.intervals_title": PLAIN,
     "method.intervals": spec("confidence?"),
+    "method.design_census": PLAIN,
+    "method.design_sampled": PLAIN,
     "method.flags_title": PLAIN,
     "method.flags": spec("points", "d?", "fdr?"),
     "method.comparisons_title": PLAIN,

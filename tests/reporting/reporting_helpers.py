@@ -12,7 +12,14 @@ from functools import cached_property
 import pypdf
 
 from oko import PROJECT_ROOT
-from oko.indicators import EngineConfig, WaveInput, WaveResults, compute_waves, load_indicators
+from oko.indicators import (
+    EngineConfig,
+    SchoolDesign,
+    WaveInput,
+    WaveResults,
+    compute_waves,
+    load_indicators,
+)
 from oko.indicators.groups import Area, AreaLevel
 from oko.reporting import Participation, ReportData, WaveInfo
 from oko.synthetic import (
@@ -60,7 +67,8 @@ def scenario_results(scenario: Scenario, seed: int = 7) -> tuple[WaveResults, ..
         WaveInput(spec.slug, spec.year, columns.subset(sample.wave == index))
         for index, spec in enumerate(scenario.waves)
     ]
-    return compute_waves(inputs, load_indicators(INDICATORS), EngineConfig())
+    config = EngineConfig(school_design=SchoolDesign.CENSUS)  # the application's default
+    return compute_waves(inputs, load_indicators(INDICATORS), config)
 
 
 def report_data(
