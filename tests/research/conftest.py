@@ -1,4 +1,4 @@
-"""Research tests read the tiny questionnaire in tests/data/questionnaires."""
+"""Research tests read the tiny questionnaire and its indicators in tests/data/research."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-DATA = Path(__file__).parents[1] / "data" / "questionnaires"
+DATA = Path(__file__).parents[1] / "data" / "research"
 
 
 @pytest.fixture

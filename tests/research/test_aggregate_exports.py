@@ -29,7 +29,7 @@ from oko.services.results import Settings
 EVIL_NAME = '=HYPERLINK("http://evil.example","click")'
 SIZES = {"school-a": 45, "school-b": 38, "school-c": 24, "school-d": 8, "school-e": 50}
 SETTINGS = Settings(
-    questionnaire_dir=str(Path(__file__).parents[1] / "data" / "questionnaires"),
+    questionnaire_dir=str(Path(__file__).parents[1] / "data" / "research"),
     min_group_size=30,
     min_school_size=20,
 )

@@ -10,7 +10,7 @@ from oko.questionnaire import load
 from oko.research import microdata
 from oko.research.microdata import WITHHELD, Policy, ResponseRecord
 
-MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "research-mini.yaml"
+MINI = Path(__file__).parents[1] / "data" / "research" / "research-mini.yaml"
 POLICY = Policy(pseudonym_key=b"k" * 32, min_school_size=20, min_category_size=5)
 
 

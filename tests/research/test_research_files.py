@@ -18,7 +18,7 @@ from oko.research.formulas import neutralise
 from oko.research.tables import Field, Table
 from oko.research.writers import to_csv, to_xlsx
 
-MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "research-mini.yaml"
+MINI = Path(__file__).parents[1] / "data" / "research" / "research-mini.yaml"
 
 TABLE = Table(
     name="things",

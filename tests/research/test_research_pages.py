@@ -165,7 +165,7 @@ def test_other_researchers_grant_is_not_found(app: Flask, client: FlaskClient, d
 
 def test_cli_grant_embargo_export_and_revoke(runner: CliRunner, database, tmp_path) -> None:  # type: ignore[no-untyped-def]
     setup(database, closed_days_ago=30)
-    env = {"OKO_QUESTIONNAIRE_DIR": str(Path(__file__).parents[1] / "data" / "questionnaires")}
+    env = {"OKO_QUESTIONNAIRE_DIR": str(Path(__file__).parents[1] / "data" / "research")}
     purpose = "Parental monitoring and alcohol use, 2026."
     grant = runner.invoke(
         main,
