@@ -402,7 +402,7 @@ def import_responses(
         raise ImportRefused("wave_closed", wave=wave.slug)
     if wave.status != "open":
         raise ImportRefused("wave_not_open", wave=wave.slug, status=wave.status)
-    schools = dict(session.execute(select(School.slug, School.id)).tuples().all())
+    schools = {slug: id_ for slug, id_ in session.execute(select(School.slug, School.id))}
     checked = check_file(data, questionnaire, schools, wave.id)
     blocking = checked.file_problems or (() if skip_invalid else checked.problems)
     if blocking:
