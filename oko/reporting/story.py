@@ -639,7 +639,7 @@ class _Builder:
         submitted = exclusions.respondents if exclusions else 0
         yield Paragraph(w.p("method.who_title"), s.h3)
         who = w.p(
-            "method.who",
+            f"method.who_{data.kind}",
             students=kept,
             schools=data.participation.schools,
             grades=w.grades(),
