@@ -303,3 +303,16 @@ def test_huge_ids_are_not_found(client: FlaskClient, database) -> None:  # type:
         secret = token(session, user(session, "researcher"))
     for token_id in (0, 2**31, 90043951584, 10**30):
         assert_json_error(client.delete(f"/api/v1/tokens/{token_id}", headers=bearer(secret)), 404)
+
+
+def test_csrf_applies_to_cookies_only(csrf_client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+    """With CSRF on: a token request needs no CSRF token, a cookie request does."""
+    with committing(database) as session:
+        owner = user(session, "researcher")
+        secret = token(session, owner)
+        second = token(session, owner, "second")
+        ids = session.execute(select(ApiToken.id).order_by(ApiToken.id)).scalars().all()
+    assert csrf_client.delete(f"/api/v1/tokens/{ids[0]}", headers=bearer(secret)).status_code == 204
+    _login_without_csrf(csrf_client, database)
+    assert_json_error(csrf_client.delete(f"/api/v1/tokens/{ids[1]}"), 400)
+    assert csrf_client.get("/api/v1/me", headers=bearer(second)).status_code == 200
