@@ -332,8 +332,8 @@ Questionnaire {questionnaire_id} version {version}. Delivered {now:%Y-%m-%d %H:%
   {row.purpose}
 
 Use it only for that purpose, keep it on secured storage, do not pass it on, and never try to
-identify a school or a student. Publish only aggregates of at least {policy.min_school_size}
-respondents.
+identify a school or a student. Publish only aggregates of groups large enough to be shown in
+oko's own reports.
 
 Files
   microdata.csv     one row per response (UTF-8, comma-separated)
