@@ -56,6 +56,9 @@ DEFAULTS: dict[str, Any] = {
     "API_TOKEN_TTL_DAYS": 365,
     # Refuse to start on a database that is not at the newest migration.
     "CHECK_MIGRATIONS": True,
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are believed
+    # (nginx alone: 1). 0: the app is reached directly and those headers are ignored.
+    "TRUSTED_PROXIES": 0,
     # A starting app server waits this long for an unreachable database (a restart or
     # failover) before giving up; below gunicorn's default 30 s worker timeout.
     "DATABASE_WAIT_SECONDS": 20,
