@@ -147,6 +147,7 @@ class ReportDocument(BaseDocTemplate):
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
+            self._heading_pages[flowable.toc_key] = self.page
             text = flowable.getPlainText()
             self.canv.bookmarkPage(flowable.toc_key)
             self.canv.addOutlineEntry(text, flowable.toc_key, level=flowable.toc_level)

@@ -15,6 +15,7 @@ from oko import PROJECT_ROOT
 from oko.indicators import ALL, ComparisonKind, Estimate, Flag, Group, GroupKind, Indicator
 from oko.reporting import ReportData, load_report_setup, render_report
 from oko.reporting import render as render_module
+from oko.reporting.document import ReportDocument
 
 REPORTS = PROJECT_ROOT / "reports"
 
@@ -330,7 +331,22 @@ def test_a_wrong_page_hint_is_corrected(
     """Reports of one layout reuse the heading pages of the last one; a wrong hint must
     cost a pass, never a wrong table of contents."""
     hints = render_module._known_pages
-    assert hints, "the fixture's render leaves a hint"
+    assert hints and all(pages and min(pages.values()) > 1 for pages in hints.values())
     wrong = {layout: dict.fromkeys(pages, 1) for layout, pages in hints.items()}
     monkeypatch.setattr(render_module, "_known_pages", wrong)
     assert render_report(municipality_data, "nl") == pdf_nl.pdf
+
+
+def test_a_report_of_a_known_layout_takes_one_pass(
+    municipality_data: ReportData, pdf_nl: PdfText, monkeypatch: pytest.MonkeyPatch
+):
+    passes = []
+    original = ReportDocument._pass
+
+    def counted(self: ReportDocument, story: list) -> None:
+        passes.append(self.draw_charts)
+        original(self, story)
+
+    monkeypatch.setattr(ReportDocument, "_pass", counted)
+    assert render_report(municipality_data, "nl") == pdf_nl.pdf
+    assert passes == [True]
