@@ -3,9 +3,9 @@
 Reports, the dashboard and research exports all read results through :func:`wave_results`,
 so every one of them shows the numbers and the suppression the engine decided, once.
 
-Loading: one query per wave selects only the columns the engine reads (school, grade, answers,
-quality flags), and :func:`~oko.indicators.columns.encode_answers` turns the answers of the
-items the indicators use into int16 columns. Earlier waves of the same questionnaire give the
+Loading: one query per wave selects only what the engine reads (school, grade, quality flags
+and, extracted by the database, the answers to the items the indicators use), see
+:mod:`oko.services.response_columns`. Earlier waves of the same questionnaire give the
 "previous wave" and trend comparisons.
 
 Codes: the school is the cluster and its database id the PSU code, municipalities use their
@@ -27,28 +27,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oko.indicators import (
-    NOT_ANSWERED,
     EngineConfig,
     IndicatorDefinitionError,
     IndicatorSet,
-    ResponseColumns,
     WaveInput,
     WaveResults,
     compute_wave,
-    encode_answers,
     load_indicators,
 )
-from oko.indicators.columns import MAX_GENDER_CODE
 from oko.indicators.config import SchoolDesign
 from oko.indicators.groups import Area, AreaLevel
 from oko.models import Municipality, PopulationCount, Response, School, Wave
-from oko.questionnaire import FLAGS, Questionnaire
-from oko.services import questionnaires
+from oko.questionnaire import Questionnaire
+from oko.services import questionnaires, response_columns
 
 #: Wave results kept in memory per process (each is a few megabytes at most).
 CACHE_SIZE = 16
@@ -213,38 +208,8 @@ def _wave_input(
     indicator_set: IndicatorSet,
     regions: Mapping[str, int],
 ) -> WaveInput:
-    rows = session.execute(
-        select(
-            Response.school_id,
-            Response.grade,
-            Response.answers,
-            Response.quality_flags,
-            School.municipality_id,
-            Municipality.region,
-        )
-        .join(School, School.id == Response.school_id)
-        .join(Municipality, Municipality.id == School.municipality_id)
-        .where(
-            Response.wave_id == wave.id,
-            Response.questionnaire_id == wave.questionnaire_id,
-        )
-        .order_by(Response.id)
-    ).all()
-    gender_item = questionnaire.demographics.get("gender")
-    answers = [row.answers or {} for row in rows]
-    gender = np.array([_gender(a.get(gender_item)) for a in answers], dtype=np.int16)
-    flags = {
-        flag: np.array([flag in (row.quality_flags or ()) for row in rows], dtype=bool)
-        for flag in FLAGS
-    }
-    columns = ResponseColumns(
-        answers=encode_answers(answers, indicator_set.item_ids),
-        psu=np.array([row.school_id for row in rows], dtype=np.int64),
-        municipality=np.array([row.municipality_id for row in rows], dtype=np.int64),
-        region=np.array([regions[row.region] for row in rows], dtype=np.int64),
-        gender=gender,
-        grade=np.array([row.grade for row in rows], dtype=np.int16),
-        flags=flags,
+    columns = response_columns.wave_columns(
+        session, wave, indicator_set.item_ids, questionnaire.demographics.get("gender"), regions
     )
     counts = session.execute(
         select(
@@ -257,12 +222,6 @@ def _wave_input(
     population = {(m, g, gr): float(p) for m, g, gr, p in counts} or None
     time = wave.closes_at.timestamp() / (365.25 * 86400) + 1970 if wave.closes_at else 0.0
     return WaveInput(wave.slug, time, columns, population)
-
-
-def _gender(value: object) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_GENDER_CODE:
-        return value
-    return NOT_ANSWERED
 
 
 def _area_names(
