@@ -17,7 +17,7 @@ The text is accepted only if it holds nothing but whole numbers >= 0, ``null`` a
 the numbers fit int16. Anything else (a list or text where an indicator expects a code, a
 negative number, another database) takes the exact path: decode the answers and run
 :func:`oko.indicators.encode_answers`, which raises the usual error for a bad value. Both
-paths give identical columns (``tests/indicators/test_response_columns.py``).
+paths give identical columns (``tests/services/test_response_columns.py``).
 """
 
 from __future__ import annotations
