@@ -8,7 +8,9 @@ coalition waited for, so this script measures the two apart:
 - ``fetch``: the answers column alone, read and JSON-decoded by SQLAlchemy (what any loader
   pays for dicts in Python);
 - ``encode``: :func:`oko.indicators.columns.encode_answers` over those dicts;
-- ``load``: the service's whole database-to-columns step for every wave involved;
+- ``load``: the service's whole database-to-columns step for every wave involved (since the
+  database extracts the indicator items itself, see :mod:`oko.services.response_columns`,
+  it needs neither of the two steps above);
 - ``engine``: :func:`oko.indicators.compute_wave` on the loaded columns;
 - ``results cold``: :func:`oko.services.results.wave_results` with an empty cache (load plus
   engine plus area names), ``warm``: the same call answered from the cache.
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from loadkit.databases import private_database, sqlite_url
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from oko import PROJECT_ROOT, migrations
 from oko.db import Database
@@ -111,6 +113,10 @@ def run(database: Database, args: argparse.Namespace) -> None:
     sample = generate(scenario, args.seed)
     with database.session() as session:
         synthetic_data.load_sample(session, sample, questionnaire, seed=args.seed)
+    # Planner statistics, as autovacuum gathers them soon after a bulk load: without them
+    # PostgreSQL joins 100,000 responses to their schools by nested loops.
+    with database.engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
     print(
         f"{database.engine.dialect.name}: stored {len(sample):,} responses "
         f"({args.municipalities} municipalities, {len(scenario.schools)} schools, "
