@@ -108,18 +108,19 @@ class Checked:
     problems: tuple[Problem, ...]
     #: SHA-256 of the file's bytes, for the audit log.
     sha256: str = ""
-    #: The header's row: 1, unless blank lines come first.
-    header_row: int = 1
+    #: The problems are with the file as a whole (encoding, CSV syntax, header): no row could
+    #: be read or trusted, so nothing is imported, with or without skipping invalid rows.
+    fatal: bool = False
 
     @property
     def file_problems(self) -> tuple[Problem, ...]:
-        """Problems of the file or its header: no row can be trusted, nothing is imported."""
-        return tuple(p for p in self.problems if p.row is None or p.row <= self.header_row)
+        return self.problems if self.fatal else ()
 
     @property
     def invalid_rows(self) -> tuple[int, ...]:
-        rows = {p.row for p in self.problems if p.row is not None and p.row > self.header_row}
-        return tuple(sorted(rows))
+        if self.fatal:
+            return ()
+        return tuple(sorted({p.row for p in self.problems if p.row is not None}))
 
 
 @dataclass(frozen=True)
@@ -163,20 +164,21 @@ def check_file(
     sha256 = hashlib.sha256(data).hexdigest()
     text, problem = _decode(data)
     if problem is not None:
-        return Checked((), (problem,), sha256)
+        return Checked((), (problem,), sha256, fatal=True)
     records, problem = _records(text)
     if problem is not None:
-        return Checked((), (problem,), sha256)
+        return Checked((), (problem,), sha256, fatal=True)
     records = [(number, cells) for number, cells in records if any(c.strip() for c in cells)]
     if not records:
-        return Checked((), (Problem(None, "", "the file is empty"),), sha256)
+        return Checked((), (Problem(None, "", "the file is empty"),), sha256, fatal=True)
     header_row, header = records[0][0], [name.strip() for name in records[0][1]]
     header_problems = _check_header(header_row, header, questionnaire)
     if header_problems:
-        return Checked((), tuple(header_problems), sha256, header_row)
+        return Checked((), tuple(header_problems), sha256, fatal=True)
     body = records[1:]
     if not body:
-        return Checked((), (Problem(None, "", "the file has a header but no rows"),), sha256)
+        no_rows = Problem(None, "", "the file has a header but no rows")
+        return Checked((), (no_rows,), sha256, fatal=True)
     rows: list[ImportRow] = []
     problems: list[Problem] = []
     seen: Counter[str] = Counter()
@@ -192,7 +194,7 @@ def check_file(
         seen[content] += 1
         flags = quality_flags(questionnaire, answers, None, None)
         rows.append(ImportRow(number, school_id, grade, answers, flags, submission_id))
-    return Checked(tuple(rows), tuple(problems), sha256, header_row)
+    return Checked(tuple(rows), tuple(problems), sha256)
 
 
 def _decode(data: bytes) -> tuple[str, Problem | None]:

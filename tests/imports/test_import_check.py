@@ -235,3 +235,13 @@ def test_problem_and_row_list_texts() -> None:
     assert str(Problem(3, "", "x")) == "row 3: x"
     assert str(Problem(3, "age", "x")) == "row 3, column age: x"
     assert describe_rows([9, 2, 3, 4, 12, 13, 20]) == "2-4, 9, 12-13, 20"
+
+
+def test_blank_lines_before_the_header_keep_the_row_numbers(questionnaire: Questionnaire) -> None:
+    data = b"\n,,\n" + csv_bytes(VALID, "de-linde,2,1,99,,1,1,,,1,3,4,")
+    checked = check_file(data, questionnaire, SCHOOLS, 1)
+    assert [r.row for r in checked.rows] == [4]
+    assert [str(p) for p in checked.problems] == [
+        "row 5, column age: 99 is out of range: the item takes 10 to 20"
+    ]
+    assert checked.invalid_rows == (5,)

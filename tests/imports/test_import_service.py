@@ -184,3 +184,16 @@ def test_a_concurrent_import_of_the_same_rows_leaves_only_the_first(
     assert len(stored(database)) == 1
     with database.session() as session:
         assert session.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == 1
+
+
+def test_a_csv_syntax_error_stops_even_a_skipping_import(
+    database: Database, world: World, questionnaire: Questionnaire
+) -> None:
+    # The rows after a broken quote cannot be read, so skipping would lose them silently.
+    data = csv_bytes(VALID, 'de-linde,2,1,14,"1;3"x,1,2,2,1,1,3,4,', OTHER)
+    with pytest.raises(imports.ImportRefused) as refused:
+        run(database, questionnaire, data, skip_invalid=True)
+    assert [str(p) for p in refused.value.problems] == [
+        "row 3: not valid CSV: ',' expected after '\"'"
+    ]
+    assert stored(database) == []
