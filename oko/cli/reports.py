@@ -21,9 +21,10 @@ from typing import Any
 
 import click
 
-from oko.cli.app import app_session
+from oko.cli.app import app_for, app_session
+from oko.indicators import IndicatorDefinitionError, load_indicators
 from oko.indicators.results import WaveResults
-from oko.reporting import LANGUAGES, ReportData, render_report
+from oko.reporting import LANGUAGES, ReportData, check_reports, render_report
 from oko.services import reports
 from oko.services.results import Settings
 
@@ -31,6 +32,35 @@ from oko.services.results import Settings
 @click.group()
 def report() -> None:
     """PDF reports for the prevention coalition and for schools."""
+
+
+@report.command("check")
+@click.option(
+    "--reports-dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder with the report definitions and texts (default: REPORTS_DIR).",
+)
+@click.pass_context
+def check(ctx: click.Context, reports_dir: str | None) -> None:
+    """Validate the report definitions and texts against every indicator file."""
+    app = app_for(ctx, check_migrations=False)
+    folder = Path(reports_dir or app.config["REPORTS_DIR"])
+    files = sorted(Path(app.config["QUESTIONNAIRE_DIR"]).glob("*.indicators.yaml"))
+    if not files:
+        raise click.ClickException("No *.indicators.yaml in QUESTIONNAIRE_DIR to check against.")
+    problems = []
+    for path in files:
+        try:
+            indicators = load_indicators(path)
+        except IndicatorDefinitionError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(p for p in check_reports(folder, indicators) if p not in problems)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found")
+    click.echo(f"Report definitions and texts in {folder} OK ({len(files)} indicator file(s)).")
 
 
 @report.command("build")

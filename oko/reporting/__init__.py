@@ -11,6 +11,7 @@ from oko.reporting.render import (
     LANGUAGES,
     ReportRefused,
     check_reportable,
+    check_reports,
     load_report_setup,
     render_report,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "TextsError",
     "WaveInfo",
     "check_reportable",
+    "check_reports",
     "load_definition",
     "load_report_setup",
     "load_texts",

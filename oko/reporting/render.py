@@ -15,14 +15,20 @@ from pathlib import Path
 from reportlab import rl_config
 
 from oko import PROJECT_ROOT
-from oko.indicators.definitions import Domain
+from oko.indicators.definitions import Domain, IndicatorSet
 from oko.reporting.data import ReportData
-from oko.reporting.definition import ReportDefinition, definition_path, load_definition
+from oko.reporting.definition import (
+    KINDS,
+    ReportDefinition,
+    ReportDefinitionError,
+    definition_path,
+    load_definition,
+)
 from oko.reporting.document import Metadata, PageTexts, ReportDocument, headings
 from oko.reporting.fonts import register_fonts
 from oko.reporting.story import build_story
 from oko.reporting.styles import make_styles
-from oko.reporting.texts import Texts, load_texts, texts_path
+from oko.reporting.texts import Texts, TextsError, load_texts, texts_path
 
 LANGUAGES = ("nl", "en")
 #: Pages of the headings of recent layouts (definition, language, headings): reports of one
@@ -84,6 +90,28 @@ def _prepare_reportlab() -> None:
     register_fonts()
     rl_config.shapeChecking = 0
     rl_config.useA85 = 0
+
+
+def check_reports(reports_dir: str | os.PathLike[str], indicators: IndicatorSet) -> list[str]:
+    """Every problem in the report definitions and texts of a folder, for ``indicators``
+    (empty when all is well): what a translator runs after editing a file."""
+    folder = Path(reports_dir)
+    problems: list[str] = []
+    for kind in KINDS:
+        try:
+            load_definition(definition_path(folder, kind)).check_indicators(indicators.ids)
+        except ReportDefinitionError as exc:
+            problems.extend(exc.problems)
+    for language in LANGUAGES:
+        try:
+            load_texts(
+                texts_path(folder, language),
+                domains=[d.value for d in Domain],
+                indicators=indicators.ids,
+            )
+        except TextsError as exc:
+            problems.extend(exc.problems)
+    return problems
 
 
 def render_report(

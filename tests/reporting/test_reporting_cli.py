@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -210,3 +211,19 @@ def test_service_data_match_the_database(loaded: Database):
         "klein-klein-b",
     ]
     assert render_report(batch[0][1], "nl") == render_report(data, "nl")
+
+
+def test_check_reports(runner: CliRunner, out_dir: Path):
+    result = runner.invoke(main, ["report", "check"])
+    assert result.exit_code == 0, result.output
+    assert "OK (1 indicator file(s))" in result.output
+    broken = out_dir / "reports"
+    shutil.copytree(PROJECT_ROOT / "reports", broken)
+    texts = broken / "texts" / "nl.yaml"
+    texts.write_text(
+        texts.read_text(encoding="utf-8").replace("{previous}:", "{vorige}:"), encoding="utf-8"
+    )
+    result = runner.invoke(main, ["report", "check", "--reports-dir", str(broken)])
+    assert result.exit_code == 1
+    assert f"{texts}: key_messages.change: unknown placeholder {{vorige}}" in result.output
+    assert "must use the placeholder {previous}" in result.output

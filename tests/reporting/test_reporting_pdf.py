@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -350,3 +352,18 @@ def test_a_report_of_a_known_layout_takes_one_pass(
     monkeypatch.setattr(ReportDocument, "_pass", counted)
     assert render_report(municipality_data, "nl") == pdf_nl.pdf
     assert passes == [True]
+
+
+def test_identical_bytes_in_a_fresh_process(tmp_path: Path, pdf_nl: PdfText):
+    """No state of this process (font registration order, caches) leaks into the bytes."""
+    out = tmp_path / "report.pdf"
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[2]);"
+        "from reporting_helpers import report_data, scenario_results;"
+        "from oko.reporting import render_report; from oko.synthetic import demo_scenario;"
+        "s = demo_scenario();"
+        "Path(sys.argv[1]).write_bytes(render_report(report_data(s, scenario_results(s)), 'nl'))"
+    )
+    helpers = str(Path(__file__).parent)
+    subprocess.run([sys.executable, "-c", script, str(out), helpers], check=True, timeout=300)
+    assert out.read_bytes() == pdf_nl.pdf
