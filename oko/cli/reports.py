@@ -8,6 +8,7 @@ folder and renamed when complete, so an interrupted run leaves no half-written P
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import tempfile
@@ -175,21 +176,27 @@ def render_batch(
     targets = [target for target, _data in batch]
     tasks = [_task(data) for _target, data in batch]
     written = 0
-    with (
-        ProcessPoolExecutor(
-            max_workers=min(jobs or os.cpu_count() or 1, len(tasks)),
-            mp_context=_context(),
-            initializer=_start_worker,
-            initargs=(batch[0][1].results, lang, reports_dir),
-        ) as pool,
-        click.progressbar(length=len(tasks), label=f"Building {len(tasks)} reports") as bar,
-    ):
-        futures = {pool.submit(_render, task): index for index, task in enumerate(tasks)}
-        for future in as_completed(futures):
-            target = targets[futures[future]]
-            _write_atomically(out / f"{wave}-{target.name}-{lang}.pdf", future.result())
-            written += 1
-            bar.update(1)
+    # Forked workers share the results until they write to a page; the cyclic garbage
+    # collector would walk (and so copy) every inherited object. Frozen objects it skips.
+    gc.freeze()
+    try:
+        with (
+            ProcessPoolExecutor(
+                max_workers=min(jobs or os.cpu_count() or 1, len(tasks)),
+                mp_context=_context(),
+                initializer=_start_worker,
+                initargs=(batch[0][1].results, lang, reports_dir),
+            ) as pool,
+            click.progressbar(length=len(tasks), label=f"Building {len(tasks)} reports") as bar,
+        ):
+            futures = {pool.submit(_render, task): index for index, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                target = targets[futures[future]]
+                _write_atomically(out / f"{wave}-{target.name}-{lang}.pdf", future.result())
+                written += 1
+                bar.update(1)
+    finally:
+        gc.unfreeze()
     return written
 
 
