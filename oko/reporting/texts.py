@@ -43,9 +43,6 @@ class Texts:
         """The text for ``key`` with its placeholders filled in."""
         return self.entries[key].format_map(values)
 
-    def has(self, key: str) -> bool:
-        return key in self.entries
-
 
 def texts_path(reports_dir: str | os.PathLike[str], language: str) -> Path:
     return Path(reports_dir) / "texts" / f"{language}.yaml"
