@@ -166,40 +166,8 @@ def encode_answers(
     Key absent -> :data:`NOT_ASKED`; ``None`` -> :data:`NOT_ANSWERED`; an int -> that code.
     Lists (multiple choice) and text are not used by indicators and are refused for the items
     asked for, so a mistake in an indicator definition surfaces here instead of as zeros.
-
-    One list comprehension per item (a dict look-up and a type test per cell) instead of a
-    numpy item assignment per cell: about three times faster on a large wave. Anything that
-    is not a code is sent through the cell-by-cell loop, which names the first bad answer.
     """
-    rows = responses if isinstance(responses, Sequence) else list(responses)
-    columns = {}
-    for item in item_ids:
-        codes = [_code(answers.get(item, _ABSENT)) for answers in rows]
-        column = np.array(codes, dtype=np.int64)
-        if column.size and (column.min() < NOT_ASKED or column.max() > _INT16_MAX):
-            return _encode_cell_by_cell(rows, item_ids)
-        columns[item] = column.astype(np.int16)
-    return columns
-
-
-_ABSENT = object()
-_INT16_MAX = int(np.iinfo(np.int16).max)
-#: Below every valid code: the cell is not an answer an indicator can use.
-_BAD = NOT_ASKED - 1
-
-
-def _code(value: Any) -> int:
-    if value.__class__ is int and value >= 0:
-        return value
-    if value is None:
-        return NOT_ANSWERED
-    return NOT_ASKED if value is _ABSENT else _BAD
-
-
-def _encode_cell_by_cell(
-    rows: Sequence[Mapping[str, Any]], item_ids: Sequence[str]
-) -> dict[str, np.ndarray]:
-    """The reference loop, row by row: raises for the first response with a bad answer."""
+    rows = list(responses)
     columns = {item: np.full(len(rows), NOT_ASKED, dtype=np.int16) for item in item_ids}
     for index, answers in enumerate(rows):
         for item, column in columns.items():

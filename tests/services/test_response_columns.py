@@ -170,16 +170,3 @@ def test_a_code_beyond_int16_fails_as_before(app, database: Database) -> None:
     wave = store(database, [{"big": 40000}])
     with pytest.raises(OverflowError):
         load(database, wave)
-
-
-def test_encode_answers_equals_the_cell_by_cell_reference() -> None:
-    from oko.indicators.columns import _encode_cell_by_cell
-
-    answers = [
-        {k: v for k, v in row.items() if k != "gender"}
-        for row in random_answers(random.Random(7), 500)
-    ]
-    fast = encode_answers(answers, ITEMS)
-    slow = _encode_cell_by_cell(answers, ITEMS)
-    assert {k: v.tolist() for k, v in fast.items()} == {k: v.tolist() for k, v in slow.items()}
-    assert encode_answers(iter(answers), ITEMS)["alc_30d"].tolist() == slow["alc_30d"].tolist()
