@@ -134,8 +134,6 @@ def run(database: Database, args: argparse.Namespace) -> None:
             query = select(Response.answers).where(Response.wave_id.in_(wave_ids))
             return list(session.execute(query).scalars())
 
-        fetch_s, answers = best_of(args.repeat, fetch)
-        encode_s, _ = best_of(args.repeat, lambda: encode_answers(answers, indicator_set.item_ids))
         regions = results._region_codes(session)
 
         def load_inputs() -> list[Any]:
@@ -156,6 +154,10 @@ def run(database: Database, args: argparse.Namespace) -> None:
 
         cold_s, loaded = best_of(args.repeat, cold)
         warm_s, _ = best_of(args.repeat, lambda: results.wave_results(session, latest, settings))
+        rss_results = peak_rss_mb()
+        # Last, because a dict per response is what drives peak memory up.
+        fetch_s, answers = best_of(args.repeat, fetch)
+        encode_s, _ = best_of(args.repeat, lambda: encode_answers(answers, indicator_set.item_ids))
 
     n = len(sample)
     print(fetch_s.line("fetch answers (driver + JSON)", n))
@@ -166,9 +168,13 @@ def run(database: Database, args: argparse.Namespace) -> None:
     print(warm_s.line("results warm (cache)"))
     table = loaded.results.table
     print(
-        f"latest wave {latest.slug}: {table.key.size:,} estimates; "
-        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"
+        f"latest wave {latest.slug}: {table.key.size:,} estimates; peak RSS "
+        f"{rss_results:,.0f} MB after the results, {peak_rss_mb():,.0f} MB after the dicts"
     )
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":
