@@ -71,27 +71,31 @@ def wave_columns(
         Municipality.region,
         cast(Response.quality_flags, Text),
     )
+
+    def fetch(*extra: ColumnElement[Any]) -> tuple[int, list[tuple[Any, ...]]]:
+        """Row count and one tuple per selected column (the design columns, then ``extra``)."""
+        rows = session.execute(
+            select(*design, *extra)
+            .join(School, School.id == Response.school_id)
+            .join(Municipality, Municipality.id == School.municipality_id)
+            .where(*where)
+            .order_by(Response.id)
+        ).all()
+        return len(rows), list(zip(*rows, strict=True)) or [()] * (len(design) + len(extra))
+
     expressions = extract(items) if extract is not None and items else ()
-    rows = session.execute(
-        select(*design, *expressions)
-        .join(School, School.id == Response.school_id)
-        .join(Municipality, Municipality.id == School.municipality_id)
-        .where(*where)
-        .order_by(Response.id)
-    ).all()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(design) + len(expressions))
-    school, grade, municipality, region, flags_text = columns[: len(design)]
-    codes = _parse(dialect, columns[len(design) :], items, len(rows)) if expressions else None
+    n, columns = fetch(*expressions)
+    codes = _parse(dialect, columns[len(design) :], items, n) if expressions else None
     if codes is None:
-        answers = session.execute(
-            select(Response.answers).where(*where).order_by(Response.id)
-        ).scalars()
-        decoded = [a or {} for a in answers]
+        # Read again, design columns included: an open wave may have grown in between.
+        n, columns = fetch(Response.answers)
+        decoded = [a or {} for a in columns[-1]]
         answer_columns = encode_answers(decoded, item_ids)
         gender = np.array([_gender(a.get(gender_item)) for a in decoded], dtype=np.int16)
     else:
         answer_columns = {item: codes[:, items.index(item)].astype(np.int16) for item in item_ids}
-        gender = _gender_codes(codes[:, items.index(gender_item)] if gender_item else None, rows)
+        gender = _gender_codes(codes[:, items.index(gender_item)] if gender_item else None, n)
+    school, grade, municipality, region, flags_text = columns[: len(design)]
     return ResponseColumns(
         answers=answer_columns,
         psu=np.array(school, dtype=np.int64),
@@ -169,9 +173,9 @@ def _mark_not_answered(codes: np.ndarray, null_keys: tuple[Any, ...], items: lis
     codes[rows, columns] = NOT_ANSWERED
 
 
-def _gender_codes(values: np.ndarray | None, rows: Sequence[Any]) -> np.ndarray:
+def _gender_codes(values: np.ndarray | None, n: int) -> np.ndarray:
     if values is None:
-        return np.full(len(rows), NOT_ANSWERED, dtype=np.int16)
+        return np.full(n, NOT_ANSWERED, dtype=np.int16)
     valid = (values >= 0) & (values <= MAX_GENDER_CODE)
     return np.where(valid, values, NOT_ANSWERED).astype(np.int16)
 
