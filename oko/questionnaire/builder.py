@@ -427,10 +427,8 @@ class _Builder:
                 needle_item = None
                 if isinstance(needle, Var) and (needle_item := reference(needle.item)):
                     self.check_code_operand(where, name, needle_item)
-                if isinstance(haystack, Var):
-                    if (multiple := reference(haystack.item)) is None:
-                        pass
-                    elif multiple.type != "multiple":
+                if isinstance(haystack, Var) and (multiple := reference(haystack.item)):
+                    if multiple.type != "multiple":
                         self.error(
                             where,
                             f"{name}: the second operand of 'in' must be a list of codes or a "
