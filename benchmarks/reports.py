@@ -41,7 +41,7 @@ from oko.indicators import (
 )
 from oko.indicators.groups import Area
 from oko.reporting import Participation, ReportData, WaveInfo, render_report
-from oko.services.reports import ReportTarget
+from oko.services.results.reports import ReportTarget
 from oko.synthetic import GRADES, Scenario, SyntheticSample, benchmark_scenario, generate
 
 REPORTS_DIR = str(PROJECT_ROOT / "reports")
@@ -70,7 +70,7 @@ def report_batch(
     results: tuple[WaveResults, ...],
     schools: bool,
 ) -> list[tuple[ReportTarget, ReportData]]:
-    """What :func:`oko.services.reports.wave_reports` gives for the database, built from the
+    """What :func:`oko.services.results.reports.wave_reports` gives for the database, built from the
     scenario (area codes are the scenario's indexes, as in ``response_columns``)."""
     current = results[-1]
     waves = tuple(WaveInfo(w.slug, w.name, str(w.year)) for w in scenario.waves)

@@ -1,6 +1,6 @@
 """Benchmark: loading a large wave from the database into the indicator engine.
 
-The results service (:mod:`oko.services.results`) reads every response of a wave and of the
+The results service (:mod:`oko.services.results.engine`) reads every response of a wave and of the
 earlier waves it is compared with, turns the stored answer dicts into int16 columns and hands
 them to the engine. With 100,000 responses the loading, not the statistics, used to be what a
 coalition waited for, so this script measures the two apart:
@@ -9,14 +9,14 @@ coalition waited for, so this script measures the two apart:
   pays for dicts in Python);
 - ``encode``: :func:`oko.indicators.columns.encode_answers` over those dicts;
 - ``load``: the service's whole database-to-columns step for every wave involved (since the
-  database extracts the indicator items itself, see :mod:`oko.services.response_columns`,
+  database extracts the indicator items itself, see :mod:`oko.services.results.response_columns`,
   it needs neither of the two steps above);
 - ``engine``: :func:`oko.indicators.compute_wave` on the loaded columns;
-- ``results cold``: :func:`oko.services.results.wave_results` with an empty cache (load plus
+- ``results cold``: :func:`oko.services.results.engine.wave_results` with an empty cache (load plus
   engine plus area names), ``warm``: the same call answered from the cache.
 
 The synthetic responses (:func:`oko.synthetic.benchmark_scenario`, spread over ``--waves``
-closed waves) are stored with :func:`oko.services.synthetic_data.load_sample` in a temporary
+closed waves) are stored with :func:`oko.services.demo.synthetic_data.load_sample` in a temporary
 SQLite file, or in a private database on the PostgreSQL server of ``--postgres`` (created and
 dropped). Every timing is the best of ``--repeat`` runs.
 
@@ -46,7 +46,8 @@ from oko.db import Database
 from oko.indicators import compute_wave, encode_answers
 from oko.models import Response, Wave
 from oko.questionnaire import load
-from oko.services import results, synthetic_data
+from oko.services.demo import synthetic_data
+from oko.services.results import engine as results
 from oko.synthetic import benchmark_scenario, generate
 
 QUESTIONNAIRE_DIR = PROJECT_ROOT / "questionnaires"

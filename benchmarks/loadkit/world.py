@@ -15,8 +15,9 @@ from oko import PROJECT_ROOT, migrations
 from oko.db import Database
 from oko.models import ClassSession, Draft, Response
 from oko.questionnaire import Answer, Questionnaire, load
-from oko.services import admin, class_sessions
-from oko.services.submissions import final_answers
+from oko.services.staff import admin
+from oko.services.survey import class_sessions
+from oko.services.survey.submissions import final_answers
 
 QUESTIONNAIRE_DIR = PROJECT_ROOT / "questionnaires"
 CORE = QUESTIONNAIRE_DIR / "oko-core.yaml"

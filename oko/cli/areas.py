@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from oko.cli.app import app_session
-from oko.services import admin
+from oko.services.staff import admin
 
 
 @click.group()

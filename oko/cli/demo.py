@@ -24,10 +24,11 @@ from oko.cli.app import app_for
 from oko.models import ClassSession, utcnow
 from oko.questionnaire import Questionnaire, QuestionnaireError, load
 from oko.reporting import LANGUAGES, render_report
-from oko.services import class_sessions, reports
-from oko.services import demo as demo_service
-from oko.services.results import Settings
-from oko.services.synthetic_data import count_synthetic
+from oko.services.demo import instance as demo_service
+from oko.services.demo.synthetic_data import count_synthetic
+from oko.services.results import reports
+from oko.services.results.engine import Settings
+from oko.services.survey import class_sessions
 from oko.synthetic import SYNTHETIC_MARK, demo_scenario
 
 #: The questionnaire the synthetic data answer.

@@ -11,9 +11,10 @@ from pathlib import Path
 import click
 
 from oko.cli.app import app_session
-from oko.services import authz, exports, microdata
-from oko.services.questionnaires import QuestionnaireMissing
-from oko.services.results import IndicatorsMissing
+from oko.services.research import exports, microdata
+from oko.services.results.engine import IndicatorsMissing
+from oko.services.staff import authz
+from oko.services.survey.questionnaires import QuestionnaireMissing
 
 
 @click.group()

@@ -1,7 +1,8 @@
 """``oko import responses``: responses collected elsewhere (paper, another survey tool), from CSV.
 
 The command only reads the file and prints; checking and storing is
-:func:`oko.services.imports.import_responses`, so the rules are the same for any other caller.
+:func:`oko.services.survey.imports.import_responses`, so the rules are the same for any
+other caller.
 Problems go to standard error, one per line with row and column, and the exit status is 1
 whenever nothing was imported because of them.
 """
@@ -14,7 +15,8 @@ import click
 
 from oko.cli.app import app_session
 from oko.models import utcnow
-from oko.services import admin, imports, questionnaires
+from oko.services.staff import admin
+from oko.services.survey import imports, questionnaires
 
 
 @click.group("import")

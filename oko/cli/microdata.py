@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from oko.cli.app import app_session
-from oko.services import accounts, microdata
+from oko.services.research import microdata
+from oko.services.staff import accounts
 
 
 @click.group("microdata")

@@ -26,8 +26,8 @@ from oko.cli.app import app_for, app_session
 from oko.indicators import IndicatorDefinitionError, load_indicators
 from oko.indicators.results import WaveResults
 from oko.reporting import LANGUAGES, ReportData, check_reports, render_report
-from oko.services import reports
-from oko.services.results import Settings
+from oko.services.results import reports
+from oko.services.results.engine import Settings
 
 
 @click.group()

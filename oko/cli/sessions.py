@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from oko.cli.app import app_session
 from oko.models import ClassSession, utcnow
-from oko.services import admin, class_links, class_sessions
+from oko.services.staff import admin
+from oko.services.survey import class_links, class_sessions
 
 
 @click.group()

@@ -12,7 +12,7 @@ import click
 
 from oko.cli.app import app_session
 from oko.models import ROLES
-from oko.services import accounts
+from oko.services.staff import accounts
 
 
 def _read_password(from_stdin: bool) -> str | None:

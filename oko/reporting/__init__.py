@@ -2,7 +2,7 @@
 
 Pure: builds on the indicator engine's results and the definitions and texts in
 ``reports/``; imports no web or database framework. :func:`render_report` is the entry point;
-:mod:`oko.services.reports` assembles its :class:`ReportData` from the database.
+:mod:`oko.services.results.reports` assembles its :class:`ReportData` from the database.
 """
 
 from oko.reporting.data import Participation, ReportData, WaveInfo

@@ -1,6 +1,6 @@
 """What a report is made from: the engine's results plus the facts only the database knows.
 
-The layout never queries anything (pretix's report pattern): :mod:`oko.services.reports`
+The layout never queries anything (pretix's report pattern): :mod:`oko.services.results.reports`
 builds a :class:`ReportData` from the database and the indicator engine, and the renderer
 turns it into a PDF. Numbers stay in the engine's own types (:class:`WaveResults`,
 :class:`Estimate`, :class:`Comparison`), so suppression decided there cannot be undone here.

@@ -1,7 +1,7 @@
 """Synthetic survey data: one generative model for the demo, the benchmarks and the tests.
 
 Pure numpy/scipy like the indicator engine; writing the data into a database is the job of
-:mod:`oko.services.synthetic_data`. Everything it makes is fictional and labelled as such.
+:mod:`oko.services.demo.synthetic_data`. Everything it makes is fictional and labelled as such.
 
     sample = generate(benchmark_scenario(n_municipalities=350, n_rows=1_000_000), seed=1)
     results = compute_waves(sample.wave_inputs(), indicators)   # engine input per wave

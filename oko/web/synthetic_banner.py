@@ -11,7 +11,7 @@ import time
 from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from oko.services.synthetic_data import has_synthetic_data
+from oko.services.demo.synthetic_data import has_synthetic_data
 from oko.web.context import database
 
 #: Seconds a yes/no answer is reused; loading or deleting demo data shows up within this.

@@ -19,7 +19,7 @@ from flask import Flask
 from playwright.sync_api import expect
 
 from oko.cli import main
-from oko.services.demo import ACCOUNTS
+from oko.services.demo.instance import ACCOUNTS
 from oko.web import create_app
 
 pytestmark = pytest.mark.browser

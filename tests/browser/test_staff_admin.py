@@ -8,7 +8,7 @@ import pytest
 from browser_helpers import log_in, watch_console
 
 from oko.models import Municipality
-from oko.services import accounts
+from oko.services.staff import accounts
 
 pytestmark = pytest.mark.browser
 

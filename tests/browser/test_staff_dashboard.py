@@ -17,7 +17,8 @@ from playwright.sync_api import expect
 
 from oko.models import Municipality
 from oko.questionnaire import load
-from oko.services import accounts, demo
+from oko.services.demo import instance as demo
+from oko.services.staff import accounts
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from browser_helpers import log_in, watch_console
 from playwright.sync_api import expect
 
 from oko.models import Municipality, School, SchoolGradeCount, Wave
-from oko.services import accounts
+from oko.services.staff import accounts
 
 pytestmark = pytest.mark.browser
 

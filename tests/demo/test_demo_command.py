@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from oko.cli import main
 from oko.db import Database
 from oko.models import ClassSession, Municipality, Response, School, User, Wave
-from oko.services import demo as demo_service
+from oko.services.demo import instance as demo_service
 
 CODE = re.compile(r"class code ([A-Z0-9]{3}-[A-Z0-9]{4})")
 

@@ -11,7 +11,7 @@ from oko import PROJECT_ROOT
 from oko.indicators import AreaLevel, ComparisonKind, Flag, compute_waves, load_indicators
 from oko.indicators.columns import NOT_ANSWERED, NOT_ASKED, ResponseColumns
 from oko.questionnaire import Questionnaire, load, quality_flags, validate_answer
-from oko.services.demo import SEED as DEMO_SEED
+from oko.services.demo.instance import SEED as DEMO_SEED
 from oko.synthetic import (
     CHOICES,
     GRADES,

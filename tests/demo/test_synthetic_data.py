@@ -19,7 +19,7 @@ from oko.models import (
     Wave,
 )
 from oko.questionnaire import load, quality_flags
-from oko.services.synthetic_data import count_synthetic, has_synthetic_data, load_sample
+from oko.services.demo.synthetic_data import count_synthetic, has_synthetic_data, load_sample
 from oko.synthetic import SYNTHETIC_MARK, Scenario, SchoolSpec, demo_scenario, generate
 
 

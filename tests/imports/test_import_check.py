@@ -1,6 +1,6 @@
 """Checking a CSV file against the questionnaire: every problem, with row, column and reason.
 
-:func:`oko.services.imports.check_file` needs no database, so these tests give it the schools
+:func:`oko.services.survey.imports.check_file` needs no database, so these tests give it the schools
 as a mapping; the messages are asserted exactly, as the people keying in data will read them.
 """
 
@@ -10,7 +10,7 @@ import pytest
 from import_helpers import HEADER, csv_bytes
 
 from oko.questionnaire import Questionnaire
-from oko.services.imports import Problem, check_file, describe_rows
+from oko.services.survey.imports import Problem, check_file, describe_rows
 
 SCHOOLS = {"de-linde": 1, "het-baken": 2}
 VALID = "de-linde,2,1,14,1;3,1,2,2,1,1,3,4,hallo"

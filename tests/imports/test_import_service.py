@@ -13,7 +13,8 @@ from oko.db import Database
 from oko.indicators.groups import Area, AreaLevel
 from oko.models import AuditEntry, Response, Wave
 from oko.questionnaire import Questionnaire
-from oko.services import imports, results
+from oko.services.results import engine as results
+from oko.services.survey import imports
 
 NOW = datetime(2026, 10, 20, 12, 0)
 VALID = "de-linde,2,1,14,1;3,1,2,2,1,1,3,4,hallo"

@@ -28,7 +28,8 @@ from werkzeug.test import TestResponse
 
 from oko.db import Database
 from oko.models import ApiToken, Draft, Response
-from oko.services import accounts, api_tokens
+from oko.services.research import api_tokens
+from oko.services.staff import accounts
 
 # Werkzeug drops (without closing) the spooled file of a multipart file part that ends
 # before its boundary; the object is garbage-collected with a ResourceWarning. Harmless, and

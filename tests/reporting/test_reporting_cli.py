@@ -22,9 +22,10 @@ from oko.indicators import AreaLevel
 from oko.models import Municipality, School
 from oko.questionnaire import load
 from oko.reporting import render_report
-from oko.services import reports, results
-from oko.services.results import Settings
-from oko.services.synthetic_data import load_sample
+from oko.services.demo.synthetic_data import load_sample
+from oko.services.results import engine as results
+from oko.services.results import reports
+from oko.services.results.engine import Settings
 from oko.synthetic import generate
 
 WAVE = "2026-najaar"

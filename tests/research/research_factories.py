@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from oko.db import Database
 from oko.models import Municipality, Response, School, User, Wave, utcnow
-from oko.services import accounts, api_tokens
+from oko.services.research import api_tokens
+from oko.services.staff import accounts
 
 PASSWORD = "correct horse battery"
 MINI_ID, MINI_VERSION = "research-mini", "1"

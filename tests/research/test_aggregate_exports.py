@@ -23,8 +23,9 @@ from oko.cli import main
 from oko.indicators import EngineConfig, compute_wave
 from oko.models import AuditEntry, Wave
 from oko.research.aggregates import IDENTITY_COLUMNS, RESULT_FIELDS
-from oko.services import exports, results
-from oko.services.results import Settings
+from oko.services.research import exports
+from oko.services.results import engine as results
+from oko.services.results.engine import Settings
 
 EVIL_NAME = '=HYPERLINK("http://evil.example","click")'
 SIZES = {"school-a": 45, "school-b": 38, "school-c": 24, "school-d": 8, "school-e": 50}

@@ -20,7 +20,7 @@ from research_factories import (
 from sqlalchemy import func, select
 
 from oko.models import ApiToken, AuditEntry, MicrodataDownload, utcnow
-from oko.services import api_tokens, microdata
+from oko.services.research import api_tokens, microdata
 
 
 def bearer(secret: str) -> dict[str, str]:
@@ -116,7 +116,7 @@ def test_session_token_creation_needs_csrf(csrf_client: FlaskClient, database) -
 def _login_without_csrf(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
     import time
 
-    from oko.services import accounts
+    from oko.services.staff import accounts
 
     with committing(database) as session:
         account = accounts.get_by_email(session, "researcher@example.org")

@@ -15,7 +15,7 @@ from oko.db import Database
 from oko.indicators import NOT_ANSWERED, NOT_ASKED, ResponseColumns, encode_answers
 from oko.models import Municipality, Response, School, Wave
 from oko.questionnaire import FLAGS
-from oko.services import response_columns
+from oko.services.results import response_columns
 
 ITEMS = ("alc_lifetime", "alc_30d", "sch_safe", "big")
 REGIONS = {"Flevoland": 1, "Utrecht": 2}

@@ -6,7 +6,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from oko.models import ClassSession, Municipality, School, SchoolGradeCount, User, Wave
-from oko.services import accounts
+from oko.services.staff import accounts
 
 PASSWORD = "correct horse battery"
 

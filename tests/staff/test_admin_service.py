@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import staff_factories as f
 
-from oko.services import accounts, admin, authz
+from oko.services.staff import accounts, admin, authz
 
 DATA = Path(__file__).parent / "data"
 

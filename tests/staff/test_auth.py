@@ -2,7 +2,7 @@ import staff_factories as f
 from sqlalchemy import select
 
 from oko.models import AuditEntry
-from oko.services import accounts
+from oko.services.staff import accounts
 
 
 def _setup(app):

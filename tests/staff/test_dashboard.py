@@ -14,8 +14,10 @@ from sqlalchemy import select
 from oko.indicators import ALL, Area, AreaLevel, ComparisonKind
 from oko.models import AuditEntry, Municipality
 from oko.questionnaire import load
-from oko.services import accounts, authz, dashboard, demo
-from oko.services.results import Settings
+from oko.services.demo import instance as demo
+from oko.services.results import dashboard
+from oko.services.results.engine import Settings
+from oko.services.staff import accounts, authz
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 import staff_factories as f
 
 from oko.models import Response
-from oko.services import accounts, admin, authz, fieldwork
+from oko.services.staff import accounts, admin, authz, fieldwork
 
 
 def _response(session, wave, school, grade, n=1):  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from oko import PROJECT_ROOT
 from oko.db import Database
 from oko.models import ClassSession, Draft, Municipality, Response, School, Wave
 from oko.questionnaire import Answer, Questionnaire, load
-from oko.services import class_sessions
+from oko.services.survey import class_sessions
 
 CORE = PROJECT_ROOT / "questionnaires" / "oko-core.yaml"
 TEST_QUESTIONNAIRES = Path(__file__).parents[1] / "data" / "questionnaires"
@@ -193,7 +193,7 @@ PASSWORD = "correct horse battery"
 
 def staff(database: Database, role: str, email: str, school_ids: tuple[int, ...] = ()) -> int:
     """An account (coordinator of ``school_ids``, or admin); returns its id."""
-    from oko.services import accounts
+    from oko.services.staff import accounts
 
     with database.session() as session:
         user = accounts.create_user(

@@ -10,8 +10,8 @@ from survey_factories import World, count
 
 from oko.config import DEFAULTS
 from oko.models import ClassSession, Draft, RateLimitCounter, Response, Wave, utcnow
-from oko.services import class_sessions
-from oko.services.class_sessions import ALPHABET, CODE_LENGTH
+from oko.services.survey import class_sessions
+from oko.services.survey.class_sessions import ALPHABET, CODE_LENGTH
 
 
 def test_codes_use_an_alphabet_without_look_alikes() -> None:

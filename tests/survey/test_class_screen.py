@@ -7,7 +7,7 @@ import pytest
 from html_tree import parse
 from survey_factories import Student, World, class_session, core_answers, log_in, make_world, staff
 
-from oko.services.class_sessions import normalise_code
+from oko.services.survey.class_sessions import normalise_code
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from survey_factories import class_session, make_world
 
 from oko.cli import main
 from oko.models import AuditEntry, ClassSession, Wave
-from oko.services.class_sessions import normalise_code
+from oko.services.survey.class_sessions import normalise_code
 
 
 def _invoke(runner: CliRunner, *args: str, **env: str):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from survey_factories import Student, World, class_session, core_answers, count, drafts, responses
 
 from oko.models import ClassSession, Draft, Response, utcnow
-from oko.services import class_sessions
+from oko.services.survey import class_sessions
 
 
 def _answers(database) -> dict:

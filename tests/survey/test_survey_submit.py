@@ -17,7 +17,7 @@ from survey_factories import (
 )
 
 from oko.models import Draft, Response, Wave, utcnow
-from oko.services import class_sessions, submissions
+from oko.services.survey import class_sessions, submissions
 
 
 def test_the_same_post_twice_stores_one_response(student: Student, database, world) -> None:

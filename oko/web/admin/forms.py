@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from oko.services.admin import GRADES
+from oko.services.staff.admin import GRADES
 from oko.web.auth.forms import StaffForm
 
 

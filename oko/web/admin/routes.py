@@ -15,8 +15,8 @@ from flask import (
 )
 
 from oko.models import ROLES, User
-from oko.services import accounts, admin
 from oko.services.refusal import Refusal
+from oko.services.staff import accounts, admin
 from oko.web.admin import bp
 from oko.web.admin.forms import (
     ActionForm,

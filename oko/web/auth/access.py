@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from oko.models import User
-from oko.services import accounts, authz
+from oko.services.staff import accounts, authz
 from oko.web.context import db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,7 +85,7 @@ def login_required(*roles: str) -> Callable[[F], F]:
     """Anonymous visitors go to the login page (401 under /api/); other roles get 403.
 
     Without ``roles`` any active account passes; admins pass every role check. Scope checks
-    (which municipality, which school) are the services' job, via ``oko.services.authz``.
+    (which municipality, which school) are the services' job, via ``oko.services.staff.authz``.
     """
 
     def decorator(view: F) -> F:

@@ -8,7 +8,7 @@ from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.i18n import get_builtin_gnu_translations
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from oko.services.accounts import MIN_PASSWORD_LENGTH
+from oko.services.staff.accounts import MIN_PASSWORD_LENGTH
 from oko.web.i18n import current_language
 
 

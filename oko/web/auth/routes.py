@@ -3,7 +3,8 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import Forbidden as HTTPForbidden
 
-from oko.services import accounts, audit, authz, ratelimit
+from oko.services import audit, ratelimit
+from oko.services.staff import accounts, authz
 from oko.web import errors
 from oko.web.auth import bp
 from oko.web.auth.access import current_user, log_in, log_out, login_required, safe_next

@@ -7,8 +7,8 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 
 from oko.models import Municipality, User, utcnow
 from oko.reporting import LANGUAGES as REPORT_LANGUAGES
-from oko.services import dashboard
-from oko.services.results import Settings
+from oko.services.results import dashboard
+from oko.services.results.engine import Settings
 from oko.web.auth import current_user, login_required
 from oko.web.coalition import bp
 from oko.web.coalition.charts import bar_chart, trend_chart

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oko.services.fieldwork import FieldworkReport, Progress
+from oko.services.staff.fieldwork import FieldworkReport, Progress
 from oko.web.i18n import current_language, translate
 
 

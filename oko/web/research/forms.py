@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from oko.services.api_tokens import MAX_NAME_LENGTH
-from oko.services.microdata import MAX_PURPOSE_LENGTH, MIN_PURPOSE_LENGTH
+from oko.services.research.api_tokens import MAX_NAME_LENGTH
+from oko.services.research.microdata import MAX_PURPOSE_LENGTH, MIN_PURPOSE_LENGTH
 
 
 class TokenForm(FlaskForm):

@@ -7,7 +7,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from oko.services.class_sessions import GRADES, MAX_LABEL_LENGTH
+from oko.services.survey.class_sessions import GRADES, MAX_LABEL_LENGTH
 
 
 class OpenSessionForm(FlaskForm):

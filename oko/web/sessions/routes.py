@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from wtforms.fields.choices import SelectChoice
 
 from oko.models import ClassSession, User, utcnow
-from oko.services import class_links, class_sessions
+from oko.services.survey import class_links, class_sessions
 from oko.web.auth import current_user, login_required
 from oko.web.context import db_session
 from oko.web.i18n import translate

@@ -19,7 +19,7 @@ from wtforms import Field, HiddenField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from oko.questionnaire import Answer, InvalidAnswer, Item, Page, Questionnaire, validate_answer
-from oko.services.submissions import valid_submission_id
+from oko.services.survey.submissions import valid_submission_id
 from oko.web.i18n import translate
 
 FIELD_PREFIX = "q_"

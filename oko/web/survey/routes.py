@@ -24,7 +24,8 @@ from markupsafe import Markup
 
 from oko.models import ClassSession, Draft, utcnow
 from oko.questionnaire import Answer, Page, Questionnaire
-from oko.services import class_sessions, drafts, questionnaires, ratelimit, submissions
+from oko.services import ratelimit
+from oko.services.survey import class_sessions, drafts, questionnaires, submissions
 from oko.web.context import db_session
 from oko.web.i18n import LANGUAGES, translate
 from oko.web.survey import bp

@@ -26,7 +26,8 @@ from oko.models import (
     Wave,
 )
 from oko.questionnaire import Questionnaire, quality_flags
-from oko.services import audit, class_sessions
+from oko.services import audit
+from oko.services.survey import class_sessions
 from oko.synthetic import GRADES, SyntheticSample
 
 SOURCE = "synthetic"

@@ -26,7 +26,9 @@ from sqlalchemy.orm import Session
 from oko.models import MicrodataDownload, MicrodataGrant, Response, User, Wave, utcnow
 from oko.research import bundles
 from oko.research import microdata as builder
-from oko.services import audit, authz, questionnaires
+from oko.services import audit
+from oko.services.staff import authz
+from oko.services.survey import questionnaires
 
 FORMATS = ("zip", "csv", "sav")
 MEDIA_TYPES = {"zip": "application/zip", "csv": "text/csv", "sav": "application/x-spss-sav"}

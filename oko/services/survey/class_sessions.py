@@ -11,7 +11,7 @@ classes running at the same moment, the chance that those guesses hit any live c
 And a hit only lets someone add answers to one class, which the quality flags are made for.
 
 Authorisation lives here, not in the views: a coordinator opens and closes sessions only at
-their own schools (``oko.services.authz``). The command line passes ``actor=None``: whoever
+their own schools (``oko.services.staff.authz``). The command line passes ``actor=None``: whoever
 runs it already has the database.
 """
 
@@ -27,8 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from oko.models import ClassSession, RateLimitCounter, School, User, Wave, utcnow
-from oko.services import audit, authz, ratelimit
+from oko.services import audit, ratelimit
 from oko.services.refusal import Refusal
+from oko.services.staff import authz
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 7

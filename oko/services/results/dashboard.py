@@ -1,6 +1,7 @@
 """The coalition dashboard: a municipality's results of one closed wave, ready to show.
 
-Built from exactly what the PDF report is built from: :func:`oko.services.reports.report_data`
+Built from exactly what the PDF report is built from:
+:func:`oko.services.results.reports.report_data`
 (the engine's results of this and earlier waves, cached per data version), the report
 definition (which indicators, in which domains, which breakdowns) and the report texts of the
 page's language. So the dashboard shows the same numbers, the same suppression and the same
@@ -32,8 +33,10 @@ from oko.reporting.definition import ReportDefinition
 from oko.reporting.keymessages import key_messages
 from oko.reporting.numbers import format_number
 from oko.reporting.story import SHOWN_COMPARISONS, Words
-from oko.services import audit, authz, reports
-from oko.services.results import Settings
+from oko.services import audit
+from oko.services.results import reports
+from oko.services.results.engine import Settings
+from oko.services.staff import authz
 
 
 class NoResults(LookupError):

@@ -18,15 +18,17 @@ from sqlalchemy.orm import Session
 from oko.indicators import AreaLevel, ComparisonKind
 from oko.models import ClassSession, Municipality, School, User, Wave
 from oko.questionnaire import Questionnaire
-from oko.services import accounts, admin, class_sessions, results
-from oko.services.results import LoadedResults, Settings
-from oko.services.synthetic_data import (
+from oko.services.demo.synthetic_data import (
     Loaded,
     add_fieldwork,
     count_synthetic,
     has_synthetic_data,
     load_sample,
 )
+from oko.services.results import engine as results
+from oko.services.results.engine import LoadedResults, Settings
+from oko.services.staff import accounts, admin
+from oko.services.survey import class_sessions
 from oko.synthetic import WaveSpec, demo_scenario, generate
 
 #: The demo data are the same on every machine.

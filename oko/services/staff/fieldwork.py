@@ -20,7 +20,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from oko.models import ClassSession, Municipality, Response, School, User, Wave, utcnow
-from oko.services import authz
+from oko.services.staff import authz
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import segno
 
-from oko.services.class_sessions import format_code
+from oko.services.survey.class_sessions import format_code
 
 
 def student_url(base_url: str, code: str) -> str:

@@ -23,8 +23,11 @@ from oko.models import Response, School, User, Wave, utcnow
 from oko.research import aggregates, bundles, codebook
 from oko.research.tables import Table, Value
 from oko.research.writers import table_to_json, to_json, to_xlsx
-from oko.services import audit, authz, microdata, results
-from oko.services.results import Settings
+from oko.services import audit
+from oko.services.research import microdata
+from oko.services.results import engine as results
+from oko.services.results.engine import Settings
+from oko.services.staff import authz
 
 READER_ROLES = ("researcher", "coalition")
 

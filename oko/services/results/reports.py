@@ -1,6 +1,6 @@
 """Reports from the database: the :class:`ReportData` a PDF is rendered from, and the PDF.
 
-Numbers come from :func:`oko.services.results.wave_results` (cached per wave and data
+Numbers come from :func:`oko.services.results.engine.wave_results` (cached per wave and data
 version), so a report shows exactly what the dashboard and exports show; this module adds
 what only the database knows: names, who took part, pupil numbers for the response rate,
 whether the data are synthetic. The web download and ``oko report build`` both call
@@ -22,8 +22,8 @@ from oko.indicators.groups import Area, AreaLevel
 from oko.indicators.results import WaveResults
 from oko.models import Municipality, PopulationCount, Response, School, SchoolGradeCount, Wave
 from oko.reporting import Participation, ReportData, WaveInfo, render_report
-from oko.services.results import Settings, previous_waves, wave_results
-from oko.services.synthetic_data import SOURCE as SYNTHETIC_SOURCE
+from oko.services.demo.synthetic_data import SOURCE as SYNTHETIC_SOURCE
+from oko.services.results.engine import Settings, previous_waves, wave_results
 
 
 class ReportError(LookupError):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from oko.models import ClassSession, Draft, Response
 from oko.questionnaire import Answer, Answers, Questionnaire, quality_flags
-from oko.services import class_sessions
+from oko.services.survey import class_sessions
 
 SUBMISSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from oko.models import ROLES, Municipality, School, User, Wave, utcnow
-from oko.services import audit, authz
+from oko.services import audit
 from oko.services.refusal import Refusal
+from oko.services.staff import authz
 
 MIN_PASSWORD_LENGTH = 10
 HASH_METHOD = "scrypt"

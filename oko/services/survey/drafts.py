@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from oko.models import ClassSession, Draft
 from oko.questionnaire import Answer, Answers, Page, Questionnaire
-from oko.services import class_sessions
+from oko.services.survey import class_sessions
 
 COOKIE_NAME = "oko_draft"
 TOKEN_BYTES = 32

@@ -5,7 +5,7 @@ imported response must be indistinguishable downstream from one handed in on the
 every row goes through the questionnaire's own rules: :func:`~oko.questionnaire.validate_answer`
 per cell, the routing (a value for an item the student would not have been asked is an error,
 not something to drop silently: it means the row or the column is not what it seems), the
-stored-answer convention of :func:`oko.services.submissions.final_answers`, and the quality
+stored-answer convention of :func:`oko.services.survey.submissions.final_answers`, and the quality
 flags computed as at submit (``too_fast`` cannot be judged: a file has no timings).
 
 All or nothing: :func:`check_file` finds *every* problem (row, column, reason) so one run tells
@@ -51,10 +51,11 @@ from oko.questionnaire import (
     referenced_items,
     validate_answer,
 )
-from oko.services import audit, authz
-from oko.services.class_sessions import GRADES
+from oko.services import audit
 from oko.services.refusal import Refusal
-from oko.services.submissions import final_answers
+from oko.services.staff import authz
+from oko.services.survey.class_sessions import GRADES
+from oko.services.survey.submissions import final_answers
 
 SOURCE = "import"
 #: The two columns that are not items: where and in which grade the student answered.
@@ -64,7 +65,7 @@ GRADE_COLUMN = "grade"
 CHOICE_SEPARATOR = ";"
 #: Field separators recognised in the header line (spreadsheets in Dutch write ``;``).
 DELIMITERS = (",", ";", "\t")
-#: Rows per INSERT statement, as in :mod:`oko.services.synthetic_data`; also the size of the
+#: Rows per INSERT statement, as in :mod:`oko.services.demo.synthetic_data`; also the size of the
 #: "already imported?" look-ups.
 BATCH_SIZE = 1000
 _DIGITS = re.compile("[0-9]+")
@@ -395,7 +396,7 @@ def import_responses(
     """Check ``data`` and store its rows as responses of ``wave`` in one transaction.
 
     Refused (:class:`ImportRefused`, nothing stored) when the wave is not open (a closed wave
-    is read-only, as everywhere in :mod:`oko.services.admin`; a planned wave's questionnaire
+    is read-only, as everywhere in :mod:`oko.services.staff.admin`; a planned wave's questionnaire
     may still change), when the file or its header is wrong, or when a row is invalid and
     ``skip_invalid`` is not set. ``dry_run`` checks everything and stores nothing.
     """

@@ -5,7 +5,7 @@ so every one of them shows the numbers and the suppression the engine decided, o
 
 Loading: one query per wave selects only what the engine reads (school, grade, quality flags
 and, extracted by the database, the answers to the items the indicators use), see
-:mod:`oko.services.response_columns`. Earlier waves of the same questionnaire give the
+:mod:`oko.services.results.response_columns`. Earlier waves of the same questionnaire give the
 "previous wave" and trend comparisons.
 
 Codes: the school is the cluster and its database id the PSU code, municipalities use their
@@ -43,7 +43,8 @@ from oko.indicators.config import SchoolDesign
 from oko.indicators.groups import Area, AreaLevel
 from oko.models import Municipality, PopulationCount, Response, School, Wave
 from oko.questionnaire import Questionnaire
-from oko.services import questionnaires, response_columns
+from oko.services.results import response_columns
+from oko.services.survey import questionnaires
 
 #: Wave results kept in memory per process (each is a few megabytes at most).
 CACHE_SIZE = 16

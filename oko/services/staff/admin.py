@@ -29,8 +29,9 @@ from oko.models import (
 )
 from oko.questionnaire import QuestionnaireError
 from oko.questionnaire import load as load_questionnaire
-from oko.services import audit, authz
+from oko.services import audit
 from oko.services.refusal import Refusal
+from oko.services.staff import authz
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 GRADES = range(1, 7)

@@ -1,0 +1,1 @@
+"""The demo instance and synthetic data in the database."""

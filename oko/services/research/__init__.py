@@ -1,0 +1,1 @@
+"""Research data: aggregate exports, API tokens, governed microdata."""

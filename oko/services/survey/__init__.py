@@ -1,0 +1,1 @@
+"""The student's flow: class sessions and codes, drafts, submissions, imported responses."""
