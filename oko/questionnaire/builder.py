@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 from typing import cast
 
@@ -30,7 +30,6 @@ from oko.questionnaire.model import (
     Element,
     Grid,
     Item,
-    ItemType,
     Option,
     Page,
     QualityRules,
@@ -38,8 +37,10 @@ from oko.questionnaire.model import (
     Scale,
     Text,
 )
+from oko.questionnaire.question_types import QUESTION_TYPES, QuestionType
 
-ITEM_TYPES = ("single", "multiple", "grid", "integer", "text")
+#: The element type that is not a question type: a container of ``single`` rows.
+GRID = "grid"
 DEMOGRAPHIC_ROLES = ("gender", "grade", "age", "school_type")
 #: Longest answer to a text item unless the item says otherwise.
 DEFAULT_MAX_LENGTH = 500
@@ -62,13 +63,7 @@ _TOP_KEYS = (
 )
 _PAGE_KEYS = ("id", "title", "intro", "items")
 _ITEM_KEYS = ("id", "type", "text", "hint", "required", "show_if")
-_TYPE_KEYS: Mapping[str, tuple[str, ...]] = {
-    "single": ("options",),
-    "multiple": ("options",),
-    "grid": ("options", "rows"),
-    "integer": ("min", "max"),
-    "text": ("max_length",),
-}
+_GRID_KEYS = ("options", "rows")
 _OPTION_KEYS = ("code", "label")
 _ROW_KEYS = ("id", "text")
 _SCALE_KEYS = ("id", "label", "items", "reverse", "min_answered")
@@ -111,6 +106,28 @@ def _is_int(value: object) -> bool:
 
 def _is_share(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1
+
+
+def element_types() -> tuple[str, ...]:
+    """What ``type:`` may say: every registered question type, and ``grid``."""
+    return tuple(sorted((*QUESTION_TYPES, GRID)))
+
+
+def _type_keys(kind: str) -> tuple[str, ...]:
+    return _GRID_KEYS if kind == GRID else QUESTION_TYPES[kind].keys
+
+
+def _numeric(kind: QuestionType) -> bool:
+    return kind.numeric
+
+
+def _single_choice(kind: QuestionType) -> bool:
+    return kind.single_choice
+
+
+def _types_that(test: Callable[[QuestionType], bool]) -> str:
+    """Names of the question types passing ``test``, for messages ("single or integer")."""
+    return " or ".join(name for name, kind in sorted(QUESTION_TYPES.items()) if test(kind))
 
 
 def _a(item_type: str) -> str:
@@ -258,15 +275,17 @@ class _Builder:
         element_id = raw.get("id")
         position = None
         if self.valid_id(where, element_id):
-            where = f"{'grid' if kind == 'grid' else 'item'} '{element_id}'"
+            where = f"{'grid' if kind == GRID else 'item'} '{element_id}'"
             position = self.register(where, element_id, page_where)
         if kind is None:
             self.error(where, "missing type")
             return None
-        if kind not in ITEM_TYPES:
-            self.error(where, f"unknown type {kind!r} (expected one of: {', '.join(ITEM_TYPES)})")
+        if kind not in element_types():
+            expected = ", ".join(element_types())
+            self.error(where, f"unknown type {kind!r} (expected one of: {expected})")
             return None
-        self.unknown_keys(where, raw, (*_ITEM_KEYS, *_TYPE_KEYS[kind]), kind=kind)
+        keys = _type_keys(kind)
+        self.unknown_keys(where, raw, (*_ITEM_KEYS, *keys), kind=kind)
         text = self.text(where, "text", raw.get("text"))
         hint = self.text(where, "hint", raw.get("hint"), required=False)
         required = raw.get("required", False)
@@ -277,7 +296,7 @@ class _Builder:
             show_if = self.condition(where, "show_if", raw["show_if"])
             if show_if is not None:
                 self.show_ifs.append((where, show_if, position))
-        if kind == "grid":
+        if kind == GRID:
             options = self.options(where, raw.get("options"))
             rows = self.rows(where, raw.get("rows"), page_where)
             if not isinstance(element_id, str):
@@ -297,14 +316,14 @@ class _Builder:
                 for row_id, row_text in rows
             )
             return Grid(element_id, text, page_id, options, items, required is True, show_if, hint)
-        options = self.options(where, raw.get("options")) if kind in ("single", "multiple") else ()
-        low, high = self.bounds(where, raw) if kind == "integer" else (None, None)
-        max_length = self.max_length(where, raw.get("max_length")) if kind == "text" else None
+        options = self.options(where, raw.get("options")) if "options" in keys else ()
+        low, high = self.bounds(where, raw) if "min" in keys else (None, None)
+        max_length = self.max_length(where, raw.get("max_length")) if "max_length" in keys else None
         if not isinstance(element_id, str):
             return None
         return Item(
             element_id,
-            cast(ItemType, kind),
+            kind,
             text or _UNREADABLE,
             page_id,
             options,
@@ -428,7 +447,7 @@ class _Builder:
                 if isinstance(needle, Var) and (needle_item := reference(needle.item)):
                     self.check_code_operand(where, name, needle_item)
                 if isinstance(haystack, Var) and (multiple := reference(haystack.item)):
-                    if multiple.type != "multiple":
+                    if not multiple.kind.several:
                         self.error(
                             where,
                             f"{name}: the second operand of 'in' must be a list of codes or a "
@@ -478,16 +497,19 @@ class _Builder:
 
     def check_code_operand(self, where: str, name: str, item: Item) -> None:
         """Comparisons and the first operand of ``in`` need a numeric answer."""
-        if item.type == "multiple":
+        if item.kind.several:
             self.error(
-                where, f"{name}: '{item.id}' is a multiple item; test it with 'in' or 'answered'"
+                where,
+                f"{name}: '{item.id}' is {_a(item.type)} item; test it with 'in' or 'answered'",
             )
-        elif item.type == "text":
-            self.error(where, f"{name}: '{item.id}' is a text item; test it with 'answered'")
+        elif not item.kind.numeric:
+            self.error(
+                where, f"{name}: '{item.id}' is {_a(item.type)} item; test it with 'answered'"
+            )
 
     def check_codes(self, where: str, name: str, item: Item, codes: tuple[int, ...]) -> None:
         """A code compared for equality must exist, or the condition can never be true."""
-        if item.type not in ("single", "multiple"):
+        if not item.kind.coded:
             return
         for code in codes:
             if code not in item.codes:
@@ -513,12 +535,11 @@ class _Builder:
             item = self.item_reference(where, role, item_id, items)
             if item is None:
                 continue
-            allowed = ("single", "integer") if role == "age" else ("single",)
-            if item.type not in allowed:
+            fits = _numeric if role == "age" else _single_choice
+            if not fits(item.kind):
                 self.error(
                     where,
-                    f"{role} must be {' or '.join(allowed)} item; '{item.id}' is "
-                    f"{_a(item.type)} item",
+                    f"{role} must be {_types_that(fits)} item; '{item.id}' is {_a(item.type)} item",
                 )
                 continue
             roles[role] = item.id
@@ -553,7 +574,7 @@ class _Builder:
                     self.error(
                         where, f"refers to unknown item '{item_id}'{_suggest(item_id, items)}"
                     )
-                elif item.type != "single":
+                elif not item.kind.single_choice:
                     self.error(
                         where,
                         f"item '{item_id}' is {_a(item.type)} item; scale items must be single "
@@ -581,7 +602,7 @@ class _Builder:
         fictitious = self.id_list(where, "fictitious", value.get("fictitious"), required=False)
         for item_id in fictitious:
             item = self.item_reference(where, "fictitious", item_id, items)
-            if item is not None and item.type != "single":
+            if item is not None and not item.kind.single_choice:
                 self.error(
                     where,
                     f"fictitious: '{item_id}' is {_a(item.type)} item; it must be single choice "
@@ -731,7 +752,7 @@ class _Builder:
         for key in raw:
             if key in allowed:
                 continue
-            if kind is not None and any(key in keys for keys in _TYPE_KEYS.values()):
+            if kind is not None and any(key in _type_keys(other) for other in element_types()):
                 self.error(where, f"{prefix}'{key}' does not apply to {kind} items")
             else:
                 self.error(where, f"{prefix}unknown key {key!r}")

@@ -11,13 +11,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Literal, TypeAlias
+from typing import TypeAlias
 
 from oko.questionnaire.conditions import Condition, evaluate
+from oko.questionnaire.question_types.base import QuestionType, question_type
 from oko.questionnaire.values import Answer, Answers
 
-#: Types of answerable items; a grid is a container whose rows are ``single`` items.
-ItemType: TypeAlias = Literal["single", "multiple", "integer", "text"]
+#: Name of a registered question type (:mod:`oko.questionnaire.question_types`); a grid is a
+#: container whose rows are ``single`` items.
+ItemType: TypeAlias = str
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,11 @@ class Item:
     @property
     def codes(self) -> tuple[int, ...]:
         return tuple(option.code for option in self.options)
+
+    @property
+    def kind(self) -> QuestionType:
+        """The item's question type: how its answers are checked, stored and exported."""
+        return question_type(self.type)
 
 
 @dataclass(frozen=True)

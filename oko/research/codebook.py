@@ -23,9 +23,8 @@ from oko.indicators.definitions import (
     NotAsked,
 )
 from oko.questionnaire import Item, Questionnaire
+from oko.questionnaire.question_types import QUESTION_TYPES
 from oko.research.tables import Field, Table, Value
-
-ITEM_TYPES = ("single", "multiple", "integer", "text")
 
 
 def item_table(questionnaire: Questionnaire, languages: Sequence[str]) -> Table:
@@ -38,7 +37,7 @@ def item_table(questionnaire: Questionnaire, languages: Sequence[str]) -> Table:
         ),
         fields=(
             Field("item", "string", "Stable item id (a column name in microdata)."),
-            Field("type", "string", "Answer type.", ITEM_TYPES),
+            Field("type", "string", "Answer type.", tuple(sorted(QUESTION_TYPES))),
             Field("page", "string", "Page of the questionnaire."),
             Field("grid", "string", "The grid this item is a row of, if any."),
             *(Field(f"text_{lang}", "string", f"Question text ({lang}).") for lang in languages),

@@ -33,6 +33,7 @@ from types import MappingProxyType
 
 from oko.indicators.columns import NOT_ANSWERED, NOT_ASKED
 from oko.questionnaire import FLAGS, Item, Questionnaire, Text
+from oko.questionnaire.question_types import Measure
 from oko.questionnaire.values import Answer
 from oko.research.tables import Field, Table, Value
 
@@ -46,6 +47,10 @@ MISSING_LABELS: Mapping[int, Mapping[str, str]] = MappingProxyType(
         WITHHELD: {"nl": "achtergehouden (zeldzame categorie)", "en": "withheld (rare category)"},
     }
 )
+#: Between a question and the part a column stands for: a grid's row, a multiple item's option.
+LABEL_SEPARATOR = " — "
+#: Between the option labels of a merged (top- or bottom-coded) category.
+MERGED_SEPARATOR = " / "
 #: Demographic roles whose codes have no order: rare codes are withheld, not merged.
 NOMINAL_ROLES = ("gender", "school_type")
 SOURCES = ("web", "import", "synthetic")
@@ -88,6 +93,8 @@ class Variable:
     #: Original code -> published code, for the codes top-, bottom-coded or withheld.
     recoded: Mapping[int, int] = field(default_factory=dict)
     note: str = ""
+    #: Measurement level for SPSS and the codebook: codes without order are nominal.
+    measure: Measure = "nominal"
 
 
 @dataclass(frozen=True)
@@ -200,7 +207,7 @@ def _design_columns(
 def _design_variables() -> tuple[Variable, ...]:
     yes_no = {0: {"nl": "nee", "en": "no"}, 1: {"nl": "ja", "en": "yes"}}
     return (
-        Variable("row", {"nl": "Rijnummer", "en": "Row number"}, "integer"),
+        Variable("row", {"nl": "Rijnummer", "en": "Row number"}, "integer", measure="scale"),
         Variable("school", {"nl": "School (pseudoniem)", "en": "School (pseudonym)"}, "string"),
         Variable(
             "school_merged",
@@ -209,7 +216,10 @@ def _design_variables() -> tuple[Variable, ...]:
             yes_no,
         ),
         Variable(
-            "class_grade", {"nl": "Leerjaar van de klas", "en": "Grade of the class"}, "integer"
+            "class_grade",
+            {"nl": "Leerjaar van de klas", "en": "Grade of the class"},
+            "integer",
+            measure="ordinal",
         ),
         Variable(
             "source", {"nl": "Herkomst van de gegevens", "en": "Source of the data"}, "string"
@@ -235,10 +245,11 @@ def _item_columns(
     omitted: dict[str, str] = {}
     for item in questionnaire.items.values():
         label = _item_label(questionnaire, item)
-        if item.type == "text":
-            omitted[item.id] = "free text is never exported"
+        kind = item.kind
+        if kind.not_exported:
+            omitted[item.id] = kind.not_exported
             continue
-        if item.type == "multiple":
+        if kind.several:
             for option in item.options:
                 name = f"{item.id}_{option.code}"
                 raw = [_dummy(record.answers, item.id, option.code) for record in records]
@@ -246,7 +257,8 @@ def _item_columns(
                     omitted[name] = f"chosen by fewer than {min_count} respondents"
                     continue
                 option_label = {
-                    lang: f"{label[lang]}: {option.label[lang]}" for lang in questionnaire.languages
+                    lang: f"{label[lang]}{LABEL_SEPARATOR}{option.label[lang]}"
+                    for lang in questionnaire.languages
                 }
                 values = {
                     0: {"nl": "niet gekozen", "en": "not chosen"},
@@ -254,7 +266,11 @@ def _item_columns(
                     **MISSING_LABELS,
                 }
                 columns.append((Field(name, "integer", option_label["en"]), list(raw)))
-                variables.append(Variable(name, option_label, "integer", values, item=item.id))
+                variables.append(
+                    Variable(
+                        name, option_label, "integer", values, item=item.id, measure=kind.measure
+                    )
+                )
             continue
         raw = [_code(record.answers, item.id) for record in records]
         counts = Counter(code for code in raw if code >= 0)
@@ -266,8 +282,11 @@ def _item_columns(
         published = [recoded.get(code, code) for code in raw]
         values = _value_labels(questionnaire, item, recoded)
         note = _recode_note(recoded)
+        measure = "nominal" if item.id in nominal else kind.measure
         columns.append((Field(item.id, "integer", label["en"]), list(published)))
-        variables.append(Variable(item.id, label, "integer", values, item.id, recoded, note))
+        variables.append(
+            Variable(item.id, label, "integer", values, item.id, recoded, note, measure)
+        )
     return columns, variables, omitted
 
 
@@ -290,8 +309,10 @@ def _dummy(answers: Mapping[str, Answer], item_id: str, code: int) -> int:
 def _tail_coding(codes: Sequence[int], counts: Mapping[int, int], min_count: int) -> dict[int, int]:
     """Merge the rare highest codes downwards and the rare lowest codes upwards.
 
-    Empty categories reveal nothing and stay as they are; a tail grows over the next non-empty
-    code until it holds ``min_count`` answers. Returns original -> published code.
+    A tail grows over the next non-empty code until it holds ``min_count`` answers; empty codes
+    between its ends join it (so no label promises a code the merged category also holds),
+    empty codes outside it reveal nothing and stay as they are. Returns original -> published
+    code.
     """
     used = [code for code in codes if counts.get(code, 0) > 0]
     recoded: dict[int, int] = {}
@@ -305,14 +326,16 @@ def _tail_coding(codes: Sequence[int], counts: Mapping[int, int], min_count: int
                 break
         if len(bucket) > 1:
             target = bucket[-1]
-            recoded.update({code: target for code in bucket if code != target})
+            low, high = min(bucket), max(bucket)
+            inside = (code for code in codes if low <= code <= high and code != target)
+            recoded.update(dict.fromkeys(inside, target))
     return recoded
 
 
 def _item_label(questionnaire: Questionnaire, item: Item) -> dict[str, str]:
     grid = questionnaire.grids.get(item.grid) if item.grid else None
     return {
-        lang: f"{grid.text[lang]} — {item.text[lang]}" if grid else item.text[lang]
+        lang: f"{grid.text[lang]}{LABEL_SEPARATOR}{item.text[lang]}" if grid else item.text[lang]
         for lang in questionnaire.languages
     }
 
@@ -320,24 +343,34 @@ def _item_label(questionnaire: Questionnaire, item: Item) -> dict[str, str]:
 def _value_labels(
     questionnaire: Questionnaire, item: Item, recoded: Mapping[int, int]
 ) -> dict[int, Mapping[str, str]]:
-    """Option labels, with merged tails labelled "… or more" / "… or less"."""
+    """Option labels; a merged tail is labelled with what it holds.
+
+    With options, the merged category lists their labels ("0 - worst possible life / 1 / 2"):
+    an option's own words may already say "or younger", or not be a number at all ("never").
+    A number without options (an integer item) becomes "14 or more" / "11 or less".
+    """
     labels: dict[int, Mapping[str, str]] = {}
     options: dict[int, Text] = {option.code: option.label for option in item.options}
     for code, text in options.items():
         if code not in recoded:
             labels[code] = {lang: text[lang] for lang in questionnaire.languages}
-    targets = set(recoded.values()) - {WITHHELD}
-    for target in targets:
-        merged = [code for code, to in recoded.items() if to == target]
-        upward = min(merged) > target
-        base = options.get(target)
+    for target in set(recoded.values()) - {WITHHELD}:
+        merged = sorted([target, *(code for code, to in recoded.items() if to == target)])
+        if options:
+            labels[target] = {
+                lang: MERGED_SEPARATOR.join(
+                    options[code][lang] if code in options else str(code) for code in merged
+                )
+                for lang in questionnaire.languages
+            }
+            continue
+        upward = merged[-1] > target
         words = {
             "nl": "of meer" if upward else "of minder",
             "en": "or more" if upward else "or less",
         }
         labels[target] = {
-            lang: f"{base[lang] if base else target} {words.get(lang, words['en'])}"
-            for lang in questionnaire.languages
+            lang: f"{target} {words.get(lang, words['en'])}" for lang in questionnaire.languages
         }
     labels.update(MISSING_LABELS)
     return labels
@@ -360,6 +393,12 @@ def codebook_tables(microdata: Microdata, languages: Iterable[str]) -> tuple[Tab
         fields=(
             Field("variable", "string", "Column name in microdata.csv."),
             Field("type", "string", "integer codes or string", ("integer", "string")),
+            Field(
+                "measure",
+                "string",
+                "Measurement level: nominal (no order), ordinal (ordered codes) or scale.",
+                ("nominal", "ordinal", "scale"),
+            ),
             *(Field(f"label_{lang}", "string", f"Label ({lang}).") for lang in languages),
             Field("item", "string", "Questionnaire item the column comes from."),
             Field("note", "string", "Recoding applied before export."),
@@ -368,6 +407,7 @@ def codebook_tables(microdata: Microdata, languages: Iterable[str]) -> tuple[Tab
             (
                 v.name,
                 v.type,
+                v.measure,
                 *(v.label.get(lang, "") for lang in languages),
                 v.item or None,
                 v.note or None,

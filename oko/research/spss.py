@@ -1,18 +1,22 @@
 """SPSS ``.sav`` files with variable labels, value labels and user-missing codes (pyreadstat).
 
 Many social scientists work in SPSS; a ``.sav`` with labels spares them re-typing the
-codebook. Labels are in one language per file (SPSS has no multilingual labels).
+codebook. Labels are in one language per file (SPSS has no multilingual labels). Measurement
+levels come from the codebook (nominal codes such as gender have no order), and codes are
+shown as whole numbers (``F2.0``, not SPSS's default ``F8.2``, which reads "1.00").
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 import pyreadstat
 
 from oko.research.microdata import MISSING_CODES, Microdata
+from oko.research.tables import Value
 
 #: SPSS allows at most this many characters in a variable label.
 MAX_LABEL = 256
@@ -43,11 +47,11 @@ def to_sav(microdata: Microdata, language: str, file_label: str = "") -> bytes:
     missing = {
         name: list(MISSING_CODES) for name, v in variables.items() if v.item and v.type == "integer"
     }
-    measure = {
-        name: "nominal" if v.type == "string" or v.item == "" else "ordinal"
-        for name, v in variables.items()
+    formats = {
+        spec.name: whole_number_format([*table.column(spec.name), *variables[spec.name].values])
+        for spec in table.fields
+        if spec.type == "integer"
     }
-    measure["row"] = "scale"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "microdata.sav"
         pyreadstat.write_sav(
@@ -57,7 +61,14 @@ def to_sav(microdata: Microdata, language: str, file_label: str = "") -> bytes:
             column_labels=labels,
             variable_value_labels=value_labels,
             missing_ranges=missing,
-            variable_measure=measure,
+            variable_measure={v.name: v.measure for v in microdata.variables},
+            variable_format=formats,
             compress=True,
         )
         return path.read_bytes()
+
+
+def whole_number_format(codes: Iterable[Value]) -> str:
+    """``F<width>.0``: wide enough for every code given (a minus sign included)."""
+    width = max((len(str(code)) for code in codes), default=1)
+    return f"F{width}.0"

@@ -227,7 +227,7 @@ CASES: list[tuple[str, Callable[[Data], object], list[str]]] = [
         lambda d: element(d, "remarks").update(type="essay"),
         [
             "item 'remarks': unknown type 'essay' "
-            "(expected one of: single, multiple, grid, integer, text)"
+            "(expected one of: grid, integer, multiple, single, text)"
         ],
     ),
     (

@@ -123,3 +123,58 @@ def test_tail_coding_both_ends() -> None:
     counts = {1: 1, 2: 10, 3: 0, 4: 10, 5: 2}
     assert microdata._tail_coding([1, 2, 3, 4, 5], counts, 5) == {5: 4, 1: 2}
     assert microdata._tail_coding([1, 2, 3], {1: 1, 2: 1, 3: 1}, 5) == {3: 1, 2: 1}
+
+
+@pytest.fixture(scope="module")
+def core():  # type: ignore[no-untyped-def]
+    return load(Path(__file__).parents[2] / "questionnaires" / "oko-core.yaml")
+
+
+def core_records(answers: list[dict[str, object]]) -> list[ResponseRecord]:
+    return [ResponseRecord(n, 1, 2, given) for n, given in enumerate(answers)]  # type: ignore[arg-type]
+
+
+def test_merged_tail_lists_the_labels_it_holds(core) -> None:  # type: ignore[no-untyped-def]
+    """'Never' merged into '11 or younger' is not "11 or younger or less"."""
+    rows = [{"drunk_age": 1}] + [{"drunk_age": 2 + n % 6} for n in range(60)]
+    data = microdata.build(core, core_records(rows), POLICY)
+    drunk_age = next(v for v in data.variables if v.name == "drunk_age")
+    assert drunk_age.recoded == {1: 2}
+    assert drunk_age.values[2] == {
+        "nl": "Ik ben nog nooit dronken geweest / 11 jaar of jonger",
+        "en": "I have never been drunk / 11 or younger",
+    }
+    assert 1 not in drunk_age.values
+
+
+def test_empty_codes_inside_a_merged_tail_join_it(core) -> None:  # type: ignore[no-untyped-def]
+    """Life satisfaction 0 (rare) merged into 2 takes the empty 1 along, and keeps 0's words."""
+    rows = [{"life_satisfaction": 0}] + [{"life_satisfaction": 2 + n % 9} for n in range(60)]
+    data = microdata.build(core, core_records(rows), POLICY)
+    ladder = next(v for v in data.variables if v.name == "life_satisfaction")
+    assert ladder.recoded == {0: 2, 1: 2}
+    assert ladder.values[2]["en"] == "0 - worst possible life / 1 / 2"
+    assert not {0, 1} & set(ladder.values)
+    assert ladder.note == "recoded (rare categories): 0→2, 1→2"
+
+
+def test_measure_levels_follow_type_and_role(core) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        {"gender": 1 + n % 2, "school_type": 1 + n % 4, "lives_with": [1, 2], "age": 14}
+        for n in range(40)
+    ]
+    data = microdata.build(core, core_records(rows), POLICY)
+    measure = {v.name: v.measure for v in data.variables}
+    assert measure["gender"] == measure["school_type"] == "nominal"
+    assert measure["lives_with_1"] == measure["lives_with_2"] == "nominal"
+    assert measure["life_satisfaction"] == measure["drunk_age"] == "ordinal"
+    assert measure["school"] == measure["source"] == measure["flag_too_fast"] == "nominal"
+    assert measure["row"] == measure["age"] == "scale"
+
+
+def test_multiple_choice_labels_name_question_and_option(core) -> None:  # type: ignore[no-untyped-def]
+    data = microdata.build(core, core_records([{"lives_with": [1]}] * 30), POLICY)
+    mother = next(v for v in data.variables if v.name == "lives_with_1")
+    assert mother.label["en"] == (
+        "Who do you live with? You may choose more than one answer. — My mother"
+    )

@@ -139,3 +139,39 @@ def test_sav_opens_with_labels(microdata_files: Path) -> None:
     assert {-1, -2, -3} <= set(user_missing.missing_ranges["alc_30d"][0].values()) | {
         r["lo"] for r in user_missing.missing_ranges["alc_30d"]
     }
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_sav_agrees_with_the_codebook(microdata_files: Path) -> None:
+    """Variable labels, value labels and measure levels in SPSS are the codebook's (nl)."""
+    _, meta = pyreadstat.read_sav(str(microdata_files / "microdata.sav"), metadataonly=True)
+    variables = read_csv(microdata_files / "variables.csv")
+    values = read_csv(microdata_files / "values.csv")
+    assert meta.column_names == [row["variable"] for row in variables]
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels == {row["variable"]: row["label_nl"] for row in variables}
+    assert meta.variable_measure == {row["variable"]: row["measure"] for row in variables}
+    coded: dict[str, dict[float, str]] = {}
+    for row in values:
+        coded.setdefault(row["variable"], {})[float(row["code"])] = row["label_nl"]
+    assert meta.variable_value_labels == coded
+    measures = meta.variable_measure
+    assert (measures["gender"], measures["pets_1"], measures["school"]) == ("nominal",) * 3
+    assert (measures["sch_safe"], measures["age"], measures["row"]) == ("ordinal", "scale", "scale")
+
+
+def test_sav_shows_codes_as_whole_numbers(microdata_files: Path) -> None:
+    _, meta = pyreadstat.read_sav(str(microdata_files / "microdata.sav"), metadataonly=True)
+    formats = meta.original_variable_types
+    assert formats["gender"] == "F2.0"  # -3 (withheld) is the widest code
+    assert formats["row"] == "F2.0"
+    assert formats["school"].startswith("A")
+    assert all(
+        formats[name].endswith(".0")
+        for name in meta.column_names
+        if name not in ("school", "source")
+    )

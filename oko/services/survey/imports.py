@@ -61,8 +61,6 @@ SOURCE = "import"
 #: The two columns that are not items: where and in which grade the student answered.
 SCHOOL_COLUMN = "school"
 GRADE_COLUMN = "grade"
-#: Separates the codes of a multiple-choice answer inside one cell: ``1;3``.
-CHOICE_SEPARATOR = ";"
 #: Field separators recognised in the header line (spreadsheets in Dutch write ``;``).
 DELIMITERS = (",", ";", "\t")
 #: Rows per INSERT statement, as in :mod:`oko.services.demo.synthetic_data`; also the size of the
@@ -339,29 +337,12 @@ def _answer(item: Item, raw: str) -> Answer:
     once visibility is known (a required item that was not asked needs no answer)."""
     if not raw:
         return None
-    if item.type == "multiple":
-        return validate_answer(item, raw.split(CHOICE_SEPARATOR), _LANGUAGE)
-    return validate_answer(item, raw, _LANGUAGE)
+    return validate_answer(item, item.kind.from_cell(raw), _LANGUAGE)
 
 
 def _explain(item: Item, raw: str) -> str:
     """Why :func:`validate_answer` refused ``raw``, for whoever keyed the data in."""
-    codes = ", ".join(map(str, item.codes))
-    if item.type == "single":
-        return f"'{raw}' is not a code of this item (codes: {codes})"
-    if item.type == "multiple":
-        wrong = [part.strip() for part in raw.split(CHOICE_SEPARATOR) if part.strip()]
-        wrong = [p for p in wrong if not _DIGITS.fullmatch(p) or int(p) not in item.codes]
-        listed = ", ".join(f"'{part}'" for part in wrong)
-        return (
-            f"{listed} {'is not a code' if len(wrong) == 1 else 'are not codes'} of this item "
-            f"(codes: {codes}; separate several with '{CHOICE_SEPARATOR}')"
-        )
-    if item.type == "integer":
-        if not _DIGITS.fullmatch(raw.lstrip("+-")):
-            return f"'{raw}' is not a whole number"
-        return f"{raw} is out of range: the item takes {item.min} to {item.max}"
-    return f"the text has {len(raw)} characters; at most {item.max_length} are allowed"
+    return item.kind.explain(item, raw)
 
 
 def _not_asked(item: Item) -> str:

@@ -10,6 +10,7 @@ render the inputs themselves (fieldset and legend per question, a table for grid
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -48,12 +49,11 @@ class AnswerField(Field):
     def pre_validate(self, form: Any) -> None:
         if self.raw_data is None:
             return
-        if self.item.type != "multiple" and len(self.raw_data) > 1:
+        several = self.item.kind.several
+        if not several and len(self.raw_data) > 1:
             self.data = None
             raise ValidationError(translate("survey.error.one_answer", form.language))
-        raw: object = (
-            self.raw_data if self.item.type == "multiple" else next(iter(self.raw_data), None)
-        )
+        raw: object = self.raw_data if several else next(iter(self.raw_data), None)
         if self.item.required and _blank(raw):
             # Whether a required item must be answered depends on what else is shown: the
             # page's route decides that, not the field.
@@ -71,6 +71,11 @@ class AnswerField(Field):
         if self.errors and self.raw_data:
             return self.raw_data[0]
         return self.data
+
+
+def _answer_field(item: Item) -> AnswerField:
+    """The field every built-in type uses: parsing is the question type's ``parse``."""
+    return AnswerField(item=item)
 
 
 def _blank(raw: object) -> bool:
@@ -134,11 +139,22 @@ class FinishForm(PageForm):
     submission_id = HiddenField(validators=[Length(max=64)])
 
 
+#: Question type name -> what builds the form field of one of its items. Every type of
+#: :data:`oko.questionnaire.question_types.QUESTION_TYPES` needs one (a test checks it); the
+#: templates render the inputs.
+FIELD_BUILDERS: Mapping[str, Callable[[Item], AnswerField]] = {
+    "single": _answer_field,
+    "multiple": _answer_field,
+    "integer": _answer_field,
+    "text": _answer_field,
+}
+
+
 @cache
 def page_form(questionnaire: Questionnaire, page_id: str) -> type[PageForm]:
     """The form class of one page: a field per answerable item, grid rows included."""
     page: Page = questionnaire.page(page_id)
-    fields = {field_name(item.id): AnswerField(item=item) for item in page.items}
+    fields = {field_name(item.id): FIELD_BUILDERS[item.type](item) for item in page.items}
     return type(f"PageForm_{page_id}", (PageForm,), fields)
 
 
