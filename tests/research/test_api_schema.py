@@ -120,3 +120,16 @@ def test_known_requests_match_the_document(client: FlaskClient, secret: str) -> 
             _validator(spec, content["application/json"]["schema"]).validate(response.get_json())
     documented_operations = {(m, p) for p, methods in spec["paths"].items() for m in methods}
     assert seen == documented_operations
+
+
+def test_file_downloads_are_declared_binary() -> None:
+    """A client generated from the document keeps the zip as bytes instead of decoding text."""
+    operation = document("http://localhost")["paths"]["/waves/{slug}/microdata"]["get"]
+    content = operation["responses"]["200"]["content"]
+    assert set(content) == {"application/zip", "text/csv", "application/x-spss-sav"}
+    for media_type, body in content.items():
+        assert body["schema"] == {
+            "type": "string",
+            "format": "binary",
+            "contentMediaType": media_type,
+        }

@@ -11,6 +11,7 @@ from typing import Any
 
 from oko.research.aggregates import AREA_FIELDS, INDICATOR_FIELDS, RESULT_FIELDS
 from oko.research.tables import Field
+from oko.services.research import microdata
 from oko.web.api.params import (
     AREA_PATTERN,
     GROUP_PATTERN,
@@ -60,6 +61,11 @@ def _page_of(item: str) -> dict[str, Any]:
             "links": _ref("PageLinks"),
         },
     }
+
+
+def _binary(media_type: str) -> dict[str, Any]:
+    """A file body: ``format: binary`` tells generated clients to keep bytes, not decode text."""
+    return {"type": "string", "format": "binary", "contentMediaType": media_type}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -229,11 +235,10 @@ def document(server: str) -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": {
-                        "description": "The file.",
+                        "description": "The file, as bytes: save it as it comes.",
                         "content": {
-                            "application/zip": {"schema": {}},
-                            "text/csv": {"schema": {}},
-                            "application/x-spss-sav": {"schema": {}},
+                            media_type: {"schema": _binary(media_type)}
+                            for media_type in microdata.MEDIA_TYPES.values()
                         },
                     },
                     **_errors(400, 401, 403, 404, 429),
