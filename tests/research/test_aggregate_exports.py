@@ -361,13 +361,14 @@ def test_web_download_is_audited(app: Flask, client: FlaskClient, database) -> N
 
     build_wave(database)
     _login_without_csrf(client, database)
-    response = client.get("/research/waves/2026-autumn/aggregates.csv")
+    response = client.get("/research/waves/2026-autumn/aggregates.zip")
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert "oko-2026-autumn-aggregates/results.csv" in archive.namelist()
     assert client.get("/research/waves/2026-autumn/aggregates.xlsx").status_code == 200
     assert client.get("/research/waves/2026-autumn/aggregates.pdf").status_code == 404
-    assert client.get("/research/waves/nope/aggregates.csv").status_code == 404
+    assert client.get("/research/waves/2026-autumn/aggregates.csv").status_code == 404
+    assert client.get("/research/waves/nope/aggregates.zip").status_code == 404
     with database.session() as session:
         entries = (
             session.execute(select(AuditEntry).where(AuditEntry.action == "export.aggregates"))

@@ -13,6 +13,7 @@ import pyreadstat
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2.filters import do_filesizeformat
 from research_factories import (
     PASSWORD,
     committing,
@@ -50,7 +51,54 @@ def test_research_page_lists_granted_waves(app: Flask, client: FlaskClient, data
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Wave 2026-autumn" in html
-    assert "/research/waves/2026-autumn/aggregates.csv" in html
+    assert "/research/waves/2026-autumn/aggregates.zip" in html
+
+
+def test_research_page_links_api_openapi_and_codebook(
+    app: Flask, client: FlaskClient, database
+) -> None:  # type: ignore[no-untyped-def]
+    setup(database)
+    login(client, "researcher@example.org")
+    html = client.get("/research/").get_data(as_text=True)
+    assert 'href="/api/v1/"' in html and "http://localhost/api/v1/" in html
+    assert 'href="/api/v1/openapi.json"' in html
+    assert 'href="/research/waves/2026-autumn/codebook.zip"' in html
+    assert client.get("/api/v1/openapi.json").status_code == 200
+
+    codebook = client.get("/research/waves/2026-autumn/codebook.zip")
+    assert codebook.status_code == 200
+    assert codebook.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(codebook.data)).namelist()
+    assert sorted(name.rsplit("/", 1)[1] for name in names) == [
+        "codes.csv",
+        "datapackage.json",
+        "indicators.csv",
+        "items.csv",
+    ]
+    assert client.get("/research/waves/nope/codebook.zip").status_code == 404
+
+
+def test_research_page_shows_the_size_of_every_download(
+    app: Flask, client: FlaskClient, database
+) -> None:  # type: ignore[no-untyped-def]
+    """The size shown is the size of the file the link gives."""
+    setup(database)
+    login(client, "researcher@example.org")
+    html = client.get("/research/").get_data(as_text=True)
+    links = re.findall(
+        r'href="(/research/waves/2026-autumn/[a-z]+\.[a-z]+)">[^<]*'
+        r'<span class="file-size">([^<]+)</span>',
+        html,
+    )
+    assert [url.rsplit("/", 1)[1] for url, _ in links] == [
+        "aggregates.zip",
+        "aggregates.json",
+        "aggregates.xlsx",
+        "codebook.zip",
+    ]
+    for url, shown in links:
+        size = len(client.get(url).data)
+        assert shown == do_filesizeformat(size), url
 
 
 def test_token_page_shows_secret_once(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]

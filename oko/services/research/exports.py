@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -98,11 +98,15 @@ class UnknownFilter(ValueError):
 
 
 FORMATS = ("csv", "json", "xlsx")
+#: What a browser download of each format is: the CSV data package comes as one zip.
+EXTENSIONS = {"csv": "zip", "json": "json", "xlsx": "xlsx"}
 MEDIA_TYPES = {
     "csv": "application/zip",
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+#: The codebook alone (items, codes, indicators) is a download of its own: a zipped package.
+CODEBOOK = "codebook"
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,9 @@ class WaveAggregates:
     codes_table: Table
     questionnaire_id: str
     questionnaire_version: str
+    #: Bytes of each download built from these tables (a format or :data:`CODEBOOK`), noted
+    #: when a file is built: sizes live exactly as long as the cached tables they come from.
+    sizes: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def areas(self) -> list[dict[str, Value]]:
@@ -263,9 +270,17 @@ def aggregate_files(
     csv: a Frictionless data package (results, areas, indicators, items, codes, README);
     json: one document holding every table; xlsx: one workbook with a sheet per table.
     """
+    _check_format(file_format)
+    data = wave_aggregates(session, wave, scope, settings)
+    return _files(data, wave, file_format), len(data.results.rows)
+
+
+def _check_format(file_format: str) -> None:
     if file_format not in FORMATS:
         raise ValueError(f"Unknown format {file_format!r}; choose one of {', '.join(FORMATS)}.")
-    data = wave_aggregates(session, wave, scope, settings)
+
+
+def _files(data: WaveAggregates, wave: Wave, file_format: str) -> dict[str, bytes]:
     created = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
     stem = f"oko-{wave.slug}-aggregates"
     about = [
@@ -275,7 +290,6 @@ def aggregate_files(
         ("created", created),
         ("suppression", SUPPRESSION_NOTE),
     ]
-    rows = len(data.results.rows)
     if file_format == "csv":
         files = bundles.csv_package(
             data.tables,
@@ -286,14 +300,57 @@ def aggregate_files(
             extra={"wave": wave.slug},
         )
         files["README.txt"] = _readme(about).encode("utf-8")
-        return files, rows
+        return files
     if file_format == "json":
         document = {
             "about": dict(about),
             **{table.name: table_to_json(table) for table in data.tables},
         }
-        return {f"{stem}.json": to_json(document)}, rows
-    return {f"{stem}.xlsx": to_xlsx(data.tables, about)}, rows
+        return {f"{stem}.json": to_json(document)}
+    return {f"{stem}.xlsx": to_xlsx(data.tables, about)}
+
+
+def _single_file(data: WaveAggregates, wave: Wave, file_format: str) -> tuple[str, bytes]:
+    """Name and bytes of the one file a browser gets, its size noted in ``data.sizes``."""
+    if file_format == CODEBOOK:
+        stem = f"oko-{wave.slug}-codebook"
+        files = bundles.csv_package(
+            (data.items_table, data.codes_table, data.indicators_table),
+            name=stem,
+            title=f"{wave.name}: codebook",
+            description="The questionnaire's items and answer codes, and how each indicator "
+            "is computed from them.",
+            created=utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            extra={"wave": wave.slug},
+        )
+        filename, content = f"{stem}.zip", bundles.to_zip(files, stem)
+    elif file_format == "csv":
+        stem = f"oko-{wave.slug}-aggregates"
+        filename, content = f"{stem}.zip", bundles.to_zip(_files(data, wave, file_format), stem)
+    else:
+        ((filename, content),) = _files(data, wave, file_format).items()
+    data.sizes[file_format] = len(content)
+    return filename, content
+
+
+def download_sizes(session: Session, wave: Wave, user: User, settings: Settings) -> dict[str, int]:
+    """Bytes of each download of ``wave`` for this reader (formats and the codebook).
+
+    A file not built yet for the cached tables is built once to be measured; the sizes stay
+    as long as the tables, so the research page lists them without rebuilding 6 MB of JSON.
+    """
+    data = wave_aggregates(session, wave, scope_of(user), settings)
+    for file_format in (*FORMATS, CODEBOOK):
+        if file_format not in data.sizes:
+            _single_file(data, wave, file_format)
+    return dict(data.sizes)
+
+
+def codebook_download(session: Session, wave: Wave, user: User, settings: Settings) -> Download:
+    """The wave's codebook as a zipped CSV data package: not audited, it holds no results."""
+    data = wave_aggregates(session, wave, scope_of(user), settings)
+    filename, content = _single_file(data, wave, CODEBOOK)
+    return Download(filename, "application/zip", content)
 
 
 def aggregate_download(
@@ -306,12 +363,10 @@ def aggregate_download(
     channel: str,
 ) -> Download:
     """One file for the browser (the CSV package zipped), audited (caller commits)."""
-    files, rows = aggregate_files(session, wave, scope_of(user), file_format, settings)
-    stem = f"oko-{wave.slug}-aggregates"
-    if file_format == "csv":
-        content, filename = bundles.to_zip(files, stem), f"{stem}.zip"
-    else:
-        ((filename, content),) = files.items()
+    _check_format(file_format)
+    data = wave_aggregates(session, wave, scope_of(user), settings)
+    filename, content = _single_file(data, wave, file_format)
+    rows = len(data.results.rows)
     record_export(session, wave, file_format, rows, user_id=user.id, channel=channel)
     return Download(filename, MEDIA_TYPES[file_format], content)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 
-from oko.models import User, utcnow
+from oko.models import User, Wave, utcnow
 from oko.services.research import api_tokens, exports, microdata
 from oko.services.staff import authz
 from oko.web.auth import current_user, login_required
@@ -45,7 +45,11 @@ def index():  # type: ignore[no-untyped-def]
         waves=waves,
         grants=grants,
         available_from={g.id: microdata.available_from(g.wave, embargo) for g in grants},
-        formats=exports.FORMATS,
+        extensions=exports.EXTENSIONS,
+        sizes={
+            wave.slug: exports.download_sizes(session, wave, user, _export_settings())
+            for wave in waves
+        },
         request_form=form,
         confirm=ConfirmForm(),
         now=utcnow(),
@@ -60,26 +64,38 @@ def _request_form(user: User, waves: list) -> MicrodataRequestForm | None:  # ty
     return form
 
 
+def _export_settings() -> exports.Settings:
+    return exports.Settings.from_config(current_app.config)
+
+
+def _readable_wave(slug: str) -> Wave:
+    try:
+        return exports.readable_wave(db_session(), _user(), slug)
+    except exports.UnknownWave:
+        abort(404)
+
+
 @bp.get("/waves/<slug>/aggregates.<file_format>")
 @login_required(*READERS)
 def aggregates(slug: str, file_format: str):  # type: ignore[no-untyped-def]
-    if file_format not in exports.FORMATS:
+    """``file_format`` is the file's extension: ``zip`` is the CSV data package."""
+    formats = {extension: name for name, extension in exports.EXTENSIONS.items()}
+    if file_format not in formats:
         abort(404)
+    wave = _readable_wave(slug)
     session = db_session()
-    user = _user()
-    try:
-        wave = exports.readable_wave(session, user, slug)
-    except exports.UnknownWave:
-        abort(404)
     download = exports.aggregate_download(
-        session,
-        wave,
-        user,
-        file_format,
-        exports.Settings.from_config(current_app.config),
-        channel="web",
+        session, wave, _user(), formats[file_format], _export_settings(), channel="web"
     )
     session.commit()
+    return _attachment(download.data, download.media_type, download.filename)
+
+
+@bp.get("/waves/<slug>/codebook.zip")
+@login_required(*READERS)
+def codebook(slug: str):  # type: ignore[no-untyped-def]
+    wave = _readable_wave(slug)
+    download = exports.codebook_download(db_session(), wave, _user(), _export_settings())
     return _attachment(download.data, download.media_type, download.filename)
 
 
