@@ -161,6 +161,16 @@ def test_request_approve_download_sav(app: Flask, client: FlaskClient, database)
     assert client.post(f"/research/grants/{grant.id}/approve").status_code == 302
     client.post("/logout")
     login(client, "researcher@example.org")
+    shown = dict(
+        re.findall(
+            r'href="/research/microdata/\d+/([a-z]+)">[^<]*<span class="file-size">([^<]+)</span>',
+            client.get("/research/").get_data(as_text=True),
+        )
+    )
+    assert set(shown) == {"zip", "sav"}
+    for file_format, size in shown.items():
+        data = client.get(f"/research/microdata/{grant.id}/{file_format}").data
+        assert size == do_filesizeformat(len(data))
     response = client.get(f"/research/microdata/{grant.id}/sav")
     assert response.status_code == 200
     frame, meta = _read_sav(response.data)
@@ -172,7 +182,7 @@ def test_request_approve_download_sav(app: Flask, client: FlaskClient, database)
     with database.session() as session:
         actions = session.execute(select(AuditEntry.action)).scalars().all()
         assert {"microdata.request", "microdata.grant", "microdata.download"} <= set(actions)
-        assert len(session.execute(select(MicrodataDownload)).scalars().all()) == 2
+        assert len(session.execute(select(MicrodataDownload)).scalars().all()) == 4
 
 
 def _read_sav(data: bytes):  # type: ignore[no-untyped-def]

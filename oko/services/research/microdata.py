@@ -14,13 +14,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oko.models import MicrodataDownload, MicrodataGrant, Response, User, Wave, utcnow
@@ -269,32 +271,9 @@ def deliver(
     if file_format not in FORMATS:
         raise MicrodataError(f"Unknown format {file_format!r}; choose one of {', '.join(FORMATS)}.")
     wave = row.wave
-    questionnaire = questionnaires.for_wave(wave, settings.questionnaire_dir)
-    if language not in questionnaire.languages:
-        language = questionnaire.languages[0]
-    policy = builder.Policy(
-        pseudonym_key=pseudonym_key(row, settings.secret_key),
-        min_school_size=settings.min_school_size,
-        min_category_size=settings.min_category_size,
-    )
-    data = builder.build(questionnaire, load_records(session, wave), policy)
     now = utcnow()
-    files = bundles.microdata_files(
-        data,
-        wave_slug=wave.slug,
-        wave_name=wave.name,
-        languages=questionnaire.languages,
-        spss_language=language,
-        created=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        readme=readme(row, data, policy, questionnaire.id, questionnaire.version, now),
-    )
-    stem = f"oko-{wave.slug}-microdata"
-    if file_format == "zip":
-        content, filename = bundles.to_zip(files, stem), f"{stem}.zip"
-    elif file_format == "csv":
-        content, filename = files["microdata.csv"], f"{stem}.csv"
-    else:
-        content, filename = files["microdata.sav"], f"{stem}.sav"
+    files, data = _files(session, row, settings, language, now)
+    filename, content = _one_file(files, wave.slug, file_format)
     digest = hashlib.sha256(content).hexdigest()
     rows = len(data.table.rows)
     session.add(
@@ -316,6 +295,73 @@ def deliver(
         },
     )
     return Delivery(filename, MEDIA_TYPES[file_format], content, rows)
+
+
+def _files(
+    session: Session, row: MicrodataGrant, settings: Settings, language: str, now: datetime
+) -> tuple[dict[str, bytes], builder.Microdata]:
+    wave = row.wave
+    questionnaire = questionnaires.for_wave(wave, settings.questionnaire_dir)
+    if language not in questionnaire.languages:
+        language = questionnaire.languages[0]
+    policy = builder.Policy(
+        pseudonym_key=pseudonym_key(row, settings.secret_key),
+        min_school_size=settings.min_school_size,
+        min_category_size=settings.min_category_size,
+    )
+    data = builder.build(questionnaire, load_records(session, wave), policy)
+    files = bundles.microdata_files(
+        data,
+        wave_slug=wave.slug,
+        wave_name=wave.name,
+        languages=questionnaire.languages,
+        spss_language=language,
+        created=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        readme=readme(row, data, policy, questionnaire.id, questionnaire.version, now),
+    )
+    return files, data
+
+
+def _one_file(files: Mapping[str, bytes], slug: str, file_format: str) -> tuple[str, bytes]:
+    """Name and bytes of the download in ``file_format``: the whole zip, or one file of it."""
+    stem = f"oko-{slug}-microdata"
+    if file_format == "zip":
+        return f"{stem}.zip", bundles.to_zip(files, stem)
+    name = {"csv": "microdata.csv", "sav": "microdata.sav"}[file_format]
+    return f"{stem}.{file_format}", files[name]
+
+
+#: Bytes of each format per (grant's random key, language, responses in the wave): the key
+#: names one grant in one database, even when several databases share the process.
+_sizes: OrderedDict[tuple[str, str, int], dict[str, int]] = OrderedDict()
+_sizes_lock = threading.Lock()
+SIZE_CACHE_SIZE = 256
+
+
+def download_sizes(
+    session: Session, row: MicrodataGrant, settings: Settings, *, language: str
+) -> dict[str, int]:
+    """Bytes of each format a download under this grant gives, built once and remembered.
+
+    The files of a closed wave do not change (pseudonyms are fixed per grant; the dates in the
+    README have a fixed width), so one build measures every later download. The number of
+    responses is part of the key: a wave reopened for more data is measured again.
+    """
+    responses = session.execute(
+        select(func.count()).select_from(Response).where(Response.wave_id == row.wave_id)
+    ).scalar_one()
+    key = (row.pseudonym_key, language, responses)
+    with _sizes_lock:
+        if key in _sizes:
+            _sizes.move_to_end(key)
+            return dict(_sizes[key])
+    files, _data = _files(session, row, settings, language, utcnow())
+    sizes = {fmt: len(_one_file(files, row.wave.slug, fmt)[1]) for fmt in FORMATS}
+    with _sizes_lock:
+        _sizes[key] = sizes
+        while len(_sizes) > SIZE_CACHE_SIZE:
+            _sizes.popitem(last=False)
+    return dict(sizes)
 
 
 def readme(

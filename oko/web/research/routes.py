@@ -40,11 +40,24 @@ def index():  # type: ignore[no-untyped-def]
     grants = microdata.grants_of(session, user)
     embargo = current_app.config["MICRODATA_EMBARGO_DAYS"]
     form = _request_form(user, waves)
+    now = utcnow()
+    available_from = {g.id: microdata.available_from(g.wave, embargo) for g in grants}
+    # Approved and past the embargo: the grants whose files can be downloaded (and measured).
+    ready = [
+        g
+        for g in grants
+        if g.status == "approved" and (opens := available_from[g.id]) is not None and opens <= now
+    ]
+    settings = microdata.Settings.from_config(current_app.config)
     return render_template(
         "research/index.html",
         waves=waves,
         grants=grants,
-        available_from={g.id: microdata.available_from(g.wave, embargo) for g in grants},
+        available_from=available_from,
+        microdata_sizes={
+            g.id: microdata.download_sizes(session, g, settings, language=current_language())
+            for g in ready
+        },
         extensions=exports.EXTENSIONS,
         sizes={
             wave.slug: exports.download_sizes(session, wave, user, _export_settings())
@@ -52,7 +65,6 @@ def index():  # type: ignore[no-untyped-def]
         },
         request_form=form,
         confirm=ConfirmForm(),
-        now=utcnow(),
     )
 
 
