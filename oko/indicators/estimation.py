@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from oko.indicators.config import EngineConfig, IntervalMethod, SchoolDesign
+from oko.indicators.config import EngineConfig, IntervalMethod
 from oko.indicators.cube import DomainEstimates, WaveDesign
 from oko.indicators.definitions import IndicatorSet
 from oko.indicators.groups import LEVELS, Area, AreaLevel, result_key
@@ -81,8 +81,7 @@ class WaveEstimates:
             if wave.population
             else np.asarray(columns.weight)
         )
-        census = config.school_design is SchoolDesign.CENSUS
-        design = WaveDesign(columns, weight, config.gender_groups, census)
+        design = WaveDesign(columns, weight, config.gender_groups, config.school_design)
         own_parts, rest_parts = [], []
         reliability = {}
         for indicator in indicators:

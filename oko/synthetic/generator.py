@@ -51,6 +51,7 @@ def generate(scenario: Scenario, seed: int = 0) -> SyntheticSample:
         wave=students.wave,
         municipality=students.municipality,
         school=students.school,
+        klass=students.klass,
         grade=students.grade,
         answers={item: answers[item] for item in ITEM_CODES},
         choices={item: answers[item] for item in CHOICES},
