@@ -15,7 +15,7 @@ from oko.indicators.config import EngineConfig, IntervalMethod
 from oko.indicators.cube import DomainEstimates, WaveDesign
 from oko.indicators.definitions import IndicatorSet
 from oko.indicators.groups import LEVELS, Area, AreaLevel, result_key
-from oko.indicators.intervals import korn_graubard, logit_t, mean_t, wilson
+from oko.indicators.intervals import clopper_pearson, korn_graubard_size, logit_t, mean_t, wilson
 from oko.indicators.outcomes import outcome, scale_items
 from oko.indicators.quality import ExclusionCounts, excluded_rows, exclusion_counts
 from oko.indicators.reliability import Reliability, cronbach_alpha
@@ -27,7 +27,8 @@ from oko.indicators.weighting import population_weights
 if TYPE_CHECKING:
     from oko.indicators.engine import WaveInput
 
-_INTERVAL_CODE = {method: code for code, method in enumerate(IntervalMethod)}
+#: How the interval of each estimate was computed, as stored in the result table.
+INTERVAL_CODE = {method: code for code, method in enumerate(IntervalMethod)}
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class WaveEstimates:
     variance: np.ndarray
     sigma2: np.ndarray
     design_effect: np.ndarray
+    #: Korn–Graubard effective sample size behind each published proportion's interval.
+    kg_size: np.ndarray
     proportion: np.ndarray
     rest: RestEstimates
     exclusions_total: ExclusionCounts
@@ -109,6 +112,7 @@ class WaveEstimates:
             variance=internals["variance"],
             sigma2=internals["sigma2"],
             design_effect=internals["design_effect"],
+            kg_size=internals["kg_size"],
             proportion=estimates.proportion,
             rest=rest,
             exclusions_total=total,
@@ -131,6 +135,7 @@ class _Estimated:
     proportion: np.ndarray
     kg_lower: np.ndarray
     kg_upper: np.ndarray
+    kg_size: np.ndarray
     reason: np.ndarray
 
     @classmethod
@@ -149,7 +154,7 @@ class _Estimated:
         small_school = (area_level == LEVELS.index(AreaLevel.SCHOOL)) & (
             design.own.area_respondents < config.min_school_respondents
         )
-        kg_lower, kg_upper = _korn_graubard(stacked, proportion, config)
+        kg_lower, kg_upper, kg_size = _korn_graubard(stacked, proportion, config)
         reason = primary_reasons(
             n=stacked["n"],
             df=stacked["df"],
@@ -173,6 +178,7 @@ class _Estimated:
             proportion=proportion,
             kg_lower=kg_lower,
             kg_upper=kg_upper,
+            kg_size=kg_size,
             reason=reason,
         )
 
@@ -190,21 +196,21 @@ class _Estimated:
         with np.errstate(divide="ignore", invalid="ignore"):
             n_effective = np.where(self.n > 0, np.minimum(self.n / deff, self.n), 0.0)
         lower, upper = self.kg_lower.copy(), self.kg_upper.copy()
-        interval = np.full(self.n.shape, _INTERVAL_CODE[IntervalMethod.KORN_GRAUBARD], np.int8)
+        interval = np.full(self.n.shape, INTERVAL_CODE[IntervalMethod.KORN_GRAUBARD], np.int8)
         proportion = self.proportion
         if config.interval is IntervalMethod.LOGIT:
             logit_lower, logit_upper = logit_t(self.value, se, self.df, config.confidence)
             use = proportion & ~np.isnan(logit_lower)
             lower, upper = np.where(use, logit_lower, lower), np.where(use, logit_upper, upper)
-            interval[use] = _INTERVAL_CODE[IntervalMethod.LOGIT]
+            interval[use] = INTERVAL_CODE[IntervalMethod.LOGIT]
         elif config.interval is IntervalMethod.WILSON:
             w_lower, w_upper = wilson(self.value * n_effective, n_effective, config.confidence)
             lower = np.where(proportion, w_lower, lower)
             upper = np.where(proportion, w_upper, upper)
-            interval[proportion] = _INTERVAL_CODE[IntervalMethod.WILSON]
+            interval[proportion] = INTERVAL_CODE[IntervalMethod.WILSON]
         t_lower, t_upper = mean_t(self.value, se, self.df, config.confidence)
         lower, upper = np.where(proportion, lower, t_lower), np.where(proportion, upper, t_upper)
-        interval[~proportion] = _INTERVAL_CODE[IntervalMethod.T]
+        interval[~proportion] = INTERVAL_CODE[IntervalMethod.T]
         interval[~shown] = -1
         cautious = caution(
             reason=reason,
@@ -236,6 +242,7 @@ class _Estimated:
             "variance": shown_only(self.variance),
             "sigma2": shown_only(self.sigma2),
             "design_effect": shown_only(deff),
+            "kg_size": shown_only(self.kg_size),
         }
 
 
@@ -254,12 +261,14 @@ def _stack(parts: list[DomainEstimates]) -> dict[str, np.ndarray]:
 
 def _korn_graubard(
     stacked: dict[str, np.ndarray], proportion: np.ndarray, config: EngineConfig
-) -> tuple[np.ndarray, np.ndarray]:
-    """Korn–Graubard limits where suppression needs them (proportions, enough answers)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Korn–Graubard limits and effective sizes where suppression needs them (proportions,
+    enough answers); tests against a fixed value invert the same interval."""
     lower = np.full(proportion.shape, np.nan)
     upper = np.full(proportion.shape, np.nan)
+    size = np.full(proportion.shape, np.nan)
     need = proportion & (stacked["n"] >= config.min_denominator)
-    lower[need], upper[need] = korn_graubard(
+    size[need] = korn_graubard_size(
         stacked["value"][need],
         stacked["variance"][need],
         stacked["n"][need],
@@ -267,7 +276,10 @@ def _korn_graubard(
         config.confidence,
         stacked["respondents"][need],
     )
-    return lower, upper
+    lower[need], upper[need] = clopper_pearson(
+        stacked["value"][need] * size[need], size[need], config.confidence
+    )
+    return lower, upper, size
 
 
 def _keys(design: WaveDesign, n_indicators: int) -> np.ndarray:
@@ -342,7 +354,7 @@ def _rest(
     per = design.rest_child.size
     proportion = np.repeat([ind.is_proportion for ind in indicators], per)[wanted]
     sensitive = np.repeat([ind.sensitive for ind in indicators], per)[wanted]
-    kg_lower, kg_upper = _korn_graubard(stacked, proportion, config)
+    kg_lower, kg_upper, _ = _korn_graubard(stacked, proportion, config)
     reason = primary_reasons(
         n=stacked["n"],
         df=stacked["df"],

@@ -438,7 +438,8 @@ def test_cube_equals_the_direct_design_formula(make_columns, make_indicators, da
         else:
             expected = design_mean(answers[rows] == 1, valid[rows], weight[rows])
         estimate = results.estimate("yes", Area(AreaLevel.SCHOOL, school))
-        assert estimate.se == pytest.approx(expected.se, rel=1e-9, abs=1e-15)
+        # design_mean's expanded sums leave ~1e-8 of rounding where the SE is exactly 0.
+        assert estimate.se == pytest.approx(expected.se, rel=1e-9, abs=1e-7)
 
 
 @given(designs(), st.sampled_from(list(SchoolDesign)))
