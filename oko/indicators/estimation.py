@@ -6,6 +6,7 @@ wave only. :mod:`oko.indicators.wave_comparisons` then compares waves and areas.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from oko.indicators.reliability import Reliability, cronbach_alpha
 from oko.indicators.results import EstimateTable
 from oko.indicators.suppression import Lines, caution, complementary, primary_reasons
 from oko.indicators.variance import design_effect
-from oko.indicators.weighting import population_weights
+from oko.indicators.weighting import weights_and_groups
 
 if TYPE_CHECKING:
     from oko.indicators.engine import WaveInput
@@ -79,17 +80,18 @@ class WaveEstimates:
             for flagged in reasons.values():
                 keep &= ~flagged
             columns = columns.subset(keep)
-        weight = (
-            population_weights(columns, wave.population)
-            if wave.population
-            else np.asarray(columns.weight)
-        )
+        if wave.population:
+            weight, groups = weights_and_groups(columns, wave.population)
+        else:
+            weight, groups = np.asarray(columns.weight), None
         design = WaveDesign(columns, weight, config.gender_groups, config.school_design)
         own_parts, rest_parts = [], []
         reliability = {}
         for indicator in indicators:
             y, valid = outcome(indicator, columns)
             own, rest = design.aggregate(y, valid, binary=indicator.is_proportion)
+            if groups is not None:
+                own, rest = _poststratified(design, (own, rest), y, valid, weight, groups)
             own_parts.append(own)
             rest_parts.append(rest)
             items = scale_items(indicator, columns)
@@ -244,6 +246,37 @@ class _Estimated:
             "design_effect": shown_only(deff),
             "kg_size": shown_only(self.kg_size),
         }
+
+
+def _poststratified(
+    design: WaveDesign,
+    estimates: tuple[DomainEstimates, DomainEstimates],
+    y: np.ndarray,
+    valid: np.ndarray,
+    weight: np.ndarray,
+    groups: np.ndarray,
+) -> tuple[DomainEstimates, DomainEstimates]:
+    """Variances of post-stratified estimates: linearised around the adjustment groups'
+    means (:func:`~oko.indicators.weighting.weights_and_groups`), estimates unchanged.
+
+    For a domain made of whole post-strata (a municipality, its girls, its grade 2) this is
+    exact: the residuals from the post-stratum means are the linearised scores. A domain
+    within post-strata (a school) gets the residuals centred at its own mean, an
+    approximation that leaves out how the weights of its post-strata vary.
+    """
+    wd = np.where(valid, weight, 0.0)
+    totals = np.bincount(groups, weights=wd)
+    means = np.bincount(groups, weights=wd * np.where(valid, y, 0.0)) / np.where(
+        totals > 0, totals, 1.0
+    )
+    residual = np.where(valid, y - means[groups], 0.0)
+    adjusted = design.aggregate(residual, valid, binary=False)
+
+    def replaced(estimate: DomainEstimates, other: DomainEstimates) -> DomainEstimates:
+        variance = np.where(estimate.sigma2 > 0, other.variance, estimate.variance)
+        return dataclasses.replace(estimate, variance=variance)
+
+    return replaced(estimates[0], adjusted[0]), replaced(estimates[1], adjusted[1])
 
 
 def _stack(parts: list[DomainEstimates]) -> dict[str, np.ndarray]:

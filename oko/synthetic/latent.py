@@ -61,7 +61,7 @@ SCHOOL_SD: dict[str, float] = {"parents": 0.08, "leisure": 0.1, "school": 0.12, 
 #: Standard deviation of class effects (same teacher, same friends), drawn anew each wave. The
 #: one on use is left out of the calibration, so a wave's classes move its prevalences by luck
 #: (the clustering the class design of the standard errors accounts for).
-CLASS_SD: dict[str, float] = {"parents": 0.1, "leisure": 0.1, "school": 0.15, "use": 0.35}
+CLASS_SD: dict[str, float] = {"parents": 0.25, "leisure": 0.25, "school": 0.3, "use": 0.6}
 #: Respondents per class: a school's grade is split into classes of about this size.
 CLASS_SIZE = 24
 #: Share of each factor's variance that the three factors have in common.
@@ -79,11 +79,15 @@ class Streams:
     not reshuffle every other column.
     """
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, school_seed: int | None = None) -> None:
         self.seed = seed
+        #: Seed of the school effects (streams named ``school-...``), when they must stay the
+        #: same while everything else is drawn anew (every school taking part every wave).
+        self.school_seed = seed if school_seed is None else school_seed
 
     def __call__(self, name: str) -> np.random.Generator:
-        return np.random.default_rng([self.seed, zlib.crc32(name.encode())])
+        seed = self.school_seed if name.startswith("school-") else self.seed
+        return np.random.default_rng([seed, zlib.crc32(name.encode())])
 
 
 @dataclass(frozen=True, eq=False)
