@@ -60,7 +60,7 @@ def engine_results(
         for index, spec in enumerate(scenario.waves)
     ]
     indicators = load_indicators(PROJECT_ROOT / "questionnaires" / "oko-core.indicators.yaml")
-    config = EngineConfig(school_design=SchoolDesign.CENSUS)  # the application's default
+    config = EngineConfig(school_design=SchoolDesign.CLASSES)  # the application's default
     return scenario, sample, compute_waves(waves, indicators, config)
 
 

@@ -23,10 +23,12 @@ DEFAULTS: dict[str, Any] = {
     "MIN_GROUP_SIZE": 30,
     # Smallest number of respondents for a school to be reported on at all.
     "MIN_SCHOOL_SIZE": 20,
-    # "census": every school of a municipality takes part (the usual OKO set-up), so schools
-    # are strata and students the sampling units. "sampled": schools are a sample of PSUs
-    # (YRBS-style), which leaves a municipality with few schools almost no degrees of freedom.
-    "SCHOOL_DESIGN": "census",
+    # "classes": every school of a municipality takes part (the usual OKO set-up), so schools
+    # are strata, and the class sessions are the sampling units (HBSC, ESPAD). "census": the
+    # same, but students taken as independent (narrower, too narrow, intervals). "sampled":
+    # schools are a sample of PSUs (YRBS-style), which leaves a municipality with few schools
+    # almost no degrees of freedom.
+    "SCHOOL_DESIGN": "classes",
     "QUESTIONNAIRE_DIR": str(PROJECT_ROOT / "questionnaires"),
     "REPORTS_DIR": str(PROJECT_ROOT / "reports"),
     # A student's unfinished questionnaire is kept this long (a lesson plus margin).
@@ -65,7 +67,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 PREFIX = "OKO_"
-SCHOOL_DESIGNS = ("census", "sampled")
+SCHOOL_DESIGNS = ("classes", "census", "sampled")
 
 
 class ConfigError(RuntimeError):

@@ -4,11 +4,13 @@ A stored answer dict distinguishes *answered*, *shown but not answered* (key wit
 *not asked* (key absent, routed past). Denominators depend on that difference, so the columns
 keep it as two negative codes instead of collapsing both into "missing".
 
-The design columns say how students were sampled: whole schools, so the school is the primary
-sampling unit (PSU) of every design-based standard error. Schools lie in exactly one
-municipality and municipalities in exactly one region (as in :mod:`oko.models.areas`); the
-constructor checks this nesting because "rest of the region" comparisons and protection against
-recovery by subtraction rely on it.
+The design columns say how students were surveyed: in whole classes within schools. The school
+is the "school" area and, when schools are sampled, the primary sampling unit (PSU); when every
+school took part, its class sessions are the PSUs (see
+:class:`~oko.indicators.config.SchoolDesign`). Class sessions lie in exactly one school,
+schools in exactly one municipality and municipalities in exactly one region (as in
+:mod:`oko.models.areas`); the constructor checks this nesting because "rest of the region"
+comparisons and protection against recovery by subtraction rely on it.
 """
 
 from __future__ import annotations
@@ -55,9 +57,11 @@ class ResponseColumns:
 
     ``answers`` holds an int16 array per item id: a code ``>= 0`` when answered,
     :data:`NOT_ANSWERED` or :data:`NOT_ASKED` otherwise. ``psu`` is the school code (the school
-    is both the PSU and the "school" area); ``municipality`` and ``region`` are area codes;
+    area, and the PSU unless class sessions are); ``municipality`` and ``region`` are area codes;
     ``gender`` and ``grade`` hold codes or :data:`NOT_ANSWERED`. ``stratum`` is optional and
-    constant within a school; ``weight`` defaults to 1. ``flags`` holds one boolean array per
+    constant within a school; ``class_session`` is optional and holds the class session each
+    response was given in, or :data:`NOT_ANSWERED` for a response without one (an import);
+    ``weight`` defaults to 1. ``flags`` holds one boolean array per
     data-quality flag (e.g. ``"fictitious_drug"``); which flags exclude a response is decided
     by :class:`oko.indicators.config.EngineConfig`, not here.
     """
@@ -70,6 +74,7 @@ class ResponseColumns:
     grade: np.ndarray
     weight: np.ndarray | None = None
     stratum: np.ndarray | None = None
+    class_session: np.ndarray | None = None
     flags: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -83,12 +88,25 @@ class ResponseColumns:
             set_(self, name, _frozen(_codes(name, getattr(self, name), n).astype(np.int16)))
         if self.stratum is not None:
             set_(self, "stratum", _frozen(_codes("stratum", self.stratum, n).astype(np.int64)))
+        if self.class_session is not None:
+            sessions = _codes("class_session", self.class_session, n).astype(np.int64)
+            set_(self, "class_session", _frozen(sessions))
         for name in ("psu", "municipality", "region", "stratum"):
             values = getattr(self, name)
             if values is None:
                 continue
             if n and (values.min() < 0 or values.max() > MAX_AREA_CODE):
                 raise ValueError(f"{name}: codes must lie in 0..{MAX_AREA_CODE}")
+        sessions = self.class_session
+        if (
+            sessions is not None
+            and n
+            and (sessions.min() < NOT_ANSWERED or sessions.max() > MAX_AREA_CODE)
+        ):
+            raise ValueError(
+                f"class_session: codes must lie in 0..{MAX_AREA_CODE} or be NOT_ANSWERED "
+                f"({NOT_ANSWERED})"
+            )
         for name, top in (("gender", MAX_GENDER_CODE), ("grade", MAX_GRADE_CODE)):
             values = getattr(self, name)
             bad = (values != NOT_ANSWERED) & ((values < 0) | (values > top))
@@ -124,6 +142,9 @@ class ResponseColumns:
         _check_function("municipality", self.municipality, "region", self.region)
         if self.stratum is not None:
             _check_function("psu", self.psu, "stratum", self.stratum)
+        if self.class_session is not None:
+            known = self.class_session >= 0
+            _check_function("class_session", self.class_session[known], "school", self.psu[known])
 
     @property
     def n(self) -> int:
@@ -141,6 +162,7 @@ class ResponseColumns:
             grade=self.grade[rows],
             weight=self.weight[rows] if self.weight is not None else None,
             stratum=self.stratum[rows] if self.stratum is not None else None,
+            class_session=self.class_session[rows] if self.class_session is not None else None,
             flags={k: v[rows] for k, v in self.flags.items()},
         )
 

@@ -31,18 +31,24 @@ class IntervalMethod(StrEnum):
 
 
 class SchoolDesign(StrEnum):
-    """How the schools of an area came to be in the survey; decides the standard errors.
+    """How the students of an area came to be in the survey; decides the standard errors.
 
-    ``sampled`` (default, YRBS and STATISTICS.md): schools are a with-replacement sample of
-    PSUs; between-school variation is sampling error and df = schools - strata. An area with
-    few schools then has few degrees of freedom: with 2 schools (df 1) nearly every estimate
-    fails the Korn–Graubard width rule. ``census``: every school of the area took part (the
-    usual OKO set-up), so schools are strata and students the sampling units; df = respondents
-    - schools.
+    ``classes`` (default; HBSC and ESPAD practice): every school of the area took part, so
+    schools are strata, and students answered in whole classes, which are the primary sampling
+    units (same teacher, same friends: their answers are correlated). df = classes - schools.
+    Responses without a class session (imported ones) form a stratum of their own per school
+    in which each student is a sampling unit, as in ``census``: nothing says which of them sat
+    together, and a whole school as one cluster would throw its classes' information away.
+    ``census``: schools are strata and students independent sampling units; df = respondents
+    - schools. It ignores the clustering of classes and so understates the standard errors.
+    ``sampled`` (YRBS): schools are a with-replacement sample of PSUs; between-school variation
+    is sampling error and df = schools - strata. An area with few schools then has few degrees
+    of freedom: with 2 schools (df 1) nearly every estimate fails the Korn–Graubard width rule.
     """
 
-    SAMPLED = "sampled"
+    CLASSES = "classes"
     CENSUS = "census"
+    SAMPLED = "sampled"
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class EngineConfig:
 
     confidence: float = 0.95
     interval: IntervalMethod = IntervalMethod.KORN_GRAUBARD
-    school_design: SchoolDesign = SchoolDesign.SAMPLED
+    school_design: SchoolDesign = SchoolDesign.CLASSES
 
     #: Smallest unweighted denominator for which an estimate is published.
     min_denominator: int = 30

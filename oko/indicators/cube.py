@@ -12,6 +12,11 @@ not to the number of domains times the number of responses.
 "The rest of the parent area" (a municipality's region without it, a school's municipality
 without it) is the parent's sums minus the child's, matched by stratum: areas are nested, so
 no response is visited again.
+
+The sampling *unit* behind a PSU cell is the school, except in the class design
+(:attr:`~oko.indicators.config.SchoolDesign.CLASSES`): there it is a class session, with the
+school as its stratum, and a school's responses without a class session make one more unit
+whose students are counted as independent (within-school moments, as in the census design).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from oko.indicators.columns import ResponseColumns
+from oko.indicators.config import SchoolDesign
 from oko.indicators.groups import LEVELS, Group, GroupKind
 from oko.indicators.variance import (
     SchoolMoments,
@@ -83,6 +89,8 @@ class _Structure:
     respondents: np.ndarray  # per domain: respondents in the domain (any answers)
     df_clustered: np.ndarray  # per domain: PSUs with members minus their strata (>= 1)
     df_within: np.ndarray  # per domain: respondents minus schools with members (>= 1)
+    df_classes: np.ndarray  # per domain: class design (classes minus schools, see WaveDesign)
+    cell_clustered: np.ndarray  # stratum cell -> holds classes (False: responses without one)
 
 
 class WaveDesign:
@@ -98,13 +106,15 @@ class WaveDesign:
         columns: ResponseColumns,
         weight: np.ndarray,
         genders: tuple[int, ...],
-        census: bool = False,
+        school_design: SchoolDesign = SchoolDesign.CLASSES,
     ):
         self.weight = weight
-        self.census = census
+        self.school_design = school_design
         school_codes, first_row, school = np.unique(
             columns.psu, return_index=True, return_inverse=True
         )
+        unit, unit_school, unit_clustered = _units(columns, school, school_design)
+        n_unit = unit_school.size
         municipality_codes, school_municipality = np.unique(
             columns.municipality[first_row], return_inverse=True
         )
@@ -150,12 +160,12 @@ class WaveDesign:
         n_groups = len(self.groups)
         n_gender, n_grade = len(genders), grades.size
 
-        # Fine cells, dense: school x (gender slot + 1) x (grade slot + 1).
-        per_school = (n_gender + 1) * (n_grade + 1)
-        self.row_fine = (school * (n_gender + 1) + gender_slot + 1) * (n_grade + 1) + grade_slot + 1
-        self.n_fine = n_school * per_school
+        # Fine cells, dense: unit x (gender slot + 1) x (grade slot + 1).
+        per_unit = (n_gender + 1) * (n_grade + 1)
+        self.row_fine = (unit * (n_gender + 1) + gender_slot + 1) * (n_grade + 1) + grade_slot + 1
+        self.n_fine = n_unit * per_unit
         fine = np.arange(self.n_fine)
-        fine_school = fine // per_school
+        fine_school = fine // per_unit
         fine_gender = (fine // (n_grade + 1)) % (n_gender + 1) - 1
         fine_grade = fine % (n_grade + 1) - 1
         with_gender, with_grade = fine_gender >= 0, fine_grade >= 0
@@ -167,26 +177,32 @@ class WaveDesign:
                 fine_school[with_grade] * n_groups + 1 + n_gender + fine_grade[with_grade],
             ]
         )
-        self.n_psu_cells = n_school * n_groups
+        self.n_psu_cells = n_unit * n_groups
 
-        # Stratum cells: (area, stratum) pairs with schools, times groups.
-        if columns.stratum is None:
-            school_stratum = np.zeros(n_school, np.int64)
+        # Stratum cells: (area, stratum) pairs with units, times groups.
+        if school_design is SchoolDesign.CLASSES:
+            # Each school a stratum of its classes; its responses without one, another.
+            school_stratum = 2 * unit_school + ~unit_clustered
+        elif columns.stratum is None:
+            school_stratum = np.zeros(n_unit, np.int64)
         else:
             school_stratum = np.unique(columns.stratum[first_row], return_inverse=True)[1]
-        n_strata = int(school_stratum.max()) + 1 if n_school else 1
-        pair = (school_areas * n_strata + school_stratum).ravel()
+        n_strata = int(school_stratum.max()) + 1 if n_unit else 1
+        unit_areas = school_areas[:, unit_school]
+        pair = (unit_areas * n_strata + school_stratum).ravel()
         self._pair_keys, pair_index, pair_psus = np.unique(
             pair, return_inverse=True, return_counts=True
         )
         self._n_strata = n_strata
         pair_area = self._pair_keys // n_strata
-        school_pair = pair_index.reshape(len(LEVELS), n_school)
+        school_pair = pair_index.reshape(len(LEVELS), n_unit)
         group = np.arange(n_groups)
         self.n_cells = self._pair_keys.size * n_groups
         self.cell_pair_stratum = np.repeat(self._pair_keys % n_strata, n_groups)
-        psu_cell_school = np.repeat(np.arange(n_school), n_groups)
-        psu_cell_group = np.tile(group, n_school)
+        pair_clustered = np.ones(self._pair_keys.size, bool)
+        pair_clustered[pair_index] = np.tile(unit_clustered, len(LEVELS))
+        psu_cell_school = np.repeat(np.arange(n_unit), n_groups)
+        psu_cell_group = np.tile(group, n_unit)
         self.cell_member_psu = np.tile(np.arange(self.n_psu_cells), len(LEVELS))
         self.cell_member_cell = (
             school_pair[:, psu_cell_school] * n_groups + psu_cell_group
@@ -197,10 +213,14 @@ class WaveDesign:
         self.n_domains = self.n_areas * n_groups
         rows_fine = np.bincount(self.row_fine, minlength=self.n_fine).astype(np.float64)
         rows_psu = self._to_psu_cells(rows_fine)
-        # Per PSU cell, the factors of SchoolMoments from its school's respondents.
+        # Per PSU cell, the factors of SchoolMoments from its unit's respondents; none for the
+        # classes of the class design, whose variance is the clustered one.
         school_rows = np.repeat(rows_psu[::n_groups], n_groups)
+        within = (
+            np.repeat(~unit_clustered, n_groups) if school_design is SchoolDesign.CLASSES else 1
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
-            self._f = np.where(school_rows >= 2, school_rows / (school_rows - 1), 1.0)
+            self._f = np.where(school_rows >= 2, school_rows / (school_rows - 1), 1.0) * within
             self._g = np.where(school_rows >= 2, self._f / school_rows, 0.0)
         cell_rows = self._to_cells(rows_psu)
         cell_members = self._to_cells((rows_psu > 0).astype(np.float64))
@@ -208,8 +228,10 @@ class WaveDesign:
             group, self._pair_keys.size
         )
         area_psus = np.bincount(pair_area, weights=pair_psus, minlength=self.n_areas)
+        self._cell_clustered = np.repeat(pair_clustered, n_groups)
         self.own = _structure(
             cell_domain=cell_domain,
+            cell_clustered=self._cell_clustered,
             cell_psus=np.repeat(pair_psus, n_groups),
             cell_rows=cell_rows,
             cell_members=cell_members,
@@ -281,9 +303,9 @@ class WaveDesign:
                 for f in fields(DomainSums)
             }
         )
-        own = _estimate(self.own, own_sums, cells, moments, None, self.census)
+        own = _estimate(self.own, own_sums, cells, moments, None, self.school_design)
         rest_sums = own_sums.take(self.rest_parent) - own_sums.take(self.rest_child)
-        rest = _estimate(self.rest, rest_sums, cells, moments, self._rest_cells, self.census)
+        rest = _estimate(self.rest, rest_sums, cells, moments, self._rest_cells, self.school_design)
         return own, rest
 
     # -- rest of parent -------------------------------------------------------------------
@@ -317,6 +339,7 @@ class WaveDesign:
         own = self.own
         self.rest = _structure(
             cell_domain=owner,
+            cell_clustered=self._cell_clustered[parent_cell],
             cell_psus=minus(own.cell_psus),
             cell_rows=minus(self._cell_rows),
             cell_members=minus(self._cell_members),
@@ -336,9 +359,30 @@ def _slots(codes: np.ndarray, reported: np.ndarray) -> np.ndarray:
     return np.where(reported[position] == codes, position, -1).astype(np.int64)
 
 
+def _units(
+    columns: ResponseColumns, school: np.ndarray, school_design: SchoolDesign
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit per row, school per unit and whether the unit is a class (a cluster).
+
+    Units are the schools, except in the class design: class sessions, plus one unit per
+    school for its responses without a class session (numbered after that school's classes).
+    """
+    sessions = columns.class_session
+    if school_design is not SchoolDesign.CLASSES or sessions is None:
+        n_school = int(school.max()) + 1 if school.size else 0
+        clustered = np.full(n_school, school_design is not SchoolDesign.CLASSES)
+        return school, np.arange(n_school), clustered
+    # Sort key: school, then class session (-1, no session, as the largest).
+    session_key = np.where(sessions >= 0, sessions, np.iinfo(np.int64).max)
+    keys = np.stack([school.astype(np.int64), session_key])
+    distinct, unit = np.unique(keys, axis=1, return_inverse=True)
+    return unit.ravel(), distinct[0], distinct[1] != np.iinfo(np.int64).max
+
+
 def _structure(
     *,
     cell_domain: np.ndarray,
+    cell_clustered: np.ndarray,
     cell_psus: np.ndarray,
     cell_rows: np.ndarray,
     cell_members: np.ndarray,
@@ -354,14 +398,23 @@ def _structure(
         area_respondents = np.repeat(respondents[::n_groups], n_groups)
     members = np.bincount(cell_domain, weights=cell_members, minlength=n_domains)
     strata = np.bincount(cell_domain, weights=cell_members > 0, minlength=n_domains)
+
+    def clustered_only(values: np.ndarray) -> np.ndarray:
+        return np.bincount(cell_domain, weights=values * cell_clustered, minlength=n_domains)
+
+    within_units = members - clustered_only(cell_members)
+    within_rows = respondents - clustered_only(cell_rows)
+    df_classes = members - within_units - clustered_only(cell_members > 0)
     return _Structure(
         cell_domain=cell_domain,
+        cell_clustered=cell_clustered,
         cell_psus=cell_psus,
         area_psus=area_psus,
         area_respondents=area_respondents,
         respondents=respondents,
         df_clustered=np.maximum(members - strata, 1),
         df_within=np.maximum(respondents - members, 1),
+        df_classes=np.maximum(df_classes + within_rows - within_units, 1),
     )
 
 
@@ -371,7 +424,7 @@ def _estimate(
     cells: dict[str, np.ndarray],
     moments: dict[str, np.ndarray],
     rest_cells: tuple[np.ndarray, np.ndarray] | None,
-    census: bool,
+    school_design: SchoolDesign,
 ) -> DomainEstimates:
     """Ratio, variance and df per domain; ``rest_cells`` maps rest cells to (parent, child)."""
 
@@ -388,25 +441,36 @@ def _estimate(
     within = within_school_variance(
         SchoolMoments(sums.a0, sums.a1, sums.a2, sums.b0, sums.b1, sums.b2), ratio, sums.w
     )
-    use_within = np.ones(ratio.shape, bool) if census else structure.area_psus == 1
+    if school_design is SchoolDesign.CENSUS:
+        use_within = np.ones(ratio.shape, bool)
+    elif school_design is SchoolDesign.CLASSES:
+        use_within = np.zeros(ratio.shape, bool)
+    else:
+        use_within = structure.area_psus == 1
     if use_within.all():
         variance, df = within, structure.df_within
     else:
+        # Classes of the class design: the within-school part covers only the responses
+        # without a class session (their SchoolMoments), the clustered part only the classes.
+        clustered_cell = structure.cell_clustered
         clustered = clustered_variance(
             StratumMoments(
                 domain=structure.cell_domain,
                 psus=structure.cell_psus,
-                w=cell(cells["w"]),
-                y=cell(cells["y"]),
-                ww=cell(moments["ww"]),
-                wy=cell(moments["wy"]),
-                yy=cell(moments["yy_psu"]),
+                w=cell(cells["w"]) * clustered_cell,
+                y=cell(cells["y"]) * clustered_cell,
+                ww=cell(moments["ww"]) * clustered_cell,
+                wy=cell(moments["wy"]) * clustered_cell,
+                yy=cell(moments["yy_psu"]) * clustered_cell,
             ),
             ratio,
             sums.w,
         )
-        variance = np.where(use_within, within, clustered)
-        df = np.where(use_within, structure.df_within, structure.df_clustered)
+        if school_design is SchoolDesign.CLASSES:
+            variance, df = clustered + within, structure.df_classes
+        else:
+            variance = np.where(use_within, within, clustered)
+            df = np.where(use_within, structure.df_within, structure.df_clustered)
     # No spread in the domain (0% or 100%): every linearised score is 0, and so is the
     # variance, exactly rather than up to rounding in the expanded sums.
     variance = np.where(sigma2 > 0, variance, 0.0)

@@ -6,28 +6,30 @@ wave only. :mod:`oko.indicators.wave_comparisons` then compares waves and areas.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from oko.indicators.config import EngineConfig, IntervalMethod, SchoolDesign
+from oko.indicators.config import EngineConfig, IntervalMethod
 from oko.indicators.cube import DomainEstimates, WaveDesign
 from oko.indicators.definitions import IndicatorSet
 from oko.indicators.groups import LEVELS, Area, AreaLevel, result_key
-from oko.indicators.intervals import korn_graubard, logit_t, mean_t, wilson
+from oko.indicators.intervals import clopper_pearson, korn_graubard_size, logit_t, mean_t, wilson
 from oko.indicators.outcomes import outcome, scale_items
 from oko.indicators.quality import ExclusionCounts, excluded_rows, exclusion_counts
 from oko.indicators.reliability import Reliability, cronbach_alpha
 from oko.indicators.results import EstimateTable
 from oko.indicators.suppression import Lines, caution, complementary, primary_reasons
 from oko.indicators.variance import design_effect
-from oko.indicators.weighting import population_weights
+from oko.indicators.weighting import weights_and_groups
 
 if TYPE_CHECKING:
     from oko.indicators.engine import WaveInput
 
-_INTERVAL_CODE = {method: code for code, method in enumerate(IntervalMethod)}
+#: How the interval of each estimate was computed, as stored in the result table.
+INTERVAL_CODE = {method: code for code, method in enumerate(IntervalMethod)}
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class WaveEstimates:
     variance: np.ndarray
     sigma2: np.ndarray
     design_effect: np.ndarray
+    #: Korn–Graubard effective sample size behind each published proportion's interval.
+    kg_size: np.ndarray
     proportion: np.ndarray
     rest: RestEstimates
     exclusions_total: ExclusionCounts
@@ -76,18 +80,18 @@ class WaveEstimates:
             for flagged in reasons.values():
                 keep &= ~flagged
             columns = columns.subset(keep)
-        weight = (
-            population_weights(columns, wave.population)
-            if wave.population
-            else np.asarray(columns.weight)
-        )
-        census = config.school_design is SchoolDesign.CENSUS
-        design = WaveDesign(columns, weight, config.gender_groups, census)
+        if wave.population:
+            weight, groups = weights_and_groups(columns, wave.population)
+        else:
+            weight, groups = np.asarray(columns.weight), None
+        design = WaveDesign(columns, weight, config.gender_groups, config.school_design)
         own_parts, rest_parts = [], []
         reliability = {}
         for indicator in indicators:
             y, valid = outcome(indicator, columns)
             own, rest = design.aggregate(y, valid, binary=indicator.is_proportion)
+            if groups is not None:
+                own, rest = _poststratified(design, (own, rest), y, valid, weight, groups)
             own_parts.append(own)
             rest_parts.append(rest)
             items = scale_items(indicator, columns)
@@ -110,6 +114,7 @@ class WaveEstimates:
             variance=internals["variance"],
             sigma2=internals["sigma2"],
             design_effect=internals["design_effect"],
+            kg_size=internals["kg_size"],
             proportion=estimates.proportion,
             rest=rest,
             exclusions_total=total,
@@ -132,6 +137,7 @@ class _Estimated:
     proportion: np.ndarray
     kg_lower: np.ndarray
     kg_upper: np.ndarray
+    kg_size: np.ndarray
     reason: np.ndarray
 
     @classmethod
@@ -150,7 +156,7 @@ class _Estimated:
         small_school = (area_level == LEVELS.index(AreaLevel.SCHOOL)) & (
             design.own.area_respondents < config.min_school_respondents
         )
-        kg_lower, kg_upper = _korn_graubard(stacked, proportion, config)
+        kg_lower, kg_upper, kg_size = _korn_graubard(stacked, proportion, config)
         reason = primary_reasons(
             n=stacked["n"],
             df=stacked["df"],
@@ -174,6 +180,7 @@ class _Estimated:
             proportion=proportion,
             kg_lower=kg_lower,
             kg_upper=kg_upper,
+            kg_size=kg_size,
             reason=reason,
         )
 
@@ -191,21 +198,21 @@ class _Estimated:
         with np.errstate(divide="ignore", invalid="ignore"):
             n_effective = np.where(self.n > 0, np.minimum(self.n / deff, self.n), 0.0)
         lower, upper = self.kg_lower.copy(), self.kg_upper.copy()
-        interval = np.full(self.n.shape, _INTERVAL_CODE[IntervalMethod.KORN_GRAUBARD], np.int8)
+        interval = np.full(self.n.shape, INTERVAL_CODE[IntervalMethod.KORN_GRAUBARD], np.int8)
         proportion = self.proportion
         if config.interval is IntervalMethod.LOGIT:
             logit_lower, logit_upper = logit_t(self.value, se, self.df, config.confidence)
             use = proportion & ~np.isnan(logit_lower)
             lower, upper = np.where(use, logit_lower, lower), np.where(use, logit_upper, upper)
-            interval[use] = _INTERVAL_CODE[IntervalMethod.LOGIT]
+            interval[use] = INTERVAL_CODE[IntervalMethod.LOGIT]
         elif config.interval is IntervalMethod.WILSON:
             w_lower, w_upper = wilson(self.value * n_effective, n_effective, config.confidence)
             lower = np.where(proportion, w_lower, lower)
             upper = np.where(proportion, w_upper, upper)
-            interval[proportion] = _INTERVAL_CODE[IntervalMethod.WILSON]
+            interval[proportion] = INTERVAL_CODE[IntervalMethod.WILSON]
         t_lower, t_upper = mean_t(self.value, se, self.df, config.confidence)
         lower, upper = np.where(proportion, lower, t_lower), np.where(proportion, upper, t_upper)
-        interval[~proportion] = _INTERVAL_CODE[IntervalMethod.T]
+        interval[~proportion] = INTERVAL_CODE[IntervalMethod.T]
         interval[~shown] = -1
         cautious = caution(
             reason=reason,
@@ -237,7 +244,39 @@ class _Estimated:
             "variance": shown_only(self.variance),
             "sigma2": shown_only(self.sigma2),
             "design_effect": shown_only(deff),
+            "kg_size": shown_only(self.kg_size),
         }
+
+
+def _poststratified(
+    design: WaveDesign,
+    estimates: tuple[DomainEstimates, DomainEstimates],
+    y: np.ndarray,
+    valid: np.ndarray,
+    weight: np.ndarray,
+    groups: np.ndarray,
+) -> tuple[DomainEstimates, DomainEstimates]:
+    """Variances of post-stratified estimates: linearised around the adjustment groups'
+    means (:func:`~oko.indicators.weighting.weights_and_groups`), estimates unchanged.
+
+    For a domain made of whole post-strata (a municipality, its girls, its grade 2) this is
+    exact: the residuals from the post-stratum means are the linearised scores. A domain
+    within post-strata (a school) gets the residuals centred at its own mean, an
+    approximation that leaves out how the weights of its post-strata vary.
+    """
+    wd = np.where(valid, weight, 0.0)
+    totals = np.bincount(groups, weights=wd)
+    means = np.bincount(groups, weights=wd * np.where(valid, y, 0.0)) / np.where(
+        totals > 0, totals, 1.0
+    )
+    residual = np.where(valid, y - means[groups], 0.0)
+    adjusted = design.aggregate(residual, valid, binary=False)
+
+    def replaced(estimate: DomainEstimates, other: DomainEstimates) -> DomainEstimates:
+        variance = np.where(estimate.sigma2 > 0, other.variance, estimate.variance)
+        return dataclasses.replace(estimate, variance=variance)
+
+    return replaced(estimates[0], adjusted[0]), replaced(estimates[1], adjusted[1])
 
 
 def _stack(parts: list[DomainEstimates]) -> dict[str, np.ndarray]:
@@ -255,12 +294,14 @@ def _stack(parts: list[DomainEstimates]) -> dict[str, np.ndarray]:
 
 def _korn_graubard(
     stacked: dict[str, np.ndarray], proportion: np.ndarray, config: EngineConfig
-) -> tuple[np.ndarray, np.ndarray]:
-    """Korn–Graubard limits where suppression needs them (proportions, enough answers)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Korn–Graubard limits and effective sizes where suppression needs them (proportions,
+    enough answers); tests against a fixed value invert the same interval."""
     lower = np.full(proportion.shape, np.nan)
     upper = np.full(proportion.shape, np.nan)
+    size = np.full(proportion.shape, np.nan)
     need = proportion & (stacked["n"] >= config.min_denominator)
-    lower[need], upper[need] = korn_graubard(
+    size[need] = korn_graubard_size(
         stacked["value"][need],
         stacked["variance"][need],
         stacked["n"][need],
@@ -268,7 +309,10 @@ def _korn_graubard(
         config.confidence,
         stacked["respondents"][need],
     )
-    return lower, upper
+    lower[need], upper[need] = clopper_pearson(
+        stacked["value"][need] * size[need], size[need], config.confidence
+    )
+    return lower, upper, size
 
 
 def _keys(design: WaveDesign, n_indicators: int) -> np.ndarray:
@@ -343,7 +387,7 @@ def _rest(
     per = design.rest_child.size
     proportion = np.repeat([ind.is_proportion for ind in indicators], per)[wanted]
     sensitive = np.repeat([ind.sensitive for ind in indicators], per)[wanted]
-    kg_lower, kg_upper = _korn_graubard(stacked, proportion, config)
+    kg_lower, kg_upper, _ = _korn_graubard(stacked, proportion, config)
     reason = primary_reasons(
         n=stacked["n"],
         df=stacked["df"],

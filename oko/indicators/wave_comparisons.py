@@ -13,15 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from oko.indicators.comparisons import (
-    DifferenceTest,
     against_value,
+    against_value_exact,
+    against_value_logit,
+    against_value_wilson,
     cohens_d,
     difference_test,
-    newcombe_interval,
+    newcombe_test,
 )
 from oko.indicators.config import EngineConfig, IntervalMethod
 from oko.indicators.definitions import IndicatorSet
-from oko.indicators.estimation import WaveEstimates
+from oko.indicators.estimation import INTERVAL_CODE, WaveEstimates
 from oko.indicators.flagging import flag_codes
 from oko.indicators.intervals import t_quantile
 from oko.indicators.multiplicity import benjamini_hochberg_by_family
@@ -112,7 +114,8 @@ def _add_difference(
     against_area: np.ndarray,
     config: EngineConfig,
 ) -> None:
-    """Two independent estimates: difference, t(min df) test and interval."""
+    """Two independent estimates: difference, test and interval (Newcombe for proportions,
+    t(min df) for means)."""
     table = current.table
     test = difference_test(
         table.value[row],
@@ -123,7 +126,14 @@ def _add_difference(
         other.df,
         config.confidence,
     )
-    lower, upper = _difference_interval(test, current, row, other, config)
+    size1 = _score_size(table.n_effective[row], table.df[row], config)
+    size2 = _score_size(other.n_effective, other.df, config)
+    score_lower, score_upper, score_p = newcombe_test(
+        table.value[row] * size1, size1, other.value * size2, size2, config.confidence
+    )
+    proportion = current.proportion[row]
+    lower = np.where(proportion, score_lower, test.lower)
+    upper = np.where(proportion, score_upper, test.upper)
     collected.add(
         kind,
         estimate=row,
@@ -135,7 +145,7 @@ def _add_difference(
         upper=upper,
         se=test.se,
         df=test.df,
-        p_value=test.p_value,
+        p_value=np.where(proportion, score_p, test.p_value),
         effect_size=_effect(
             test.difference,
             current.proportion[row],
@@ -218,9 +228,12 @@ def _add_reference(
         test = against_value(
             table.value[row], table.se[row], table.df[row], reference, config.confidence
         )
-        lower, upper = test.lower, test.upper
-        if indicator.is_proportion and config.interval is IntervalMethod.WILSON:
+        lower, upper, p_value = test.lower, test.upper, test.p_value
+        if indicator.is_proportion:
+            # The test that inverts the interval shown: the reference lies outside it exactly
+            # when p < 1 - confidence.
             lower, upper = table.lower[row] - reference, table.upper[row] - reference
+            p_value = _against_shown_interval(current, row, reference)
         sd = np.sqrt(current.sigma2[row])
         collected.add(
             ComparisonKind.REFERENCE,
@@ -233,7 +246,7 @@ def _add_reference(
             upper=upper,
             se=test.se,
             df=test.df,
-            p_value=test.p_value,
+            p_value=p_value,
             effect_size=_effect(test.difference, current.proportion[row], sd, sd),
         )
 
@@ -245,26 +258,35 @@ def _effect(
     return np.where(proportion, difference, cohens_d(difference, sd1, sd2))
 
 
-def _difference_interval(
-    test: DifferenceTest,
-    current: WaveEstimates,
-    row: np.ndarray,
-    other: _Other,
-    config: EngineConfig,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Wald-t limits; Newcombe's score interval on effective counts when Wilson is chosen."""
-    if config.interval is not IntervalMethod.WILSON:
-        return test.lower, test.upper
-    n1 = current.table.n_effective[row]
-    lower, upper = newcombe_interval(
-        current.table.value[row] * n1,
-        n1,
-        other.value * other.n_effective,
-        other.n_effective,
-        config.confidence,
+def _score_size(n_effective: np.ndarray, df: np.ndarray, config: EngineConfig) -> np.ndarray:
+    """Effective size for score intervals of a design-based proportion: ``n / deff`` (``n``
+    at 0% and 100%), shrunk by ``(z / t_df)²`` so few degrees of freedom widen the interval,
+    as in Korn–Graubard."""
+    z = t_quantile(np.inf, 1 - (1 - config.confidence) / 2)
+    with np.errstate(invalid="ignore"):
+        ratio = z / t_quantile(df, 1 - (1 - config.confidence) / 2)
+    return n_effective * np.where(np.asarray(df) > 0, ratio * ratio, np.nan)
+
+
+def _against_shown_interval(
+    current: WaveEstimates, row: np.ndarray, reference: np.ndarray
+) -> np.ndarray:
+    """p-value of each proportion against a fixed value from the test that inverts the
+    interval shown for it (Korn–Graubard, logit-t or Wilson)."""
+    table = current.table
+    interval = table.interval[row]
+    value = table.value[row]
+    exact = against_value_exact(value, current.kg_size[row], reference)
+    logit = against_value_logit(value, table.se[row], table.df[row], reference)
+    score = against_value_wilson(value, table.n_effective[row], reference)
+    return np.select(
+        [
+            interval == INTERVAL_CODE[IntervalMethod.LOGIT],
+            interval == INTERVAL_CODE[IntervalMethod.WILSON],
+        ],
+        [logit, score],
+        exact,
     )
-    proportion = current.proportion[row]
-    return np.where(proportion, lower, test.lower), np.where(proportion, upper, test.upper)
 
 
 def _add_trend(
@@ -358,8 +380,11 @@ def _adjust_and_flag(
         estimate
     ]
     threshold = np.where(current.proportion, config.min_difference, config.min_cohens_d)[estimate]
+    lower, upper = column("lower"), column("upper")
     with np.errstate(invalid="ignore"):
-        significant = p_adjusted < config.false_discovery_rate
+        # The interval shown must exclude "no difference" too, so a flag can never contradict
+        # it (whatever the false discovery rate and the confidence level are set to).
+        significant = (p_adjusted < config.false_discovery_rate) & ((lower > 0) | (upper < 0))
         meaningful = np.abs(effect) >= threshold
     return ComparisonTable(
         estimate=estimate,
@@ -369,8 +394,8 @@ def _adjust_and_flag(
         against_area=column("against_area", np.int64),
         other_value=column("other_value"),
         difference=difference,
-        lower=column("lower"),
-        upper=column("upper"),
+        lower=lower,
+        upper=upper,
         se=column("se"),
         df=column("df"),
         p_value=p_value,
@@ -379,6 +404,11 @@ def _adjust_and_flag(
         significant=significant,
         meaningful=meaningful,
         flag=flag_codes(
-            difference, p_adjusted, effect, threshold, risk, config.false_discovery_rate
+            difference,
+            np.where(significant, p_adjusted, np.nan),
+            effect,
+            threshold,
+            risk,
+            config.false_discovery_rate,
         ),
     )

@@ -62,9 +62,25 @@ def poststratify(base: np.ndarray, cells: np.ndarray, targets: np.ndarray) -> np
 
 def population_weights(columns: ResponseColumns, counts: PopulationCounts) -> np.ndarray:
     """Weights for ``columns`` from pupil counts (see the module docstring for the rules)."""
+    return weights_and_groups(columns, counts)[0]
+
+
+def weights_and_groups(
+    columns: ResponseColumns, counts: PopulationCounts
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (:func:`population_weights`) and each row's *adjustment group*.
+
+    The group is the row's post-stratum (municipality x gender x grade) where its weight was
+    post-stratified, and otherwise its municipality (numbered after the post-strata). The
+    standard errors linearise around the group means: weights that make every post-stratum
+    add up to its known pupil count remove the sampling variation of its share, so the
+    differences between post-strata (grade 2 against grade 4) must not count as sampling
+    error (R ``postStratify``).
+    """
     base = np.asarray(columns.weight, dtype=np.float64)
+    _, municipality = np.unique(columns.municipality, return_inverse=True)
     if not counts:
-        return base.copy()
+        return base.copy(), municipality.ravel()
     keys = np.array(list(counts), dtype=np.int64).reshape(-1, 3)
     pupils = np.array(list(counts.values()), dtype=np.float64)
     if (pupils < 0).any():
@@ -93,12 +109,12 @@ def population_weights(columns: ResponseColumns, counts: PopulationCounts) -> np
     placed = (cell >= 0) & counted_municipality
     unplaced = (cell < 0) & counted_municipality
     if unplaced.any():
-        _, municipality = np.unique(columns.municipality, return_inverse=True)
         before = np.bincount(municipality[placed], weights=base[placed])
         after = np.bincount(municipality[placed], weights=weight[placed], minlength=before.size)
         factor = np.divide(after, before, out=np.ones_like(after), where=before > 0)
         weight[unplaced] = base[unplaced] * factor[municipality[unplaced]]
-    return weight
+    group = np.where(post, cell, count_key.size + municipality)
+    return weight, group
 
 
 def _cell_key(municipality: np.ndarray, gender: np.ndarray, grade: np.ndarray) -> np.ndarray:

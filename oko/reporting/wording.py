@@ -131,6 +131,7 @@ SCHEMA: dict[str, TextSpec] = {
     "method.exclusions_none": spec("submitted?"),
     "method.intervals_title": PLAIN,
     "method.intervals": spec("confidence?"),
+    "method.design_classes": PLAIN,
     "method.design_census": PLAIN,
     "method.design_sampled": PLAIN,
     "method.flags_title": PLAIN,

@@ -24,12 +24,14 @@ ENGLISH_SHARE = 0.08
 COMMENT_SHARE = 0.12
 
 
-def generate(scenario: Scenario, seed: int = 0) -> SyntheticSample:
+def generate(scenario: Scenario, seed: int = 0, school_seed: int | None = None) -> SyntheticSample:
     """Synthetic responses for every wave, school and grade of ``scenario``.
 
-    The same scenario and seed give the same data, on every machine.
+    The same scenario and seed give the same data, on every machine. ``school_seed`` (default:
+    ``seed``) draws the school effects: keep it and change ``seed`` for new classes and
+    students in the same schools.
     """
-    streams = Streams(seed)
+    streams = Streams(seed, school_seed)
     students = draw_students(scenario, streams)
     jokers = problems.choose_jokers(streams, students.n)
     for substance, latent in students.use.items():
@@ -51,6 +53,7 @@ def generate(scenario: Scenario, seed: int = 0) -> SyntheticSample:
         wave=students.wave,
         municipality=students.municipality,
         school=students.school,
+        klass=students.klass,
         grade=students.grade,
         answers={item: answers[item] for item in ITEM_CODES},
         choices={item: answers[item] for item in CHOICES},

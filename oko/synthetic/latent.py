@@ -1,10 +1,12 @@
 """The latent part of the synthetic model: who the students are and what drives their answers.
 
 Each student has three protective factors — parental time and monitoring, organised leisure,
-school climate — shaped by municipality and wave (the profile), school, grade and gender, and
-correlated through a shared component. Use of each substance follows a logistic model in which
-those factors lower the odds; its intercept is calibrated per municipality, wave and grade so
-that the planned prevalences of the scenario's profiles come out exactly in expectation.
+school climate — shaped by municipality and wave (the profile), school, class, grade and
+gender, and correlated through a shared component. Students answer in classes (a new set each
+wave), and classmates resemble each other: a class effect on the factors and on substance use.
+Use of each substance follows a logistic model in which those factors lower the odds; its
+intercept is calibrated per municipality, wave and grade so that the planned prevalences of
+the scenario's profiles come out exactly in expectation.
 """
 
 from __future__ import annotations
@@ -56,6 +58,12 @@ FACTOR_GENDER: dict[str, tuple[float, float, float]] = {
 #: Standard deviation of school effects on the factors and on substance use (log-odds): the
 #: clustering that makes the school the primary sampling unit.
 SCHOOL_SD: dict[str, float] = {"parents": 0.08, "leisure": 0.1, "school": 0.12, "use": 0.12}
+#: Standard deviation of class effects (same teacher, same friends), drawn anew each wave. The
+#: one on use is left out of the calibration, so a wave's classes move its prevalences by luck
+#: (the clustering the class design of the standard errors accounts for).
+CLASS_SD: dict[str, float] = {"parents": 0.25, "leisure": 0.25, "school": 0.3, "use": 0.6}
+#: Respondents per class: a school's grade is split into classes of about this size.
+CLASS_SIZE = 24
 #: Share of each factor's variance that the three factors have in common.
 FACTOR_SHARED = 0.3
 #: Spread of a general propensity for risk taking, shared by all substances (log-odds).
@@ -71,11 +79,15 @@ class Streams:
     not reshuffle every other column.
     """
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, school_seed: int | None = None) -> None:
         self.seed = seed
+        #: Seed of the school effects (streams named ``school-...``), when they must stay the
+        #: same while everything else is drawn anew (every school taking part every wave).
+        self.school_seed = seed if school_seed is None else school_seed
 
     def __call__(self, name: str) -> np.random.Generator:
-        return np.random.default_rng([self.seed, zlib.crc32(name.encode())])
+        seed = self.school_seed if name.startswith("school-") else self.seed
+        return np.random.default_rng([seed, zlib.crc32(name.encode())])
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,6 +96,8 @@ class Students:
 
     wave: np.ndarray
     school: np.ndarray
+    #: Class index, unique over waves and schools.
+    klass: np.ndarray
     municipality: np.ndarray
     grade: np.ndarray
     gender: np.ndarray
@@ -118,13 +132,20 @@ def draw_students(scenario: Scenario, streams: Streams) -> Students:
     offset = rng.choice([-1, 0, 1, 2], size=n, p=(0.04, 0.52, 0.39, 0.05))
     age = (grade + 11 + offset).astype(np.int16)
 
-    factors = _factors(scenario, streams, wave, school, municipality, grade, gender)
+    klass = _classes(wave, school, grade_index, streams("classes"))
+    factors = _factors(scenario, streams, wave, school, klass, municipality, grade, gender)
     use = _use(
-        scenario, streams, factors, wave, school, municipality, grade_index, gender, school_type
+        scenario,
+        streams,
+        factors,
+        (wave, school, klass, municipality, grade_index),
+        gender,
+        school_type,
     )
     return Students(
         wave=wave.astype(np.int16),
         school=school.astype(np.int32),
+        klass=klass.astype(np.int32),
         municipality=municipality,
         grade=grade,
         gender=gender,
@@ -161,6 +182,26 @@ def _layout(
     return wave, school, grade_index, population
 
 
+def _classes(
+    wave: np.ndarray, school: np.ndarray, grade_index: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Students of each (wave, school, grade) cell dealt at random into classes of about
+    :data:`CLASS_SIZE`; class numbers are unique over cells."""
+    n = wave.shape[0]
+    if n == 0:
+        return np.zeros(0, np.int64)
+    _, cell, sizes = np.unique(
+        np.stack([wave, school, grade_index]), axis=1, return_inverse=True, return_counts=True
+    )
+    cell = cell.ravel()
+    classes = np.maximum(1, np.rint(sizes / CLASS_SIZE)).astype(np.int64)
+    first = np.cumsum(classes) - classes
+    order = np.lexsort((rng.random(n), cell))
+    rank = np.empty(n, np.int64)
+    rank[order] = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return first[cell] + rank % classes[cell]
+
+
 def _school_effects(scenario: Scenario, rng: np.random.Generator, sd: float) -> np.ndarray:
     """One effect per school, centred within each municipality so planned figures hold."""
     effects = rng.normal(0.0, sd, len(scenario.schools))
@@ -175,11 +216,13 @@ def _factors(
     streams: Streams,
     wave: np.ndarray,
     school: np.ndarray,
+    klass: np.ndarray,
     municipality: np.ndarray,
     grade: np.ndarray,
     gender: np.ndarray,
 ) -> dict[str, np.ndarray]:
     n = wave.shape[0]
+    n_classes = int(klass.max()) + 1 if n else 0
     rng = streams("factors")
     shared = rng.standard_normal(n)
     steps = [w.step for w in scenario.waves]
@@ -192,6 +235,7 @@ def _factors(
             shift[municipality, wave]
             + protection[municipality]
             + _school_effects(scenario, streams(f"school-{name}"), SCHOOL_SD[name])[school]
+            + streams(f"class-{name}").normal(0.0, CLASS_SD[name], n_classes)[klass]
             + FACTOR_GRADE[name] * (grade - 3)
             + np.asarray(FACTOR_GENDER[name])[gender - 1]
         )
@@ -204,19 +248,25 @@ def _use(
     scenario: Scenario,
     streams: Streams,
     factors: dict[str, np.ndarray],
-    wave: np.ndarray,
-    school: np.ndarray,
-    municipality: np.ndarray,
-    grade_index: np.ndarray,
+    design: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     gender: np.ndarray,
     school_type: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Latent = calibrated intercept + linear predictor + standard logistic noise, so the
-    event "latent > 0" follows a logistic model in the protective factors."""
+    """Latent = calibrated intercept + linear predictor + class effect + standard logistic
+    noise, so the event "latent > 0" follows a logistic model in the protective factors.
+
+    The intercept is calibrated as if each student's class effect were drawn alone: it then
+    absorbs what the spread of class effects does to the mean, not the luck of the classes
+    actually drawn, which stays in the wave's prevalences."""
+    wave, school, klass, municipality, grade_index = design
     n = wave.shape[0]
+    n_classes = int(klass.max()) + 1 if n else 0
     rng = streams("substances")
     risk = rng.normal(0.0, RISK_SD, n)
     school_use = _school_effects(scenario, streams("school-use"), SCHOOL_SD["use"])[school]
+    class_rng = streams("class-use")
+    class_use = class_rng.normal(0.0, CLASS_SD["use"], n_classes)[klass]
+    alone = class_rng.normal(0.0, CLASS_SD["use"], n)
     cell = (municipality * len(scenario.waves) + wave) * len(GRADES) + grade_index
     use = {}
     for indicator, substance in SUBSTANCES.items():
@@ -228,8 +278,8 @@ def _use(
         )
         for factor, weight in PROTECTION[substance].items():
             linear -= weight * factors[factor]
-        intercept = calibrate(linear, cell, planned(scenario, indicator))
-        use[substance] = intercept[cell] + linear + rng.logistic(size=n)
+        intercept = calibrate(linear + alone, cell, planned(scenario, indicator))
+        use[substance] = intercept[cell] + linear + class_use + rng.logistic(size=n)
     return use
 
 

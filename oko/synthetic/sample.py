@@ -38,7 +38,8 @@ class SyntheticSample:
     ``k - 1`` for code ``k``); ``comment`` is an index into :data:`COMMENTS` or
     ``NOT_ANSWERED`` (left empty). ``planted`` marks the rows the model spoiled on purpose,
     by the questionnaire's quality-flag names, so tests can compare them with the flags the
-    application computes. ``population`` holds pupils by wave, school, grade (as in
+    application computes. ``klass`` numbers the class a student answered in (unique over
+    waves and schools). ``population`` holds pupils by wave, school, grade (as in
     :data:`GRADES`) and gender (boys, girls).
     """
 
@@ -46,6 +47,7 @@ class SyntheticSample:
     wave: np.ndarray
     municipality: np.ndarray
     school: np.ndarray
+    klass: np.ndarray
     grade: np.ndarray
     answers: Mapping[str, np.ndarray]
     choices: Mapping[str, np.ndarray]
@@ -89,9 +91,9 @@ class SyntheticSample:
             yield answers
 
     def response_columns(self) -> ResponseColumns:
-        """The indicator engine's input: the school is the PSU, area codes are the scenario's
-        indexes (municipality, region in order of :attr:`Scenario.regions`), and the flags are
-        the planted ones."""
+        """The indicator engine's input: the school and its class sessions (the classes), area
+        codes are the scenario's indexes (municipality, region in order of
+        :attr:`Scenario.regions`), and the flags are the planted ones."""
         scenario = self.scenario
         regions = {name: index for index, name in enumerate(scenario.regions)}
         region_of = np.array([regions[m.region] for m in scenario.municipalities], dtype=np.int64)
@@ -102,6 +104,7 @@ class SyntheticSample:
             region=region_of[self.municipality],
             gender=self.answers["gender"],
             grade=self.grade,
+            class_session=self.klass,
             flags=self.planted,
         )
 

@@ -47,9 +47,11 @@ def test_unknown_instance_setting_is_rejected(tmp_path: Path) -> None:
 
 
 def test_school_design_is_checked(tmp_path: Path) -> None:
-    assert load_config(tmp_path, environ={})["SCHOOL_DESIGN"] == "census"
-    assert load_config(tmp_path, environ={"OKO_SCHOOL_DESIGN": "sampled"})["SCHOOL_DESIGN"] == (
-        "sampled"
-    )
-    with pytest.raises(ConfigError, match="OKO_SCHOOL_DESIGN must be one of census, sampled"):
+    assert load_config(tmp_path, environ={})["SCHOOL_DESIGN"] == "classes"
+    for design in ("census", "sampled"):
+        environ = {"OKO_SCHOOL_DESIGN": design}
+        assert load_config(tmp_path, environ=environ)["SCHOOL_DESIGN"] == design
+    with pytest.raises(
+        ConfigError, match="OKO_SCHOOL_DESIGN must be one of classes, census, sampled"
+    ):
         load_config(tmp_path, environ={"OKO_SCHOOL_DESIGN": "cluster"})

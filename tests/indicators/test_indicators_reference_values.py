@@ -17,6 +17,7 @@ from oko.indicators import (
     AreaLevel,
     EngineConfig,
     IntervalMethod,
+    SchoolDesign,
     WaveInput,
     compute_wave,
 )
@@ -154,7 +155,8 @@ def test_yrbs_through_the_engine(yrbs, make_columns, make_indicators, method):
     columns = make_columns(
         {"qn8": yrbs["qn8"]}, yrbs["psu"], weight=yrbs["weight"], stratum=yrbs["stratum"]
     )
-    config = EngineConfig(interval=method)
+    # YRBS samples schools: the sampled design, as R's svydesign(id=~psu, strata=~stratum).
+    config = EngineConfig(interval=method, school_design=SchoolDesign.SAMPLED)
     results = compute_wave(WaveInput("2015", 2015, columns), (), indicators, config)
     estimate = results.estimate("helmet", Area(AreaLevel.MUNICIPALITY, 0), ALL)
     assert estimate.value == pytest.approx(P, abs=1e-8)

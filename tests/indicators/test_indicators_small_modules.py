@@ -61,6 +61,10 @@ def test_columns_are_read_only_and_typed():
         ({"answers": {"q": [1, -3]}}, "codes below -2 are not allowed"),
         ({"psu": [1, 1], "stratum": [0, 1]}, "psu 1 lies in more than one stratum"),
         ({"flags": {"x": [1, 0]}}, "flags['x']: expected 2 booleans"),
+        ({"psu": [1, 2], "class_session": [7, 7]}, "class_session 7 lies in more than one school"),
+        ({"class_session": [7, -2]}, "class_session: codes must lie in 0..2147483647 or be"),
+        ({"class_session": [7.0, 1.0]}, "class_session: expected integer codes"),
+        ({"class_session": [7]}, "class_session: expected 2 rows, got 1"),
     ],
 )
 def test_columns_refuse_inconsistent_designs(overrides, message):

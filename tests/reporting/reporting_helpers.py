@@ -67,7 +67,7 @@ def scenario_results(scenario: Scenario, seed: int = 7) -> tuple[WaveResults, ..
         WaveInput(spec.slug, spec.year, columns.subset(sample.wave == index))
         for index, spec in enumerate(scenario.waves)
     ]
-    config = EngineConfig(school_design=SchoolDesign.CENSUS)  # the application's default
+    config = EngineConfig(school_design=SchoolDesign.CLASSES)  # the application's default
     return compute_waves(inputs, load_indicators(INDICATORS), config)
 
 

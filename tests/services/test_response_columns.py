@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 
 from oko.db import Database
 from oko.indicators import NOT_ANSWERED, NOT_ASKED, ResponseColumns, encode_answers
-from oko.models import Municipality, Response, School, Wave
+from oko.models import ClassSession, Municipality, Response, School, Wave
 from oko.questionnaire import FLAGS
 from oko.services.results import response_columns
 
@@ -170,3 +171,32 @@ def test_a_code_beyond_int16_fails_as_before(app, database: Database) -> None:
     wave = store(database, [{"big": 40000}])
     with pytest.raises(OverflowError):
         load(database, wave)
+
+
+def test_class_sessions_are_read_and_missing_ones_marked(app, database: Database) -> None:
+    """The class design needs each response's class session; an import has none."""
+    answers = random_answers(random.Random(7), 12, odd_gender=False)
+    wave = store(database, answers)
+    with database.session() as session:
+        school_id = session.scalar(select(School.id).where(School.slug == "school-0"))
+        lesson = ClassSession(wave_id=wave.id, school_id=school_id, grade=2, code="CLASS-A")
+        session.add(lesson)
+        session.flush()
+        rows = session.scalars(
+            select(Response)
+            .where(
+                Response.wave_id == wave.id,
+                Response.school_id == school_id,
+                Response.questionnaire_id == "q",
+            )
+            .order_by(Response.id)
+        ).all()
+        for row in rows[:2]:
+            row.class_session_id = lesson.id
+        session.commit()
+        session_id = lesson.id
+    columns = load(database, wave)
+    at_school = columns.psu == school_id
+    assert columns.class_session[at_school].tolist()[:2] == [session_id, session_id]
+    assert set(columns.class_session[~at_school].tolist()) == {NOT_ANSWERED}
+    assert (columns.class_session == session_id).sum() == 2

@@ -146,8 +146,8 @@ def add_fieldwork(
     now: datetime,
     seed: int,
 ) -> int:
-    """Classes that already took part in ``wave`` (open): one closed class session per school
-    and grade of the sample, on one of the last ten school days, and their responses.
+    """Classes that already took part in ``wave`` (open): one closed class session per class
+    of the sample, on one of the last ten school days, and their responses.
 
     The sample's single wave stands for ``wave``; its schools are matched by slug. Returns the
     number of responses stored; commits.
@@ -156,12 +156,14 @@ def add_fieldwork(
     slugs = [school.slug for school in sample.scenario.schools]
     schools = {s.slug: s for s in session.scalars(select(School).where(School.slug.in_(slugs)))}
     school_ids = np.array([schools[slug].id for slug in slugs])
-    cells = sorted(set(zip(sample.school.tolist(), sample.grade.tolist(), strict=True)))
+    cells = sorted(
+        set(zip(sample.school.tolist(), sample.grade.tolist(), sample.klass.tolist(), strict=True))
+    )
     days = rng.permutation(10)
     session_ids: list[int | None] = [None] * len(sample)
     submitted: list[datetime] = [now] * len(sample)
-    for number, (school_index, grade) in enumerate(cells):
-        rows = np.flatnonzero((sample.school == school_index) & (sample.grade == grade))
+    for number, (school_index, grade, klass) in enumerate(cells):
+        rows = np.flatnonzero(sample.klass == klass)
         lesson = _school_days_before(now, int(days[number % 10]) + 1) + timedelta(
             minutes=int(rng.integers(0, 330))
         )

@@ -80,7 +80,7 @@ class Settings:
     questionnaire_dir: str
     min_group_size: int
     min_school_size: int
-    school_design: str = SchoolDesign.CENSUS.value
+    school_design: str = SchoolDesign.CLASSES.value
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:

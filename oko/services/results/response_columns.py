@@ -70,6 +70,7 @@ def wave_columns(
         School.municipality_id,
         Municipality.region,
         cast(Response.quality_flags, Text),
+        Response.class_session_id,
     )
 
     def fetch(*extra: ColumnElement[Any]) -> tuple[int, list[tuple[Any, ...]]]:
@@ -95,7 +96,7 @@ def wave_columns(
     else:
         answer_columns = {item: codes[:, items.index(item)].astype(np.int16) for item in item_ids}
         gender = _gender_codes(codes[:, items.index(gender_item)] if gender_item else None, n)
-    school, grade, municipality, region, flags_text = columns[: len(design)]
+    school, grade, municipality, region, flags_text, class_session = columns[: len(design)]
     return ResponseColumns(
         answers=answer_columns,
         psu=np.array(school, dtype=np.int64),
@@ -103,6 +104,9 @@ def wave_columns(
         region=np.array([regions[name] for name in region], dtype=np.int64),
         gender=gender,
         grade=np.array(grade, dtype=np.int16),
+        class_session=np.array(
+            [NOT_ANSWERED if c is None else c for c in class_session], dtype=np.int64
+        ),
         flags=_flags(flags_text),
     )
 
