@@ -92,6 +92,10 @@ class EngineConfig:
     #: purpose: it is small nearly everywhere, so reporting it would force complementary
     #: suppression of boys or girls in almost every school; those students stay in "all".
     gender_groups: tuple[int, ...] = (1, 2)
+    #: Publish "the rest of the parent area" only where the parent's value is published
+    #: (see :func:`oko.indicators.suppression.rest_of_parent_shown`). Switching it off
+    #: reopens a known leak; it exists so the disclosure audit can be shown to catch it.
+    protect_rest_of_parent: bool = True
 
     def __post_init__(self) -> None:
         if not 0 < self.confidence < 1:
