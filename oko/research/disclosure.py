@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import connected_components
 
 #: Published numbers are floats: an equation holds up to this share of its magnitude, and a
 #: range covers an interval up to this much (on the value's own scale).
-TOLERANCE = 1e-7
+TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,10 @@ repeated requests for a closed wave cost one small query.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -185,14 +184,7 @@ def unsuppressed_results(session: Session, wave: Wave, settings: Settings) -> Wa
     questionnaire = questionnaires.for_wave(wave, settings.questionnaire_dir)
     indicator_set = indicators_for(questionnaire, settings.questionnaire_dir)
     wave_input = _wave_input(session, wave, questionnaire, indicator_set, _region_codes(session))
-    config = replace(
-        settings.engine_config(),
-        min_denominator=1,
-        min_school_respondents=1,
-        sensitive_small_count=0,
-        max_interval_width=math.inf,
-        max_relative_width=math.inf,
-    )
+    config = settings.engine_config().without_suppression()
     return compute_wave(wave_input, (), indicator_set, config)
 
 
