@@ -9,6 +9,7 @@ import click
 
 from oko.cli import (
     areas,
+    audit,
     db,
     demo,
     exports,
@@ -51,5 +52,6 @@ for command in (
     microdata.microdata_group,
     reports.report,
     sessions.session,
+    audit.audit,
 ):
     main.add_command(command)

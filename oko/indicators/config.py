@@ -9,7 +9,8 @@ sensitive items), ESPAD's 3-point "no real difference" rule and Planet Youth's m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -98,6 +99,22 @@ class EngineConfig:
     #: purpose: it is small nearly everywhere, so reporting it would force complementary
     #: suppression of boys or girls in almost every school; those students stay in "all".
     gender_groups: tuple[int, ...] = (1, 2)
+    #: Publish "the rest of the parent area" only where the parent's value is published
+    #: (see :func:`oko.indicators.suppression.rest_of_parent_shown`). Switching it off
+    #: reopens a known leak; it exists so the disclosure audit can be shown to catch it.
+    protect_rest_of_parent: bool = True
+
+    def without_suppression(self) -> EngineConfig:
+        """The same estimates with nothing hidden but empty groups: the true values that the
+        disclosure audit centres protection intervals on. Never for anything published."""
+        return replace(
+            self,
+            min_denominator=1,
+            min_school_respondents=1,
+            sensitive_small_count=0,
+            max_interval_width=math.inf,
+            max_relative_width=math.inf,
+        )
 
     def __post_init__(self) -> None:
         if not 0 < self.confidence < 1:

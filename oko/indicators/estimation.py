@@ -21,7 +21,13 @@ from oko.indicators.outcomes import outcome, scale_items
 from oko.indicators.quality import ExclusionCounts, excluded_rows, exclusion_counts
 from oko.indicators.reliability import Reliability, cronbach_alpha
 from oko.indicators.results import EstimateTable
-from oko.indicators.suppression import Lines, caution, complementary, primary_reasons
+from oko.indicators.suppression import (
+    Lines,
+    caution,
+    complementary,
+    primary_reasons,
+    rest_of_parent_shown,
+)
 from oko.indicators.variance import design_effect
 from oko.indicators.weighting import weights_and_groups
 
@@ -103,7 +109,17 @@ class WaveEstimates:
         )
         estimates = _Estimated.of(own_parts, indicators, design, config)
         lines = _lines(design, len(indicators))
-        reason = complementary(estimates.reason, estimates.n, lines, config.min_denominator)
+        sensitive = np.repeat(
+            [ind.sensitive and ind.is_proportion for ind in indicators], design.n_domains
+        )
+        reason = complementary(
+            estimates.reason,
+            estimates.n,
+            lines,
+            config.min_denominator,
+            counts=np.where(sensitive, estimates.k, np.nan),
+            small_count=config.sensitive_small_count,
+        )
         table, internals = estimates.publish(reason, indicators, design, config)
         rest = _rest(rest_parts, indicators, design, config, shown=reason == 0)
         return cls(
@@ -379,10 +395,12 @@ def _rest(
     shown: np.ndarray,
 ) -> RestEstimates:
     """ "Rest of parent" estimates that pass primary suppression themselves, for the published
-    estimates they are compared with."""
+    estimates they are compared with (where the parent is published too)."""
     n_indicators = len(indicators)
-    row = (np.arange(n_indicators)[:, None] * design.n_domains + design.rest_child).ravel()
-    wanted = shown[row]
+    offset = np.arange(n_indicators)[:, None] * design.n_domains
+    row = (offset + design.rest_child).ravel()
+    parent_row = (offset + design.rest_parent).ravel()
+    wanted = rest_of_parent_shown(shown, row, parent_row, protect=config.protect_rest_of_parent)
     stacked = {name: values[wanted] for name, values in _stack(parts).items()}
     per = design.rest_child.size
     proportion = np.repeat([ind.is_proportion for ind in indicators], per)[wanted]

@@ -21,11 +21,25 @@ subtraction. Published numbers form *lines*: a total and the parts it is the sum
 unpublished remainder (all students = boys + girls + those who gave another or no gender;
 a municipality = its schools; a region = its municipalities). In every line where a value
 with data is hidden, either the total is hidden and the hidden mass (hidden parts plus
-remainder) has at least the minimum denominator, or the total is shown and the hidden cells
-are at least two (the remainder counts when it has answers) *and* hold together at least the
-minimum denominator. Otherwise the smallest shown part is hidden too (the total when no part
-is left), and all lines are checked again until none changes. A number obtained by
+remainder) has at least the minimum denominator, or the total is shown and the hidden parts
+are at least two *and* hold together at least the minimum denominator *and*, for sensitive
+items, do not hold 1..4 "yes" (or "no") answers together (their sum is known by subtraction,
+and would bound each of them below the small-count threshold). Otherwise the smallest shown
+part is hidden too (the total when no part is left), and all lines are checked again until
+none changes. A number obtained by
 subtraction is then always a mix of at least two groups, never one hidden group.
+
+The unpublished remainder never protects a hidden part of a shown total: it is usually a
+handful of students (gender "other" or not given), so "all minus boys" would come within a
+point or two of the hidden girls. Two published parts must be hidden instead.
+
+"The rest of the parent area" (a municipality without this school) is a published number too:
+with the school's value it gives the municipality's. It is therefore shown only where the
+parent's own value is shown (:func:`rest_of_parent_shown`), so it never reveals more than the
+table itself; ``oko audit disclosure`` checks the whole of what is published.
+
+Readers learn only *that* a value is hidden (:func:`published_reason`): "too few students
+gave this answer" would tell them what the value was.
 """
 
 from __future__ import annotations
@@ -46,6 +60,19 @@ class Reason(StrEnum):
     WIDE_INTERVAL = "wide_interval"
     RELATIVE_WIDTH = "relative_width"
     COMPLEMENTARY = "complementary"
+
+
+#: The one reason published for every hidden value that has data: a reason must not tell
+#: what the value would have been (a "small count" says only a few students answered yes).
+HIDDEN = "hidden"
+
+
+def published_reason(reason: Reason | None) -> str | None:
+    """What readers are told: nothing for a shown value, ``no_data`` for an empty group,
+    and :data:`HIDDEN` for every other reason."""
+    if reason is None or reason is Reason.NO_DATA:
+        return reason.value if reason else None
+    return HIDDEN
 
 
 #: Reason codes in result arrays: 0 is "published", then the reasons in precedence order.
@@ -125,10 +152,27 @@ class Lines:
     total: np.ndarray
 
 
-def complementary(reason: np.ndarray, n: np.ndarray, lines: Lines, minimum: int) -> np.ndarray:
-    """Reason codes with complementary suppression added (code for ``complementary``)."""
+def complementary(
+    reason: np.ndarray,
+    n: np.ndarray,
+    lines: Lines,
+    minimum: int,
+    *,
+    counts: np.ndarray | None = None,
+    small_count: int = 0,
+) -> np.ndarray:
+    """Reason codes with complementary suppression added (code for ``complementary``).
+
+    ``counts``: the "yes" count of sensitive proportions (NaN elsewhere). Under a shown total
+    the hidden parts together are then also held to the small-count rule: their sum is known
+    by subtraction, and a sum of 1..``small_count`` "yes" (or "no") would bound every hidden
+    part below the small-count threshold.
+    """
     reason = reason.copy()
     n = np.asarray(n, dtype=np.float64)
+    counts = np.full(n.shape, np.nan) if counts is None else np.asarray(counts, np.float64)
+    sensitive = ~np.isnan(counts)
+    yes = np.nan_to_num(counts)
     if lines.line.size == 0:
         return reason
     n_lines = int(lines.line.max()) + 1
@@ -140,6 +184,22 @@ def complementary(reason: np.ndarray, n: np.ndarray, lines: Lines, minimum: int)
     # Candidates to hide, smallest first within each line.
     order = np.lexsort((part, n[part], part_line))
     part_line, part = part_line[order], part[order]
+
+    def small_sum(hidden: np.ndarray) -> np.ndarray:
+        """Lines whose hidden parts hold 1..small_count "yes" or "no" answers together."""
+        mask = hidden[part] & sensitive[part]
+        hidden_yes = np.bincount(
+            part_line, weights=np.where(mask, yes[part], 0.0), minlength=n_lines
+        )
+        hidden_no = np.bincount(
+            part_line, weights=np.where(mask, n[part] - yes[part], 0.0), minlength=n_lines
+        )
+        sensitive_line = np.bincount(part_line, weights=mask, minlength=n_lines) > 0
+        return sensitive_line & (
+            ((hidden_yes >= 1) & (hidden_yes <= small_count))
+            | ((hidden_no >= 1) & (hidden_no <= small_count))
+        )
+
     while True:
         hidden = (reason > 0) & (n > 0)
         total_hidden = hidden[line_total]
@@ -147,11 +207,12 @@ def complementary(reason: np.ndarray, n: np.ndarray, lines: Lines, minimum: int)
         hidden_mass = remainder + np.bincount(
             part_line, weights=np.where(hidden[part], n[part], 0.0), minlength=n_lines
         )
-        cells = hidden_parts + (remainder > 0)
+        # Under a shown total the remainder is no protection (see the module docstring).
         unsafe = np.where(
             total_hidden,
             hidden_mass < minimum,
-            (hidden_parts >= 1) & ((cells < 2) | (hidden_mass < minimum)),
+            (hidden_parts >= 1)
+            & ((hidden_parts < 2) | (hidden_mass - remainder < minimum) | small_sum(hidden)),
         )
         if not unsafe.any():
             return reason
@@ -167,3 +228,18 @@ def complementary(reason: np.ndarray, n: np.ndarray, lines: Lines, minimum: int)
         if newly.size == 0:
             return reason
         reason[newly] = CODE[Reason.COMPLEMENTARY]
+
+
+def rest_of_parent_shown(
+    shown: np.ndarray, child: np.ndarray, parent: np.ndarray, *, protect: bool = True
+) -> np.ndarray:
+    """Whether "parent without child" may be published, per (child, parent) row pair.
+
+    Only with the child's value shown (it is compared with it) and, when ``protect``, the
+    parent's too: a hidden parent is its shown child plus this rest, so the rest would give
+    it away. ``protect=False`` exists so the disclosure audit can be shown to catch that leak.
+    """
+    publishable = shown[child]
+    if protect:
+        publishable = publishable & shown[parent]
+    return publishable

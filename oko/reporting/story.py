@@ -27,6 +27,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from oko.indicators.definitions import Indicator, IndicatorSet, Kind
 from oko.indicators.groups import ALL, Group, GroupKind
 from oko.indicators.results import Comparison, ComparisonKind, Estimate
+from oko.indicators.suppression import Reason, published_reason
 from oko.reporting.charts import Point, Role, Scale, bar_chart, percent_scale, trend_chart
 from oko.reporting.data import ReportData
 from oko.reporting.definition import DomainSection, ReportDefinition
@@ -101,8 +102,7 @@ class Words:
         return self.value(estimate.value, indicator)
 
     def reason(self, estimate: Estimate) -> str:
-        reason = estimate.reason.value if estimate.reason else "no_data"
-        return self.t(f"suppressed.{reason}")
+        return self.t(f"suppressed.{published_reason(estimate.reason) or Reason.NO_DATA.value}")
 
     def wave_label(self, wave_id: str) -> str:
         for info in self.data.waves:

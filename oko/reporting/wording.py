@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from oko.indicators.config import EngineConfig
-from oko.indicators.suppression import Reason
+from oko.indicators.suppression import HIDDEN, Reason
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,9 @@ def spec(*names: str) -> TextSpec:
 PLAIN = spec()
 AREA = ("area?", "wave?", "municipality?", "school?")
 
-#: Every reason the engine gives for not showing an estimate needs a text.
-SUPPRESSION_REASONS = tuple(reason.value for reason in Reason)
+#: Every reason readers are told for not showing an estimate needs a text: an empty group,
+#: and one neutral reason for every other cause.
+SUPPRESSION_REASONS = (Reason.NO_DATA.value, HIDDEN)
 
 SCHEMA: dict[str, TextSpec] = {
     "number.decimal": PLAIN,

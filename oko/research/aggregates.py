@@ -20,12 +20,13 @@ from oko.indicators.config import IntervalMethod
 from oko.indicators.definitions import Kind
 from oko.indicators.groups import Area, AreaLevel, Group
 from oko.indicators.results import COMPARISON_KINDS, Comparison, Estimate, WaveResults
-from oko.indicators.suppression import Reason
+from oko.indicators.suppression import HIDDEN, Reason, published_reason
 from oko.research.codebook import INDICATOR_FIELDS
 from oko.research.tables import Field, Table, Value
 
 LEVEL_NAMES = tuple(level.value for level in AreaLevel)
-REASONS = tuple(reason.value for reason in Reason)
+#: Rows without any answer are left out, so every published reason is the neutral one.
+REASONS = (HIDDEN,)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,12 @@ RESULT_FIELDS: tuple[Field, ...] = (
     Field("interval", "string", "Interval method.", tuple(m.value for m in IntervalMethod)),
     Field("caution", "boolean", "Interpret with caution (wide interval or few df)."),
     Field("suppressed", "boolean", "True when no numbers may be shown."),
-    Field("suppression_reason", "string", "Why the numbers are suppressed.", REASONS),
+    Field(
+        "suppression_reason",
+        "string",
+        "hidden: to protect privacy or for too little precision (the same for every cause).",
+        REASONS,
+    ),
     *(
         Field(f"{kind.value}_{name}", kind_type, f"{kind.value}: {text}")  # type: ignore[arg-type]
         for kind in COMPARISON_KINDS
@@ -121,7 +127,7 @@ def result_row(
         "group": str(estimate.group),
         "group_label": group_label,
         "suppressed": estimate.suppressed,
-        "suppression_reason": estimate.reason.value if estimate.reason else None,
+        "suppression_reason": published_reason(estimate.reason),
     }
     if published:
         row |= {

@@ -87,16 +87,19 @@ def test_one_hidden_part_hides_the_smallest_other_part():
     assert result.tolist() == [0, 0, CODE[Reason.COMPLEMENTARY], CODE[Reason.SMALL_DENOMINATOR]]
 
 
-def test_a_large_remainder_protects_a_single_hidden_part():
-    n, lines = line(300, 200, 12, remainder=40)
-    reason = np.array([0, 0, 0, CODE[Reason.SMALL_DENOMINATOR]], np.int8)
-    assert complementary(reason, n, lines, 30).tolist() == reason.tolist()
-
-
-def test_a_small_remainder_does_not():
-    n, lines = line(300, 200, 12, remainder=3)
+@pytest.mark.parametrize("remainder", [3, 40])
+def test_the_unpublished_remainder_never_protects_a_hidden_part(remainder):
+    # "All minus boys" would be the hidden girls give or take the remainder's few students.
+    n, lines = line(300, 200, 12, remainder=remainder)
     reason = np.array([0, 0, 0, CODE[Reason.SMALL_DENOMINATOR]], np.int8)
     assert complementary(reason, n, lines, 30)[2] == CODE[Reason.COMPLEMENTARY]
+
+
+def test_two_hidden_parts_under_a_shown_total_need_the_minimum_without_the_remainder():
+    n, lines = line(300, 12, 10, remainder=40)
+    reason = np.array([0, 0, CODE[Reason.SMALL_DENOMINATOR], CODE[Reason.SMALL_DENOMINATOR]])
+    result = complementary(reason.astype(np.int8), n, lines, 30)
+    assert result[1] == CODE[Reason.COMPLEMENTARY]
 
 
 def test_a_hidden_total_is_not_the_sum_of_shown_parts():

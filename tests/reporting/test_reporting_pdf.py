@@ -15,6 +15,7 @@ from reporting_helpers import PdfText, collapse, numbers
 
 from oko import PROJECT_ROOT
 from oko.indicators import ALL, ComparisonKind, Estimate, Flag, Group, GroupKind, Indicator
+from oko.indicators.suppression import published_reason
 from oko.reporting import ReportData, load_report_setup, render_report
 from oko.reporting import render as render_module
 from oko.reporting.document import ReportDocument
@@ -151,7 +152,7 @@ def test_small_area_shows_reasons_and_no_hidden_number(pdf_small: PdfText, small
     for estimate in hidden:
         indicator = indicators[estimate.indicator]
         page = block_page(pdf_small, indicator.label("en"))
-        assert texts(f"suppressed.{estimate.reason.value}") in page
+        assert texts(f"suppressed.{published_reason(estimate.reason)}") in page
 
 
 def test_hidden_headline_shows_reason_in_table_and_block(
@@ -163,7 +164,7 @@ def test_hidden_headline_shows_reason_in_table_and_block(
         if not estimate.suppressed:
             continue
         label = indicators[ident].label("en")
-        reason = texts(f"suppressed.{estimate.reason.value}")
+        reason = texts(f"suppressed.{published_reason(estimate.reason)}")
         assert f"{label} – {reason} –" in pdf_small.text
         assert f"{label} 2026: no figure ({reason})." in pdf_small.text
 

@@ -390,7 +390,8 @@ def record_export(
 
 
 SUPPRESSION_NOTE = (
-    "Suppressed rows (suppressed = true) have no numbers; suppression_reason says why. "
+    "Suppressed rows (suppressed = true) have no numbers; suppression_reason is 'hidden' "
+    "whatever the cause, so it tells nothing about the hidden value. "
     "Proportions are shares from 0 to 1."
 )
 

@@ -81,6 +81,8 @@ class Settings:
     min_group_size: int
     min_school_size: int
     school_design: str = SchoolDesign.CLASSES.value
+    #: Off only to show that the disclosure audit catches the leak it closes.
+    protect_rest_of_parent: bool = True
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -96,6 +98,7 @@ class Settings:
             min_denominator=self.min_group_size,
             min_school_respondents=self.min_school_size,
             school_design=SchoolDesign(self.school_design),
+            protect_rest_of_parent=self.protect_rest_of_parent,
         )
 
 
@@ -170,6 +173,19 @@ def wave_results(session: Session, wave: Wave, settings: Settings) -> LoadedResu
     return LoadedResults(
         wave, questionnaire, indicator_set, cached, _area_names(session, cached, regions)
     )
+
+
+def unsuppressed_results(session: Session, wave: Wave, settings: Settings) -> WaveResults:
+    """The wave's estimates with nothing hidden, for the disclosure audit alone.
+
+    The audit centres each hidden value's protection interval on its true value, which the
+    published results no longer hold. Never cached and never handed to a page or a file.
+    """
+    questionnaire = questionnaires.for_wave(wave, settings.questionnaire_dir)
+    indicator_set = indicators_for(questionnaire, settings.questionnaire_dir)
+    wave_input = _wave_input(session, wave, questionnaire, indicator_set, _region_codes(session))
+    config = settings.engine_config().without_suppression()
+    return compute_wave(wave_input, (), indicator_set, config)
 
 
 def clear_cache() -> None:

@@ -253,7 +253,8 @@ def document(server: str) -> dict[str, Any]:
             "version": "1",
             "description": (
                 "Aggregate results of oko youth surveys, with the same suppression as reports "
-                "and downloads: a suppressed cell has empty values and a suppression_reason. "
+                "and downloads: a suppressed cell has empty values and suppression_reason "
+                "'hidden'. "
                 "Authenticate with 'Authorization: Bearer <token>' (create a token on the "
                 'research page). Errors are JSON: {"error": {"status", "message"}}.'
             ),
