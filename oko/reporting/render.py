@@ -16,6 +16,7 @@ from reportlab import rl_config
 
 from oko import PROJECT_ROOT
 from oko.indicators.definitions import Domain, IndicatorSet
+from oko.reporting.content import build_content
 from oko.reporting.data import ReportData
 from oko.reporting.definition import (
     KINDS,
@@ -141,7 +142,7 @@ def render_report(
         notice=texts("page.synthetic") if data.synthetic else None,
     )
     document = ReportDocument(io.BytesIO(), metadata, page_texts)
-    story = build_story(data, definition, texts, data.current.indicators, styles)
+    story = build_story(build_content(data, definition, texts), definition, styles)
     layout = (definition.source, language, tuple(h.toc_key for h in headings(story)))
     pdf = document.render(story, _known_pages.get(layout))
     _known_pages[layout] = document.pages

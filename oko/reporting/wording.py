@@ -125,7 +125,7 @@ SCHEMA: dict[str, TextSpec] = {
     "method.who_title": PLAIN,
     "method.who_municipality": spec("students", "schools", "grades", "area?", "wave?"),
     "method.who_school": spec("students", "grades", "area?", "wave?", "schools?"),
-    "method.response_rate": spec("rate", "pupils"),
+    "method.response_rate": spec("rate", "pupils", "submitted?"),
     "method.exclusions_title": PLAIN,
     "method.exclusions": spec("excluded", "submitted?"),
     "method.exclusions_none": spec("submitted?"),

@@ -76,7 +76,7 @@ def wave_results(municipality_slug: str, wave_slug: str):  # type: ignore[no-unt
         )
     except dashboard.NoResults:
         abort(404)
-    chosen = board.domain(request.args.get("domain", "")) or board.domains[0]
+    chosen = board.domain(request.args.get("domain", "")) or board.content.domains[0]
     return render_template(
         "coalition/dashboard.html",
         board=board,
