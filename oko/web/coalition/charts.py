@@ -3,10 +3,12 @@
 They draw the indicator panels of the report content (:mod:`oko.reporting.content`), the
 same points, separators and scales the PDF draws, so the two never disagree. On a phone the
 bars lie down (:func:`bar_rows`): a chart drawn about as wide as the screen keeps its labels
-at the size they are written in, where the wide chart would shrink them to half. No script and no inline style: colours come from classes in
-``staff.css`` (CSP ``style-src 'self'``), and every text is escaped. Each chart is an
-``<svg role="img">`` with a title and a description listing its values, for screen readers;
-the table next to it gives the same numbers as text.
+at the size they are written in, where the wide chart would shrink them to half.
+
+No script and no inline style: colours come from classes in ``staff.css`` (CSP
+``style-src 'self'``), and every text is escaped. Each chart is an ``<svg role="img">`` with
+a title and a description listing its values, for screen readers; the table next to it gives
+the same numbers as text.
 """
 
 from __future__ import annotations
