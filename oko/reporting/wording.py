@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from oko.indicators.config import EngineConfig
 from oko.indicators.suppression import Reason
+from oko.reporting.data import SEASONS
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ SCHEMA: dict[str, TextSpec] = {
     "method.questionnaire": spec("questionnaire", "version"),
     "method.synthetic": PLAIN,
 }
+for _season in set(SEASONS.values()):
+    SCHEMA[f"wave.{_season}"] = spec("year")
 for _gender in (1, 2):
     SCHEMA[f"chart.gender_{_gender}"] = PLAIN
 for _month in range(1, 13):
@@ -157,9 +160,12 @@ for _flag in EngineConfig().exclude_flags:
     SCHEMA[f"exclusions.{_flag}"] = PLAIN
 
 
-def dynamic_schema(domains: Iterable[str], indicators: Iterable[str]) -> dict[str, TextSpec]:
+def dynamic_schema(
+    domains: Iterable[str], indicators: Iterable[str], references: Iterable[str] = ()
+) -> dict[str, TextSpec]:
     """Texts that depend on the report: each domain's title and intro, each indicator's
-    plain-language statements for "higher" and "lower" (key messages follow direction)."""
+    plain-language statements for "higher" and "lower" (key messages follow direction), and
+    where an indicator's published reference figure comes from, in the report's language."""
     result: dict[str, TextSpec] = {}
     for domain in domains:
         result[f"domains.{domain}.title"] = PLAIN
@@ -167,4 +173,6 @@ def dynamic_schema(domains: Iterable[str], indicators: Iterable[str]) -> dict[st
     for indicator in indicators:
         result[f"indicators.{indicator}.higher"] = PLAIN
         result[f"indicators.{indicator}.lower"] = PLAIN
+    for indicator in references:
+        result[f"indicators.{indicator}.reference"] = PLAIN
     return result

@@ -59,9 +59,11 @@ def build_content(data: ReportData, definition: ReportDefinition, texts: Texts) 
         header=TableHeader(
             indicator=words("table.indicator"),
             n=words("table.n"),
-            value=words("table.value", wave=data.wave.short),
+            value=words("table.value", wave=words.wave.short),
             interval=words("table.interval"),
-            previous=words("table.previous", previous=previous[0].short if previous else "–"),
+            previous=words(
+                "table.previous", previous=words.named(previous[0]).short if previous else "–"
+            ),
             parent=words("table.municipality" if data.kind == "school" else "table.region"),
             reference=words("table.reference"),
         ),
@@ -106,15 +108,15 @@ class _Builder:
 
     def key_messages(self) -> KeyMessagesContent:
         data, w, definition = self.data, self.w, self.definition
-        previous = data.previous
+        previous = w.named(data.previous[0]) if data.previous else None
         messages = key_messages(data, definition.indicator_ids, definition.key_messages_max)
         good_more, attention_more = messages.more
         return KeyMessagesContent(
-            first_wave="" if previous else w("key_messages.first_wave", wave=data.wave.name),
+            first_wave="" if previous else w("key_messages.first_wave", wave=w.wave.name),
             intro=w(
                 "key_messages.intro",
                 points=w.points(data.current.config.min_difference),
-                previous=previous[0].short if previous else data.wave.short,
+                previous=previous.short if previous else w.wave.short,
                 reference=w("names.reference"),
             ),
             good=tuple(self.message(c) for c in messages.good),
@@ -125,7 +127,7 @@ class _Builder:
                 "key_messages.stable",
                 count=messages.stable,
                 total=messages.compared,
-                previous=previous[0].short,
+                previous=previous.short,
             )
             if previous is not None and messages.compared
             else "",
@@ -179,9 +181,10 @@ class _Builder:
             low, high = indicator.valid
             notes.append(w("chart.mean_scale", low=low, high=high))
         if indicator.reference is not None:
-            notes.append(w("chart.reference_source", source=indicator.reference.source))
+            source = w(f"indicators.{indicator.id}.reference")
+            notes.append(w("chart.reference_source", source=source))
         published = not estimate.suppressed and math.isfinite(estimate.value)
-        wave = data.wave.short
+        wave = w.wave.short
         if published:
             summary = w(
                 "block.value",
@@ -266,7 +269,7 @@ class _Builder:
             self.point(
                 data.estimate(indicator.id),
                 indicator,
-                w("chart.current", wave=data.wave.short),
+                w("chart.current", wave=w.wave.short),
                 Role.CURRENT,
             )
         ]
@@ -276,7 +279,7 @@ class _Builder:
                 self.point(
                     results.estimate(indicator.id, data.area),
                     indicator,
-                    w("chart.previous", wave=info.short),
+                    w("chart.previous", wave=w.named(info).short),
                     Role.PREVIOUS,
                 )
             )
@@ -314,7 +317,7 @@ class _Builder:
             self.point(
                 results.estimate(indicator.id, self.data.area, ALL),
                 indicator,
-                info.short,
+                self.w.named(info).short,
                 Role.CURRENT,
             )
             for info, results in zip(self.data.waves, self.data.results, strict=True)

@@ -11,7 +11,7 @@ import math
 
 from oko.indicators.definitions import Indicator, IndicatorSet
 from oko.indicators.results import Comparison, ComparisonKind, Estimate
-from oko.reporting.data import ReportData
+from oko.reporting.data import NAMES_LANGUAGE, ReportData, WaveInfo
 from oko.reporting.numbers import format_number
 from oko.reporting.texts import Texts
 
@@ -24,6 +24,7 @@ class Words:
         self.data = data
         self.indicators = indicators
         self.decimal = texts("number.decimal")
+        self.waves = {info.id: self._named(info) for info in data.waves}
 
     def __call__(self, key: str, **values: object) -> str:
         return self.t(key, **values)
@@ -64,11 +65,26 @@ class Words:
         reason = estimate.reason.value if estimate.reason else "no_data"
         return self.t(f"suppressed.{reason}")
 
+    def _named(self, info: WaveInfo) -> WaveInfo:
+        """The wave named in this language: by its season and year where the stored name is
+        in another language ("Najaar 2026" becomes "Autumn 2026"), else as stored."""
+        if self.t.language == NAMES_LANGUAGE or not info.season or info.year is None:
+            return info
+        name = self.t(f"wave.{info.season}", year=info.year)
+        short = name if info.short == info.name else info.short
+        return WaveInfo(info.id, name, short, info.season, info.year)
+
+    @property
+    def wave(self) -> WaveInfo:
+        """The report's wave, named in this language."""
+        return self.waves[self.data.wave.id]
+
+    def named(self, info: WaveInfo) -> WaveInfo:
+        return self.waves[info.id]
+
     def wave_label(self, wave_id: str) -> str:
-        for info in self.data.waves:
-            if info.id == wave_id:
-                return info.short
-        return wave_id
+        info = self.waves.get(wave_id)
+        return info.short if info else wave_id
 
     def other_name(self, comparison: Comparison) -> str:
         """How a sentence names what is compared with ("in 2024", "in the rest of …")."""
@@ -106,7 +122,7 @@ class Words:
         data = self.data
         return {
             "area": data.area_name,
-            "wave": data.wave.name,
+            "wave": self.wave.name,
             "municipality": data.municipality_name,
             "school": data.area_name if data.kind == "school" else "",
         }
