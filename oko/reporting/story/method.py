@@ -20,7 +20,7 @@ def method(section: Section) -> Iterator[Flowable]:
     yield FixedHeight(PAGE_BODY_HEIGHT, list(_body(section)))
 
 
-def response_rate_sentence(section: Section) -> str:
+def _response_rate(section: Section) -> str:
     """The response rate with its definition (handed in / pupils), or "" when unknown."""
     figures, w = section.content.participation, section.content.words
     if figures.rate is None:
@@ -45,7 +45,7 @@ def _body(section: Section) -> Iterator[Flowable]:
         grades=figures.grades,
         **w.area_values(),
     )
-    rate = response_rate_sentence(section)
+    rate = _response_rate(section)
     yield Paragraph(para(f"{who} {rate}" if rate else who), s.method)
 
     yield Paragraph(section.text("method.exclusions_title"), s.h3)
