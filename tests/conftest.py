@@ -83,9 +83,7 @@ def instance_path(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def app_config(database_url: str, instance_path: Path) -> dict[str, object]:
-    """Settings for the test app; a test may change them before asking for ``app``."""
+def _app_settings(database_url: str, instance_path: Path) -> dict[str, object]:
     return {
         "TESTING": True,
         "INSTANCE_PATH": str(instance_path),
@@ -96,9 +94,26 @@ def app_config(database_url: str, instance_path: Path) -> dict[str, object]:
 
 
 @pytest.fixture
+def app_config(database_url: str, instance_path: Path) -> dict[str, object]:
+    """Settings for the test app; a test may change them before asking for ``app``."""
+    return _app_settings(database_url, instance_path)
+
+
+@pytest.fixture
 def app(app_config: dict[str, object], database: Database) -> Iterator[Flask]:
     empty_tables(database)
     app = create_app(dict(app_config))
+    yield app
+    app.extensions["oko.db"].dispose()
+
+
+@pytest.fixture(scope="module")
+def module_app(
+    database_url: str, database: Database, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """An app whose data every test of a module shares, for data that take long to build."""
+    empty_tables(database)
+    app = create_app(_app_settings(database_url, tmp_path_factory.mktemp("instance")))
     yield app
     app.extensions["oko.db"].dispose()
 

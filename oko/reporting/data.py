@@ -17,14 +17,32 @@ from oko.indicators.results import Comparison, ComparisonKind, Estimate, WaveRes
 KINDS = {AreaLevel.MUNICIPALITY: "municipality", AreaLevel.SCHOOL: "school"}
 
 
+#: The language wave names are entered in; reports in other languages name a wave by its
+#: season and year instead (``wave.autumn`` in the texts: "Autumn 2026").
+NAMES_LANGUAGE = "nl"
+SEASONS = {
+    **dict.fromkeys((12, 1, 2), "winter"),
+    **dict.fromkeys((3, 4, 5), "spring"),
+    **dict.fromkeys((6, 7, 8), "summer"),
+    **dict.fromkeys((9, 10, 11), "autumn"),
+}
+
+
 @dataclass(frozen=True)
 class WaveInfo:
     """A wave as readers know it: the engine's wave id, its full name and a short label for
-    chart axes (e.g. "Autumn 2026" and "2026")."""
+    chart axes (e.g. "Najaar 2026" and "2026").
+
+    ``season`` (``autumn``, from :data:`SEASONS`) and ``year`` say when the wave ran, so a
+    report in another language than the names' can name it in its own words; empty when not
+    known, and then the name is used as it is.
+    """
 
     id: str
     name: str
     short: str
+    season: str = ""
+    year: int | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from reportlab import rl_config
 
 from oko import PROJECT_ROOT
 from oko.indicators.definitions import Domain, IndicatorSet
+from oko.reporting.content import build_content
 from oko.reporting.data import ReportData
 from oko.reporting.definition import (
     KINDS,
@@ -74,8 +75,15 @@ def load_report_setup(
         texts_path(folder, language),
         domains=[d.value for d in Domain],
         indicators=indicators.ids,
+        references=referenced(indicators),
     )
     return definition, texts
+
+
+def referenced(indicators: IndicatorSet) -> tuple[str, ...]:
+    """The indicators compared with a published reference figure, whose source each
+    language's texts name."""
+    return tuple(i.id for i in indicators if i.reference is not None)
 
 
 @cache
@@ -108,6 +116,7 @@ def check_reports(reports_dir: str | os.PathLike[str], indicators: IndicatorSet)
                 texts_path(folder, language),
                 domains=[d.value for d in Domain],
                 indicators=indicators.ids,
+                references=referenced(indicators),
             )
         except TextsError as exc:
             problems.extend(exc.problems)
@@ -122,18 +131,14 @@ def render_report(
     definition, texts = load_report_setup(data, language, reports_dir)
     _prepare_reportlab()
     styles = make_styles()
-    area = {
-        "area": data.area_name,
-        "wave": data.wave.name,
-        "municipality": data.municipality_name,
-        "school": data.area_name if data.kind == "school" else "",
-    }
+    content = build_content(data, definition, texts)
+    area = content.words.area_values()
     metadata = Metadata(
         title=texts("document.title", **area),
         author=texts("document.author", **area),
         subject=texts("document.subject", **area),
         language=language,
-        keywords=("oko", data.wave.name, data.area_name),
+        keywords=("oko", area["wave"], data.area_name),
     )
     page_texts = PageTexts(
         header=texts("page.header", **area),
@@ -141,7 +146,7 @@ def render_report(
         notice=texts("page.synthetic") if data.synthetic else None,
     )
     document = ReportDocument(io.BytesIO(), metadata, page_texts)
-    story = build_story(data, definition, texts, data.current.indicators, styles)
+    story = build_story(content, definition, styles)
     layout = (definition.source, language, tuple(h.toc_key for h in headings(story)))
     pdf = document.render(story, _known_pages.get(layout))
     _known_pages[layout] = document.pages

@@ -53,8 +53,10 @@ def load_texts(
     *,
     domains: Iterable[str],
     indicators: Iterable[str],
+    references: Iterable[str] = (),
 ) -> Texts:
-    """Load and validate the texts of one language for the given domains and indicators.
+    """Load and validate the texts of one language for the given domains and indicators
+    (``references``: the indicators compared with a published reference figure).
 
     Cached per path, modification time and content asked for; the result is immutable.
     """
@@ -63,23 +65,34 @@ def load_texts(
         mtime = resolved.stat().st_mtime_ns
     except FileNotFoundError as exc:
         raise TextsError([f"{resolved}: no such texts file"]) from exc
-    return _load_cached(str(resolved), mtime, tuple(domains), tuple(indicators))
+    return _load_cached(str(resolved), mtime, tuple(domains), tuple(indicators), tuple(references))
 
 
 @lru_cache(maxsize=32)
 def _load_cached(
-    path: str, mtime_ns: int, domains: tuple[str, ...], indicators: tuple[str, ...]
+    path: str,
+    mtime_ns: int,
+    domains: tuple[str, ...],
+    indicators: tuple[str, ...],
+    references: tuple[str, ...],
 ) -> Texts:
     with open(path, encoding="utf-8") as handle:
         try:
             raw = yaml.safe_load(handle)
         except yaml.YAMLError as exc:
             raise TextsError([f"{path}: not valid YAML: {exc}"]) from exc
-    return parse_texts(raw, source=path, domains=domains, indicators=indicators)
+    return parse_texts(
+        raw, source=path, domains=domains, indicators=indicators, references=references
+    )
 
 
 def parse_texts(
-    raw: Any, *, source: str, domains: Iterable[str], indicators: Iterable[str]
+    raw: Any,
+    *,
+    source: str,
+    domains: Iterable[str],
+    indicators: Iterable[str],
+    references: Iterable[str] = (),
 ) -> Texts:
     """Validate already-parsed YAML; ``source`` names it in messages."""
     if not isinstance(raw, dict):
@@ -93,7 +106,7 @@ def parse_texts(
         )
     flat: dict[str, Any] = {}
     _flatten({k: v for k, v in raw.items() if k != "language"}, "", flat, problems, source)
-    schema = {**SCHEMA, **dynamic_schema(domains, indicators)}
+    schema = {**SCHEMA, **dynamic_schema(domains, indicators, references)}
     for key in sorted(set(schema) - set(flat)):
         problems.append(f"{source}: {key}: missing")
     for key in sorted(set(flat) - set(schema)):

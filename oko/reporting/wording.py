@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from oko.indicators.config import EngineConfig
 from oko.indicators.suppression import HIDDEN, Reason
+from oko.reporting.data import SEASONS
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ SCHEMA: dict[str, TextSpec] = {
     "method.who_title": PLAIN,
     "method.who_municipality": spec("students", "schools", "grades", "area?", "wave?"),
     "method.who_school": spec("students", "grades", "area?", "wave?", "schools?"),
-    "method.response_rate": spec("rate", "pupils"),
+    "method.response_rate": spec("rate", "pupils", "submitted?"),
     "method.exclusions_title": PLAIN,
     "method.exclusions": spec("excluded", "submitted?"),
     "method.exclusions_none": spec("submitted?"),
@@ -149,6 +150,8 @@ SCHEMA: dict[str, TextSpec] = {
     "method.questionnaire": spec("questionnaire", "version"),
     "method.synthetic": PLAIN,
 }
+for _season in set(SEASONS.values()):
+    SCHEMA[f"wave.{_season}"] = spec("year")
 for _gender in (1, 2):
     SCHEMA[f"chart.gender_{_gender}"] = PLAIN
 for _month in range(1, 13):
@@ -159,9 +162,12 @@ for _flag in EngineConfig().exclude_flags:
     SCHEMA[f"exclusions.{_flag}"] = PLAIN
 
 
-def dynamic_schema(domains: Iterable[str], indicators: Iterable[str]) -> dict[str, TextSpec]:
+def dynamic_schema(
+    domains: Iterable[str], indicators: Iterable[str], references: Iterable[str] = ()
+) -> dict[str, TextSpec]:
     """Texts that depend on the report: each domain's title and intro, each indicator's
-    plain-language statements for "higher" and "lower" (key messages follow direction)."""
+    plain-language statements for "higher" and "lower" (key messages follow direction), and
+    where an indicator's published reference figure comes from, in the report's language."""
     result: dict[str, TextSpec] = {}
     for domain in domains:
         result[f"domains.{domain}.title"] = PLAIN
@@ -169,4 +175,6 @@ def dynamic_schema(domains: Iterable[str], indicators: Iterable[str]) -> dict[st
     for indicator in indicators:
         result[f"indicators.{indicator}.higher"] = PLAIN
         result[f"indicators.{indicator}.lower"] = PLAIN
+    for indicator in references:
+        result[f"indicators.{indicator}.reference"] = PLAIN
     return result

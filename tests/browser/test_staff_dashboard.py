@@ -71,8 +71,8 @@ def test_coalition_reads_the_dashboard_and_downloads_the_report(demo_world, page
     assert charts.count() >= 18
     first = page.locator("article.indicator").first
     first.scroll_into_view_if_needed()
-    expect(first.locator("svg.chart rect.bar-current")).to_be_visible()
-    assert first.locator("svg.chart line.chart-whisker").count() >= 3  # 95% interval whiskers
+    expect(first.locator("svg.chart-wide rect.bar-current")).to_be_visible()
+    assert first.locator("svg.chart-wide line.chart-whisker").count() >= 3  # 95% intervals
     first.evaluate("element => element.scrollIntoView()")
     _screenshot(page, "dashboard-charts.png")
 
@@ -87,4 +87,33 @@ def test_coalition_reads_the_dashboard_and_downloads_the_report(demo_world, page
     expect(page.locator("#monitor-table")).to_contain_text("Zilverhaven Lyceum")
     assert "Duinrade" not in page.locator("#monitor-table").inner_text()
     _screenshot(page, "fieldwork-monitor.png")
+    assert errors == []
+
+
+#: The smallest a chart's text may render on a phone, in CSS pixels.
+MIN_TEXT_PX = 11
+#: Rendered size of every visible chart text: its font size times the chart's scale.
+RENDERED_TEXT_SIZES = """
+elements => elements
+    .filter(e => e.getClientRects().length > 0)
+    .map(e => parseFloat(getComputedStyle(e).fontSize) * e.getScreenCTM().a)
+"""
+
+
+def test_charts_are_readable_on_a_phone(demo_world, page) -> None:
+    errors = watch_console(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in(page, "coalition@example.org", PASSWORD)
+    page.goto("/dashboard/zilverhaven/?lang=en")
+    page.get_by_role("link", name="Alcohol, tobacco and cannabis").click()
+    first = page.locator("article.indicator").first
+    first.scroll_into_view_if_needed()
+    expect(first.locator("svg.chart-rows")).to_be_visible()
+    expect(first.locator("svg.chart-wide")).to_be_hidden()
+    sizes = page.locator("svg.chart text").evaluate_all(RENDERED_TEXT_SIZES)
+    assert len(sizes) > 100
+    assert min(sizes) >= MIN_TEXT_PX, sorted(sizes)[:5]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scroll
+    first.evaluate("element => element.scrollIntoView()")
+    _screenshot(page, "dashboard-phone.png")
     assert errors == []

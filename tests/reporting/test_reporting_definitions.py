@@ -11,11 +11,13 @@ import yaml
 from oko import PROJECT_ROOT
 from oko.indicators import Domain, load_indicators
 from oko.reporting.definition import ReportDefinitionError, load_definition, parse_definition
+from oko.reporting.render import referenced
 from oko.reporting.texts import TextsError, load_texts, parse_texts
 
 REPORTS = PROJECT_ROOT / "reports"
 INDICATORS = load_indicators(PROJECT_ROOT / "questionnaires" / "oko-core.indicators.yaml")
 DOMAINS = [d.value for d in Domain]
+REFERENCES = referenced(INDICATORS)
 SOURCE = "reports/test.yaml"
 TEXTS = "reports/texts/en.yaml"
 
@@ -129,7 +131,9 @@ def texts(language: str = "en") -> dict[str, Any]:
 def text_problems(raw: Any) -> tuple[str, ...]:
     """The problems found, without the file name every one of them starts with."""
     with pytest.raises(TextsError) as caught:
-        parse_texts(raw, source=TEXTS, domains=DOMAINS, indicators=INDICATORS.ids)
+        parse_texts(
+            raw, source=TEXTS, domains=DOMAINS, indicators=INDICATORS.ids, references=REFERENCES
+        )
     assert all(p.startswith(f"{TEXTS}: ") for p in caught.value.problems)
     return tuple(p.removeprefix(f"{TEXTS}: ") for p in caught.value.problems)
 
@@ -137,7 +141,10 @@ def text_problems(raw: Any) -> tuple[str, ...]:
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_shipped_texts_are_complete(language: str):
     loaded = load_texts(
-        REPORTS / "texts" / f"{language}.yaml", domains=DOMAINS, indicators=INDICATORS.ids
+        REPORTS / "texts" / f"{language}.yaml",
+        domains=DOMAINS,
+        indicators=INDICATORS.ids,
+        references=REFERENCES,
     )
     assert loaded.language == language
     assert loaded("page.number", page=3) in ("page 3", "pagina 3")
@@ -157,9 +164,21 @@ def test_missing_text_is_named():
     raw = texts()
     del raw["cover"]["title_school"]
     del raw["indicators"]["drunk_30d"]["lower"]
+    del raw["indicators"]["smoking_daily"]["reference"]
+    del raw["wave"]["autumn"]
     assert text_problems(raw) == (
         "cover.title_school: missing",
         "indicators.drunk_30d.lower: missing",
+        "indicators.smoking_daily.reference: missing",
+        "wave.autumn: missing",
+    )
+
+
+def test_a_reference_source_is_only_for_an_indicator_with_a_reference():
+    raw = texts()
+    raw["indicators"]["likes_school"]["reference"] = "Iceland"
+    assert text_problems(raw) == (
+        "indicators.likes_school.reference: unknown key (a typo, or a text no report uses)",
     )
 
 
@@ -200,6 +219,10 @@ def test_literal_braces_are_allowed():
     raw = texts()
     raw["table"]["n"] = "n {{count}}"
     parsed = parse_texts(
-        raw, source="reports/texts/en.yaml", domains=DOMAINS, indicators=INDICATORS.ids
+        raw,
+        source="reports/texts/en.yaml",
+        domains=DOMAINS,
+        indicators=INDICATORS.ids,
+        references=REFERENCES,
     )
     assert parsed("table.n") == "n {count}"

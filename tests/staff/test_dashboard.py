@@ -53,12 +53,12 @@ def _board(app, slug: str, email: str, language: str = "en"):  # type: ignore[no
 
 def test_dashboard_shows_the_engines_numbers_suppression_and_flags(demo_app) -> None:
     board = _board(demo_app, "duinrade", "duinrade@example.org")
-    results = board.data.current
+    results = board.content.data.current
     area = Area(AreaLevel.MUNICIPALITY, board.municipality.id)
-    assert board.data.area == area
-    groups = [ALL, *board.data.groups(("gender", "grade"))]
+    assert board.content.data.area == area
+    groups = [ALL, *board.content.data.groups(("gender", "grade"))]
     suppressed = 0
-    for domain in board.domains:
+    for domain in board.content.domains:
         for panel in domain.indicators:
             factor = 100 if panel.indicator.is_proportion else 1
             shown = [p for p in panel.bars if p.role.value in ("current", "group")]
@@ -80,7 +80,7 @@ def test_dashboard_shows_the_engines_numbers_suppression_and_flags(demo_app) -> 
                 usable = comparison is not None and math.isfinite(comparison.difference)
                 assert line.flag == (comparison.flag if usable else None)
     assert suppressed, "the demo data has suppressed groups (small grades, sensitive items)"
-    assert board.good or board.attention
+    assert board.content.key_messages.good or board.content.key_messages.attention
 
 
 def test_coalition_sees_only_its_own_municipality(demo_app) -> None:
@@ -156,7 +156,7 @@ def test_previous_wave_comparison_matches_the_pdf_wording(demo_app) -> None:
     board = _board(demo_app, "zilverhaven", "zilverhaven@example.org")
     lines = [
         line
-        for d in board.domains
+        for d in board.content.domains
         for p in d.indicators
         for line in p.comparisons
         if line.kind is ComparisonKind.PREVIOUS_WAVE and line.sentence

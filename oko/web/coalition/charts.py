@@ -1,10 +1,14 @@
 """Server-rendered SVG charts for the dashboard: bars with 95% whiskers, and a trend line.
 
-They draw the same :class:`~oko.reporting.charts.Point` values and scales as the PDF charts,
-so the two never disagree. No script and no inline style: colours come from classes in
-``staff.css`` (CSP ``style-src 'self'``), and every text is escaped. Each chart is an
-``<svg role="img">`` with a title and a description listing its values, for screen readers;
-the table next to it gives the same numbers as text.
+They draw the indicator panels of the report content (:mod:`oko.reporting.content`), the
+same points, separators and scales the PDF draws, so the two never disagree. On a phone the
+bars lie down (:func:`bar_rows`): a chart drawn about as wide as the screen keeps its labels
+at the size they are written in, where the wide chart would shrink them to half.
+
+No script and no inline style: colours come from classes in ``staff.css`` (CSP
+``style-src 'self'``), and every text is escaped. Each chart is an ``<svg role="img">`` with
+a title and a description listing its values, for screen readers; the table next to it gives
+the same numbers as text.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 from oko.reporting.charts import Point, Scale
+from oko.reporting.content import IndicatorPanel
 
 WIDTH = 640
 HEIGHT = 240
@@ -23,6 +28,11 @@ RIGHT = 8
 TOP = 22
 BOTTOM = 46
 LABEL_LINE = 12
+#: The phone chart: about the width of a 375 px screen's content, one row per bar.
+ROWS_WIDTH = 320
+ROW = 30
+ROWS_LABEL = 100
+ROWS_VALUE = 40
 
 
 def _fmt(value: float) -> str:
@@ -88,10 +98,18 @@ class _Axis:
         ]
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str], ident: str) -> Markup:
+def _svg(
+    width: int,
+    height: int,
+    title: str,
+    desc: str,
+    body: list[str],
+    ident: str,
+    css: str,
+) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="chart" role="img" aria-labelledby="{ident}-title {ident}-desc" '
+        f'class="{css}" role="img" aria-labelledby="{ident}-title {ident}-desc" '
         f'preserveAspectRatio="xMinYMin meet">'
         f'<title id="{ident}-title">{escape(title)}</title>'
         f'<desc id="{ident}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
@@ -102,19 +120,13 @@ def _describe(points: Sequence[Point]) -> str:
     return "; ".join(f"{p.label.replace(chr(10), ' ')}: {p.text}" for p in points)
 
 
-def bar_chart(
-    points: Sequence[Point],
-    scale: Scale,
-    *,
-    title: str,
-    ident: str,
-    separators: Sequence[int] = (),
-) -> Markup:
+def bar_chart(panel: IndicatorPanel, title: str) -> Markup:
     """Bars (this wave dark, previous grey, references outlined, groups light) with whiskers.
 
     A suppressed point gets no bar, only its reason written where the bar would stand.
     """
-    axis = _Axis(scale, HEIGHT)
+    points, separators = panel.bars, panel.separators
+    axis = _Axis(panel.scale, HEIGHT)
     slot = (WIDTH - LEFT - RIGHT) / max(len(points), 1)
     bar = min(slot * 0.62, 56)
     body = axis.grid(WIDTH)
@@ -141,12 +153,77 @@ def bar_chart(
             body.extend(axis.whisker(center, point.lo, point.hi, bar / 5))
             label_y = axis.y(point.hi)
         body.append(_text(center, label_y - 5, point.text, "chart-value"))
-    return _svg(WIDTH, HEIGHT, title, _describe(points), body, ident)
+    return _svg(
+        WIDTH,
+        HEIGHT,
+        title,
+        _describe(points),
+        body,
+        f"bars-{panel.indicator.id}",
+        "chart chart-wide",
+    )
 
 
-def trend_chart(points: Sequence[Point], scale: Scale, *, title: str, ident: str) -> Markup:
+def bar_rows(panel: IndicatorPanel, title: str) -> Markup:
+    """The bars of :func:`bar_chart` lying down, for a phone: a row per bar with its name on
+    the left and its value at the end, so names need not fit under a narrow bar."""
+    points, scale = panel.bars, panel.scale
+    left, right = ROWS_LABEL, ROWS_WIDTH - ROWS_VALUE
+    height = TOP + ROW * len(points) + 24
+
+    def x(value: float) -> float:
+        clipped = min(max(value, scale.low), scale.high)
+        return left + (clipped - scale.low) / (scale.high - scale.low) * (right - left)
+
+    body = []
+    bottom = TOP + ROW * len(points)
+    tick = scale.low
+    while tick <= scale.high + 1e-9:
+        body.append(
+            f'<line x1="{_fmt(x(tick))}" x2="{_fmt(x(tick))}" y1="{TOP}" y2="{bottom}" '
+            f'class="chart-grid"/>'
+        )
+        body.append(_text(x(tick), bottom + 16, f"{_fmt(tick)}{scale.suffix}", "chart-tick"))
+        tick += scale.step
+    for index in panel.separators:
+        if 0 < index < len(points):
+            y = TOP + index * ROW
+            body.append(
+                f'<line x1="4" x2="{ROWS_WIDTH - 4}" y1="{y}" y2="{y}" class="chart-separator"/>'
+            )
+    for index, point in enumerate(points):
+        middle = TOP + (index + 0.5) * ROW
+        lines = point.label.split("\n")
+        body.append(
+            _text(left - 6, middle + 4 - (len(lines) - 1) * 6, point.label, "chart-label", "end")
+        )
+        if point.value is None:
+            body.append(_text(left + 4, middle + 4, point.text, "chart-note", "start"))
+            continue
+        end = x(point.value)
+        body.append(
+            f'<rect x="{left}" y="{_fmt(middle - ROW * 0.3)}" width="{_fmt(max(end - left, 0))}" '
+            f'height="{_fmt(ROW * 0.6)}" class="bar bar-{point.role.value}"/>'
+        )
+        label_x = end
+        if point.lo is not None and point.hi is not None:
+            lo, hi, cap = x(point.lo), x(point.hi), ROW * 0.15
+            body.append(
+                f'<polyline points="{_fmt(lo)},{_fmt(middle - cap)} {_fmt(lo)},{_fmt(middle)} '
+                f"{_fmt(hi)},{_fmt(middle)} {_fmt(hi)},{_fmt(middle - cap)} {_fmt(hi)},"
+                f"{_fmt(middle + cap)} {_fmt(hi)},{_fmt(middle)} {_fmt(lo)},{_fmt(middle)} "
+                f'{_fmt(lo)},{_fmt(middle + cap)}" class="chart-whisker"/>'
+            )
+            label_x = hi
+        body.append(_text(label_x + 5, middle + 4, point.text, "chart-value", "start"))
+    ident = f"rows-{panel.indicator.id}"
+    return _svg(ROWS_WIDTH, height, title, _describe(points), body, ident, "chart chart-rows")
+
+
+def trend_chart(panel: IndicatorPanel, title: str) -> Markup:
     """This area over the waves: a line through the published points, with whiskers."""
-    axis = _Axis(scale, HEIGHT)
+    points = panel.trend
+    axis = _Axis(panel.scale, HEIGHT)
     slot = (TREND_WIDTH - LEFT - RIGHT) / max(len(points), 1)
     body = axis.grid(TREND_WIDTH)
     shown = [(LEFT + (i + 0.5) * slot, p) for i, p in enumerate(points) if p.value is not None]
@@ -168,7 +245,8 @@ def trend_chart(points: Sequence[Point], scale: Scale, *, title: str, ident: str
             f'class="trend-point{" trend-current" if index == len(points) - 1 else ""}"/>'
         )
         body.append(_text(x, label_y - 5, point.text, "chart-value"))
-    return _svg(TREND_WIDTH, HEIGHT, title, _describe(points), body, ident)
+    ident = f"trend-{panel.indicator.id}"
+    return _svg(TREND_WIDTH, HEIGHT, title, _describe(points), body, ident, "chart chart-trend")
 
 
 def _note(x: float, bottom: float, text: str, width: int = 12) -> str:

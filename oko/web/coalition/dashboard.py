@@ -11,7 +11,7 @@ from oko.services.results import dashboard
 from oko.services.results.engine import Settings
 from oko.web.auth import current_user, login_required
 from oko.web.coalition import bp
-from oko.web.coalition.charts import bar_chart, trend_chart
+from oko.web.coalition.charts import bar_chart, bar_rows, trend_chart
 from oko.web.context import db_session
 from oko.web.i18n import current_language
 
@@ -76,7 +76,7 @@ def wave_results(municipality_slug: str, wave_slug: str):  # type: ignore[no-unt
         )
     except dashboard.NoResults:
         abort(404)
-    chosen = board.domain(request.args.get("domain", "")) or board.domains[0]
+    chosen = board.domain(request.args.get("domain", "")) or board.content.domains[0]
     return render_template(
         "coalition/dashboard.html",
         board=board,
@@ -84,6 +84,7 @@ def wave_results(municipality_slug: str, wave_slug: str):  # type: ignore[no-unt
         waves=dashboard.result_waves(session, town),
         report_languages=REPORT_LANGUAGES,
         bar_chart=bar_chart,
+        bar_rows=bar_rows,
         trend_chart=trend_chart,
         aggregates_endpoint=AGGREGATES if AGGREGATES in current_app.view_functions else None,
     )

@@ -1,0 +1,33 @@
+"""One content model for every view of a report's results.
+
+:func:`build_content` turns report data, a report definition and texts into plain frozen
+dataclasses (:class:`ReportContent`): the PDF and the coalition dashboard are two layouts of
+the same content, so a number or sentence shown in both is the same text.
+"""
+
+from oko.reporting.content.build import SHOWN_COMPARISONS, build_content
+from oko.reporting.content.model import (
+    ComparisonLine,
+    DomainPanel,
+    IndicatorPanel,
+    KeyMessage,
+    KeyMessagesContent,
+    ParticipationFigures,
+    ReportContent,
+    TableHeader,
+)
+from oko.reporting.content.words import Words
+
+__all__ = [
+    "SHOWN_COMPARISONS",
+    "ComparisonLine",
+    "DomainPanel",
+    "IndicatorPanel",
+    "KeyMessage",
+    "KeyMessagesContent",
+    "ParticipationFigures",
+    "ReportContent",
+    "TableHeader",
+    "Words",
+    "build_content",
+]

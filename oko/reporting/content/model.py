@@ -1,0 +1,148 @@
+"""What a report says, as plain frozen dataclasses: every number and sentence, once.
+
+The PDF (:mod:`oko.reporting.story`) lays these out as ReportLab flowables and the coalition
+dashboard as HTML and SVG; neither words a number or a sentence itself, so the two cannot
+drift apart. Texts are plain (not escaped): each renderer escapes for its own medium.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from oko.indicators.definitions import Indicator
+from oko.indicators.flagging import Flag
+from oko.indicators.results import ComparisonKind, Estimate
+from oko.reporting.charts import Point, Scale
+from oko.reporting.content.words import Words
+from oko.reporting.data import ReportData
+
+
+@dataclass(frozen=True)
+class ParticipationFigures:
+    """Who took part, and the response rate by its one definition.
+
+    The response rate is the questionnaires handed in (``submitted``) divided by the pupils
+    enrolled in the surveyed classes, as the fieldwork monitor counts it; responses left out
+    of the analysis afterwards (``excluded``) are reported next to it, not subtracted from it.
+    """
+
+    schools: int
+    #: Responses kept for the analysis: the n behind every figure.
+    students: int
+    submitted: int
+    excluded: int
+    #: (reason as written, count) for every reason that excluded someone.
+    excluded_by_reason: tuple[tuple[str, int], ...]
+    pupils: int | None
+    rate: float | None
+    #: "90% of 1,021 pupils", or why there is no rate.
+    rate_text: str
+    #: "2 and 4": the surveyed grades, as a list in the language.
+    grades: str
+
+
+@dataclass(frozen=True)
+class KeyMessage:
+    text: str
+    up: bool
+
+
+@dataclass(frozen=True)
+class KeyMessagesContent:
+    #: The note that this is the first wave ("" when there is an earlier one).
+    first_wave: str
+    intro: str
+    good: tuple[KeyMessage, ...]
+    attention: tuple[KeyMessage, ...]
+    #: "… and 3 more" under each list, "" when nothing was left out.
+    more_good: str
+    more_attention: str
+    #: "3 of the 35 indicators show no real change since 2024", or "" for a first wave.
+    stable: str
+
+
+@dataclass(frozen=True)
+class ComparisonLine:
+    """One "compared with" cell: what with, and the flag wording (▲ better, ≈ same)."""
+
+    kind: ComparisonKind
+    other: str
+    other_value: str
+    flag: Flag | None
+    #: The table cell: "▲ better", "≈ same", "–" (empty for a trend, which has no column).
+    text: str
+    #: The summary line: "▲ better than in 2024 (45%)"; empty when not compared.
+    sentence: str
+
+
+@dataclass(frozen=True)
+class IndicatorPanel:
+    indicator: Indicator
+    label: str
+    estimate: Estimate
+    #: The value as printed ("18%", "7.4") or, when suppressed, the reason.
+    shown: str
+    #: The table cell: the value with an asterisk when to be read with caution, or "–".
+    value_cell: str
+    interval: str
+    #: "In 2026: 18% (95% interval 15–21%, n = 345)." or why nothing is shown.
+    summary: str
+    caution: bool
+    comparisons: tuple[ComparisonLine, ...]
+    #: "▲ a steady rise since 2022"; None without a flagged trend.
+    trend_line: ComparisonLine | None
+    #: Bars: this wave, previous wave, rest of the parent area, reference, then the groups.
+    bars: tuple[Point, ...]
+    #: Index of the first bar of each breakdown (gender, grade), where a separator goes.
+    separators: tuple[int, ...]
+    trend: tuple[Point, ...]
+    scale: Scale
+    #: Notes under the chart: the scale of a mean, the source of a reference value.
+    notes: tuple[str, ...]
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        return tuple(c.flag for c in self.comparisons if c.flag is not None)
+
+    @property
+    def lines(self) -> tuple[ComparisonLine, ...]:
+        """The comparison sentences under the summary, in the order shown."""
+        lines = tuple(c for c in self.comparisons if c.sentence)
+        return (*lines, self.trend_line) if self.trend_line else lines
+
+
+@dataclass(frozen=True)
+class DomainPanel:
+    id: str
+    title: str
+    intro: str
+    indicators: tuple[IndicatorPanel, ...]
+
+
+@dataclass(frozen=True)
+class TableHeader:
+    """The column heads of a domain's overview table."""
+
+    indicator: str
+    n: str
+    value: str
+    interval: str
+    previous: str
+    parent: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    data: ReportData
+    #: Labels and numbers in the report's language, for the renderers' fixed labels.
+    words: Words
+    participation: ParticipationFigures
+    key_messages: KeyMessagesContent
+    domains: tuple[DomainPanel, ...]
+    header: TableHeader
+    #: Under each domain table: what the flags mean, and the asterisk.
+    legend: str
+
+    def domain(self, domain_id: str) -> DomainPanel | None:
+        return next((d for d in self.domains if d.id == domain_id), None)

@@ -1,0 +1,115 @@
+"""The dashboard and the PDF say the same thing: every number and sentence shown on a
+municipality's dashboard, in every domain, appears identically in the PDF report of that
+municipality, wave and language, for every demo municipality and closed wave.
+
+The demo data are built once for the module. The PDF is the one the dashboard's download link
+serves, read back with pypdf; whitespace is left out on both sides, since the PDF breaks lines
+where the page does and the HTML where the template does.
+"""
+
+from __future__ import annotations
+
+import io
+from html.parser import HTMLParser
+
+import pytest
+import staff_factories as f
+from flask import Flask
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from oko.models import Municipality
+from oko.questionnaire import load
+from oko.reporting.definition import definition_path, load_definition
+from oko.services.demo import instance as demo
+from oko.services.results import dashboard
+
+#: The parts of the page that show results (not the navigation, downloads or page title).
+RESULT_PARTS = ("figures", "key-messages", "domain")
+#: Texts that name a chart for screen readers, composed by the page: not report content.
+SKIPPED_TAGS = {"title", "desc", "caption", "a"}
+
+
+@pytest.fixture(scope="module")
+def demo_app(module_app: Flask) -> Flask:
+    with module_app.extensions["oko.db"].session() as session:
+        questionnaire = load(f"{module_app.config['QUESTIONNAIRE_DIR']}/oko-core.yaml")
+        demo.load_data(session, questionnaire)
+        f.user(session, "admin")
+        session.commit()
+    return module_app
+
+
+def _dashboards(app: Flask) -> list[tuple[str, str]]:
+    with app.extensions["oko.db"].session() as session:
+        towns = session.execute(select(Municipality).order_by(Municipality.slug)).scalars()
+        return [
+            (town.slug, wave.slug)
+            for town in towns
+            for wave in dashboard.result_waves(session, town)
+        ]
+
+
+class _ResultTexts(HTMLParser):
+    """The text nodes inside the page's result sections, one entry per node."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.skipping = 0
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        classes = (values.get("class") or "").split()
+        if self.depth:
+            self.depth += 1
+        elif tag == "section" and ({values.get("id"), *classes} & set(RESULT_PARTS)):
+            self.depth = 1
+        if self.depth and (tag in SKIPPED_TAGS or self.skipping):
+            self.skipping += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping:
+            self.skipping -= 1
+        if self.depth:
+            self.depth -= 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Self-closing elements (lines, rects) open nothing."""
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.skipping and data.strip():
+            self.texts.append(data.strip())
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_every_number_and_sentence_on_the_dashboard_is_in_the_pdf(demo_app: Flask) -> None:
+    client = demo_app.test_client()
+    f.login(client, "admin@example.org")
+    pages = _dashboards(demo_app)
+    definition = load_definition(definition_path(demo_app.config["REPORTS_DIR"], "municipality"))
+    domains = [section.id.value for section in definition.domains]
+    assert len(pages) == 9  # three municipalities, three closed waves each
+    for town, wave in pages:
+        for language in ("nl", "en"):
+            base = f"/dashboard/{town}/{wave}"
+            pdf = client.get(f"{base}/report-{language}.pdf")
+            assert pdf.status_code == 200
+            reader = PdfReader(io.BytesIO(pdf.data))
+            corpus = _squeezed(" ".join(page.extract_text() for page in reader.pages))
+            if language == "en":  # waves named in English, not by their Dutch names
+                assert "Autumn" in corpus and "Najaar" not in corpus
+            checked = 0
+            for domain in domains:
+                page = client.get(f"{base}?lang={language}&domain={domain}")
+                assert page.status_code == 200
+                parser = _ResultTexts()
+                parser.feed(page.data.decode())
+                missing = [t for t in parser.texts if _squeezed(t) not in corpus]
+                assert not missing, (town, wave, language, domain, missing[:5])
+                checked += len(parser.texts)
+            assert checked > 100
