@@ -3,12 +3,13 @@
 A code is ``CODE_LENGTH`` characters from an alphabet without look-alikes (no 0/O, 1/I/L),
 shown with a dash (``K7P-3QXM``) and accepted in any case, with or without the dash or spaces.
 
-Why seven characters: 31**7 is about 2.75e10 codes. Code entry is rate-limited per client
-(``CODE_ATTEMPTS_PER_MINUTE``, 10 by default) and a code works for ``CLASS_CODE_TTL_HOURS``
-(12) at most, so one client gets at most 7,200 guesses in a code's lifetime; even with 500
-classes running at the same moment, the chance that those guesses hit any live code is about
-1 in 7,600 (``tests/survey/test_class_sessions.py`` checks the arithmetic against the config).
-And a hit only lets someone add answers to one class, which the quality flags are made for.
+Why seven characters: 31**7 is about 2.75e10 codes. Wrong codes are rate-limited per client
+(``CODE_ATTEMPTS_PER_WINDOW``, 150 per 15 minutes by default, see ``admission``) and a code works
+for ``CLASS_CODE_TTL_HOURS`` (12) at most, so one client gets at most 7,200 guesses in a code's
+lifetime; even with 500 classes running at the same moment, the chance that those guesses hit
+any live code is about 1 in 7,600 (``tests/survey/test_class_codes.py`` checks the arithmetic
+against the config). And a hit only lets someone add answers to one class, which the quality
+flags and the class-size bound are made for.
 
 Authorisation lives here, not in the views: a coordinator opens and closes sessions only at
 their own schools (``oko.services.staff.authz``). The command line passes ``actor=None``: whoever
@@ -26,8 +27,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from oko.models import ClassSession, RateLimitCounter, School, User, Wave, utcnow
-from oko.services import audit, ratelimit
+from oko.models import ClassSession, School, User, Wave, utcnow
+from oko.services import audit
 from oko.services.refusal import Refusal
 from oko.services.staff import authz
 
@@ -38,7 +39,7 @@ GROUP = 3
 GRADES = range(1, 7)
 MAX_LABEL_LENGTH = 40
 #: Why a code does not let a student in; each has a message for the student.
-REFUSALS = ("unknown", "closed", "expired", "wave_not_open", "wave_closed")
+REFUSALS = ("unknown", "closed", "expired", "wave_not_open", "wave_closed", "too_many")
 
 
 class SessionError(Refusal):
@@ -135,21 +136,6 @@ def admit(session: Session, raw_code: str, *, now: datetime, ttl_hours: int) -> 
     if reason is not None:
         raise CodeRefused(reason)
     return class_session
-
-
-def attempts_left(session: Session, key: str, limit: int, *, now: datetime) -> bool:
-    """Whether a client may try another code: fewer than ``limit`` failures this window.
-
-    Only failures are counted (with :func:`oko.services.ratelimit.hit`), because a whole class
-    behind one school address types the right code within the same minute. Reads without
-    counting, so it can be asked before the code is looked up.
-    """
-    failures = session.execute(
-        select(RateLimitCounter.count).where(
-            RateLimitCounter.key == key, RateLimitCounter.window_start >= now - ratelimit.WINDOW
-        )
-    ).scalar_one_or_none()
-    return failures is None or failures < limit
 
 
 def open_session(
