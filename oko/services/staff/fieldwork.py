@@ -20,6 +20,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from oko.models import ClassSession, Municipality, Response, School, User, Wave, utcnow
+from oko.models.responses import ACCEPTED
 from oko.services.staff import authz
 
 
@@ -187,7 +188,11 @@ def _finished_counts(
         return {}
     query = (
         select(Response.school_id, Response.grade, func.count())
-        .where(Response.wave_id == wave_id, Response.school_id.in_(school_ids))
+        .where(
+            Response.wave_id == wave_id,
+            Response.school_id.in_(school_ids),
+            Response.status == ACCEPTED,
+        )
         .group_by(Response.school_id, Response.grade)
     )
     return {(school_id, grade): int(n) for school_id, grade, n in session.execute(query)}

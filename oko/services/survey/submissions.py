@@ -129,6 +129,7 @@ def submit(
         duration_seconds=duration,
         quality_flags=flags,
         source="web",
+        status=class_sessions.status_for_next_response(session, class_session),
     )
     try:
         session.add(response)

@@ -1,10 +1,11 @@
-"""The student's pages as rendered: templates, their context and the script's data."""
+"""The student's pages as rendered: templates, their context, the script's data, and the
+headers and template helpers every survey page shares."""
 
 from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-from flask import current_app, render_template, request
+from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
 from oko.models import ClassSession, Draft
@@ -17,6 +18,19 @@ from oko.web.survey.pages import browser_context, element_views, progress_percen
 from oko.web.survey.text import blocks, unbroken_numbers
 
 Rendered = tuple[str, int]
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    """Answers are in these pages: never keep them in a shared computer's cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(413)
+def _too_large(_error: Exception):  # type: ignore[no-untyped-def]
+    """An oversized body is a malformed form like any other: 400, nothing stored."""
+    return error_page("survey.error.too_large", 400)
 
 
 @bp.app_template_global()
@@ -141,6 +155,15 @@ def render_finish(
             "index": routing.finish_index(questionnaire),
             **_local_copy(draft),
         },
+    ), status
+
+
+def render_stop(
+    form: StartForm, code: str, back: str, notice: str | None = None, status: int = 200
+) -> Rendered:
+    """The "stop here?" question, with the way back to where the student was."""
+    return render_template(
+        "survey/stop.html", form=form, code=code, back=back, notice=notice
     ), status
 
 

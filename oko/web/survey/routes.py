@@ -7,65 +7,26 @@ Who the student is and where they go: ``student``; what the pages look like: ``r
 
 from __future__ import annotations
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    g,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 
 from oko.models import utcnow
 from oko.questionnaire import Answer, routing
 from oko.services.survey import admission, class_sessions, drafts, questionnaires, submissions
 from oko.web.context import db_session
 from oko.web.i18n import translate
-from oko.web.survey import bp
+from oko.web.survey import bp, student
 from oko.web.survey.forms import CodeForm, FinishForm, StartForm, field_name, page_form
 from oko.web.survey.render import (
     entry_error,
-    error_page,
     render_expired,
     render_finish,
     render_intro,
     render_page,
-)
-from oko.web.survey.student import (
-    admit,
-    client_key,
-    cookie_draft,
-    page_of,
-    questionnaire_of,
-    redirect_to_resume,
-    refuse_unknown_fields,
-    resolve,
-    resume_url,
-    revive,
-    step_url,
-    thanks_redirect,
-    use_draft_language,
-    with_cookie,
+    render_stop,
 )
 
 #: HTTP status of each refused submit that the finish page explains.
 SUBMIT_STATUS = {"wave_closed": 410, "burst": 429}
-
-
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    """Answers are in these pages: never keep them in a shared computer's cache."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.errorhandler(413)
-def _too_large(_error: Exception):  # type: ignore[no-untyped-def]
-    """An oversized body is a malformed form like any other: 400, nothing stored."""
-    return error_page("survey.error.too_large", 400)
 
 
 # Entry: the class code.
@@ -73,7 +34,7 @@ def _too_large(_error: Exception):  # type: ignore[no-untyped-def]
 
 @bp.get("/")
 def entry():  # type: ignore[no-untyped-def]
-    draft = cookie_draft()
+    draft = student.cookie_draft()
     resume = None
     if draft is not None:
         class_session = class_sessions.get(db_session(), draft.class_session_id)
@@ -87,31 +48,31 @@ def enter_code():  # type: ignore[no-untyped-def]
     if not form.validate():
         expired = bool(form.meta.csrf and form.csrf_token.errors)
         return entry_error(form, "survey.code.again" if expired else "survey.code.empty", 400)
-    class_session = admit(form.code.data, form)
+    class_session = student.admit(form.code.data, form)
     return redirect(url_for("survey.choose_language", code=class_session.code))
 
 
 @bp.get("/s/<code>")
 def choose_language(code: str):  # type: ignore[no-untyped-def]
-    class_session, draft = resolve(code)
+    class_session, draft = student.resolve(code)
     if draft is not None:
-        return redirect_to_resume(class_session, draft)
+        return student.redirect_to_resume(class_session, draft)
     return render_template("survey/language.html", class_session=class_session)
 
 
 @bp.get("/s/<code>/intro")
 def intro(code: str):  # type: ignore[no-untyped-def]
-    class_session, draft = resolve(code)
+    class_session, draft = student.resolve(code)
     if draft is not None:
-        return redirect_to_resume(class_session, draft)
+        return student.redirect_to_resume(class_session, draft)
     return render_intro(class_session, StartForm())
 
 
 @bp.post("/s/<code>/start")
 def start(code: str):  # type: ignore[no-untyped-def]
-    class_session, draft = resolve(code)
+    class_session, draft = student.resolve(code)
     if draft is not None:
-        return redirect_to_resume(class_session, draft)
+        return student.redirect_to_resume(class_session, draft)
     form = StartForm()
     if not form.validate():
         return render_intro(class_session, form, notice="survey.notice.expired_form", status=400)
@@ -122,7 +83,7 @@ def start(code: str):  # type: ignore[no-untyped-def]
         ttl_minutes=current_app.config["DRAFT_TTL_MINUTES"],
         now=utcnow(),
     )
-    return with_cookie(redirect_to_resume(class_session, draft), token)
+    return student.with_cookie(student.redirect_to_resume(class_session, draft), token)
 
 
 @bp.get("/declined")
@@ -135,28 +96,28 @@ def declined():  # type: ignore[no-untyped-def]
 
 @bp.get("/s/<code>/p/<page_id>")
 def page(code: str, page_id: str):  # type: ignore[no-untyped-def]
-    class_session, draft = resolve(code)
-    questionnaire = questionnaire_of(class_session)
-    current = page_of(questionnaire, page_id)
+    class_session, draft = student.resolve(code)
+    questionnaire = student.questionnaire_of(class_session)
+    current = student.page_of(questionnaire, page_id)
     if draft is None:
         return render_expired(class_session, questionnaire)
-    use_draft_language(draft)
+    student.use_draft_language(draft)
     if not routing.may_visit(questionnaire, draft.page_index, draft.answers, current):
-        return redirect_to_resume(class_session, draft)
+        return student.redirect_to_resume(class_session, draft)
     form = page_form(questionnaire, current.id)(formdata=None, data=_field_data(draft.answers))
     return render_page(class_session, questionnaire, current, form, draft.answers, draft)
 
 
 @bp.post("/s/<code>/p/<page_id>")
 def save_page(code: str, page_id: str):  # type: ignore[no-untyped-def]
-    class_session, draft = resolve(code)
-    questionnaire = questionnaire_of(class_session)
-    current = page_of(questionnaire, page_id)
+    class_session, draft = student.resolve(code)
+    questionnaire = student.questionnaire_of(class_session)
+    current = student.page_of(questionnaire, page_id)
     if draft is not None:
-        use_draft_language(draft)
+        student.use_draft_language(draft)
     form = page_form(questionnaire, current.id)()
     form.language = g.lang
-    refuse_unknown_fields(form)
+    student.refuse_unknown_fields(form)
     if not form.validate():
         # Shown again as posted, on top of what the draft holds; nothing is saved.
         posted = routing.merge(questionnaire, draft.answers if draft else {}, form.answers())
@@ -171,7 +132,7 @@ def save_page(code: str, page_id: str):  # type: ignore[no-untyped-def]
         )
     notice = None
     if draft is None:
-        draft = revive(class_session, questionnaire, form)
+        draft = student.revive(class_session, questionnaire, form)
         notice = "survey.notice.recovered"
     result = drafts.save_page(
         db_session(),
@@ -189,26 +150,26 @@ def save_page(code: str, page_id: str):  # type: ignore[no-untyped-def]
         shown = render_page(
             class_session, questionnaire, current, form, result.answers, draft, notice, 200, errors
         )
-        return with_cookie(make_response(shown), token)
-    destination = step_url(class_session, questionnaire, result.target, notice)
-    return with_cookie(redirect(destination), token)
+        return student.with_cookie(make_response(shown), token)
+    destination = student.step_url(class_session, questionnaire, result.target, notice)
+    return student.with_cookie(redirect(destination), token)
 
 
 @bp.post("/s/<code>/recover")
 def recover(code: str):  # type: ignore[no-untyped-def]
     """The expired page's Continue button: the draft brought back with the local copy."""
-    class_session, draft = resolve(code)
+    class_session, draft = student.resolve(code)
     if draft is not None:
-        return redirect_to_resume(class_session, draft)
-    questionnaire = questionnaire_of(class_session)
+        return student.redirect_to_resume(class_session, draft)
+    questionnaire = student.questionnaire_of(class_session)
     form = StartForm()
     form.language = g.lang
-    refuse_unknown_fields(form)
+    student.refuse_unknown_fields(form)
     if not form.validate():
         return render_expired(class_session, questionnaire, "survey.notice.expired_form", 400)
-    draft = revive(class_session, questionnaire, form)
+    draft = student.revive(class_session, questionnaire, form)
     token = request.cookies.get(drafts.COOKIE_NAME)
-    return with_cookie(redirect_to_resume(class_session, draft), token)
+    return student.with_cookie(student.redirect_to_resume(class_session, draft), token)
 
 
 # Finishing.
@@ -216,13 +177,13 @@ def recover(code: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/s/<code>/finish")
 def finish(code: str):  # type: ignore[no-untyped-def]
-    class_session, draft = resolve(code)
-    questionnaire = questionnaire_of(class_session)
+    class_session, draft = student.resolve(code)
+    questionnaire = student.questionnaire_of(class_session)
     if draft is None:
         return render_expired(class_session, questionnaire)
-    use_draft_language(draft)
+    student.use_draft_language(draft)
     if not routing.may_finish(questionnaire, draft.page_index):
-        return redirect_to_resume(class_session, draft)
+        return student.redirect_to_resume(class_session, draft)
     secret = current_app.config["SECRET_KEY"]
     form = FinishForm(formdata=None, submission_id=drafts.default_submission_id(draft, secret))
     return render_finish(class_session, questionnaire, form, draft)
@@ -233,23 +194,23 @@ def submit(code: str):  # type: ignore[no-untyped-def]
     form = FinishForm()
     submission_id = (form.submission_id.data or "").strip()
     stored = submissions.find(db_session(), submission_id)
-    if stored is not None and cookie_draft() is None:
+    if stored is not None and student.cookie_draft() is None:
         # The same submit again (double click, retry, replay): it is in already.
-        return thanks_redirect(submission_id)
-    class_session, draft = resolve(code)
-    questionnaire = questionnaire_of(class_session)
+        return student.thanks_redirect(submission_id)
+    class_session, draft = student.resolve(code)
+    questionnaire = student.questionnaire_of(class_session)
     if draft is not None:
-        use_draft_language(draft)
+        student.use_draft_language(draft)
     form.language = g.lang
-    refuse_unknown_fields(form)
+    student.refuse_unknown_fields(form)
     if not form.validate():
         notice = "survey.notice.expired_form" if form.csrf_failed() else None
         return render_finish(class_session, questionnaire, form, draft, notice, 400)
     if form.going_back:
         target = routing.last_shown_index(questionnaire, draft.answers if draft else {})
-        return redirect(step_url(class_session, questionnaire, target))
+        return redirect(student.step_url(class_session, questionnaire, target))
     if draft is None:
-        draft = revive(class_session, questionnaire, form)
+        draft = student.revive(class_session, questionnaire, form)
     try:
         receipt = admission.submit(
             db_session(),
@@ -257,17 +218,17 @@ def submit(code: str):  # type: ignore[no-untyped-def]
             class_session,
             questionnaire,
             submission_id=submission_id,
-            client=client_key(f"finish|{class_session.id}"),
+            client=student.client_key(f"finish|{class_session.id}"),
             limit=current_app.config["FINISHES_PER_MINUTE"],
             now=utcnow(),
         )
     except submissions.SubmitRefused as refused:
         if refused.reason == "out_of_order":
-            return redirect_to_resume(class_session, draft)
+            return student.redirect_to_resume(class_session, draft)
         status = SUBMIT_STATUS.get(refused.reason, 400)
         notice = f"survey.submit.{refused.reason}"
         return render_finish(class_session, questionnaire, form, draft, notice, status)
-    return thanks_redirect(receipt.submission_id)
+    return student.thanks_redirect(receipt.submission_id)
 
 
 @bp.get("/thanks/<submission_id>")
@@ -288,30 +249,24 @@ def thanks(submission_id: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/s/<code>/stop")
 def stop(code: str):  # type: ignore[no-untyped-def]
-    class_session, draft = resolve(code)
+    class_session, draft = student.resolve(code)
     if draft is None:
         return redirect(url_for("survey.declined"))
-    use_draft_language(draft)
-    back = resume_url(class_session, draft)
-    return render_template("survey/stop.html", form=StartForm(), code=class_session.code, back=back)
+    student.use_draft_language(draft)
+    return render_stop(StartForm(), class_session.code, student.resume_url(class_session, draft))
 
 
 @bp.post("/s/<code>/stop")
 def confirm_stop(code: str):  # type: ignore[no-untyped-def]
-    class_session, draft = resolve(code)
+    class_session, draft = student.resolve(code)
     form = StartForm()
-    refuse_unknown_fields(form)
+    student.refuse_unknown_fields(form)
     if draft is not None:
-        use_draft_language(draft)
+        student.use_draft_language(draft)
         if not form.validate():
-            back = resume_url(class_session, draft)
-            return render_template(
-                "survey/stop.html",
-                form=form,
-                code=class_session.code,
-                back=back,
-                notice="survey.notice.expired_form",
-            ), 400
+            back = student.resume_url(class_session, draft)
+            notice = "survey.notice.expired_form"
+            return render_stop(form, class_session.code, back, notice, 400)
         drafts.discard(db_session(), draft)
     response = redirect(url_for("survey.declined"))
     response.delete_cookie(drafts.COOKIE_NAME, path="/")
