@@ -34,3 +34,5 @@ class HeldResponsesForm(FlaskForm):
     """Accepting or rejecting a session's held responses: a POST with a CSRF token."""
 
     decision = HiddenField(validators=[InputRequired(), AnyOf(("accept", "reject"))])
+    #: "monitor" when the buttons were pressed on the fieldwork monitor: go back there.
+    back = HiddenField()

@@ -147,4 +147,5 @@ def decide_held(session_id: int):  # type: ignore[no-untyped-def]
     decided = class_sessions.decide_held(db_session(), row, accept=accept, actor=_user())
     key = "sessions.held_accepted" if accept else "sessions.held_rejected"
     flash(translate(key, count=decided, code=class_sessions.format_code(row.code)), "info")
-    return redirect(url_for("sessions.index"))
+    back = "coalition.monitor_home" if form.back.data == "monitor" else "sessions.index"
+    return redirect(url_for(back))
