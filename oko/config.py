@@ -38,8 +38,15 @@ DEFAULTS: dict[str, Any] = {
     # The address students type (e.g. https://oko.example.nl), for `oko session` output and QR
     # codes made on the command line; the web pages use the address they were reached at.
     "PUBLIC_URL": "",
-    # Attempts per client per minute at the class-code entry and at the staff login.
-    "CODE_ATTEMPTS_PER_MINUTE": 10,
+    # Wrong class codes a client (one address) may type per window of so many minutes: room
+    # for several classes behind one school address mistyping, the same 7,200 guesses in a
+    # code's lifetime as ten a minute. Right codes cost nothing and restore nothing.
+    "CODE_ATTEMPTS_PER_WINDOW": 150,
+    "CODE_ATTEMPT_WINDOW_MINUTES": 15,
+    # Questionnaires one client (one address) may send per class session per minute: a class
+    # behind one school address passes, a script sending a burst does not.
+    "FINISHES_PER_MINUTE": 40,
+    # Attempts per client per minute at the staff login.
     "LOGIN_ATTEMPTS_PER_MINUTE": 5,
     # A staff login ends after this many hours, even if the browser stays open.
     "STAFF_SESSION_HOURS": 12,

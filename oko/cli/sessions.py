@@ -40,8 +40,21 @@ def _address(app: Flask, row: ClassSession) -> str:
 @click.option("--school", "school_slug", required=True, help="Short name of the school.")
 @click.option("--grade", required=True, type=int, help="School year of the class (1-6).")
 @click.option("--label", default="", help="A name you recognise, e.g. 2B (never a student's).")
+@click.option(
+    "--pupils",
+    type=int,
+    default=None,
+    help="Pupils in the class; responses beyond it (10%, at least 2 extra) are held.",
+)
 @click.pass_context
-def open_(ctx: click.Context, wave_slug: str, school_slug: str, grade: int, label: str) -> None:
+def open_(
+    ctx: click.Context,
+    wave_slug: str,
+    school_slug: str,
+    grade: int,
+    label: str,
+    pupils: int | None,
+) -> None:
     """Open a class session and print its code."""
     with app_session(ctx) as (app, db):
         wave = admin.wave_by_slug(db, wave_slug)
@@ -52,7 +65,7 @@ def open_(ctx: click.Context, wave_slug: str, school_slug: str, grade: int, labe
             raise click.ClickException(f"Unknown school {school_slug!r}.")
         try:
             row = class_sessions.open_session(
-                db, wave=wave, school=school, grade=grade, label=label, actor=None
+                db, wave=wave, school=school, grade=grade, label=label, pupils=pupils, actor=None
             )
         except class_sessions.SessionError as exc:
             raise click.ClickException(str(exc)) from exc

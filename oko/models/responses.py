@@ -14,6 +14,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from oko.models.base import Base, utcnow
 
+#: The status of a response that results, reports and exports count.
+ACCEPTED = "accepted"
+HELD = "held"
+REJECTED = "rejected"
+
 
 class Draft(Base):
     """A questionnaire in progress, kept on the server so a closed tab loses nothing."""
@@ -60,3 +65,6 @@ class Response(Base):
     quality_flags: Mapped[list[str]] = mapped_column(default=list)
     #: "web", "import" or "synthetic" (demo data is labelled as such everywhere).
     source: Mapped[str] = mapped_column(String(16), default="web")
+    #: "accepted" (counted in results), "held" (beyond the class size the coordinator gave:
+    #: kept out of results until a coordinator decides) or "rejected" (kept, never counted).
+    status: Mapped[str] = mapped_column(String(16), default=ACCEPTED, server_default=ACCEPTED)

@@ -46,6 +46,9 @@ class ClassSession(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    #: Pupils in the class, as the coordinator entered it when opening the session (None: not
+    #: given). Responses beyond it, with a margin, are held for a coordinator to decide on.
+    pupils: Mapped[int | None]
     #: Counters for the live class screen; no per-student data.
     started_count: Mapped[int] = mapped_column(default=0)
     finished_count: Mapped[int] = mapped_column(default=0)

@@ -51,7 +51,8 @@ LIMIT = 256 * 1024
 def fuzz_app(app_config: dict[str, object], request: pytest.FixtureRequest) -> Flask:
     """The app with the rate limits out of the way (a 429 would hide what we want to reach)."""
     app_config.update(
-        CODE_ATTEMPTS_PER_MINUTE=10**9,
+        CODE_ATTEMPTS_PER_WINDOW=10**9,
+        FINISHES_PER_MINUTE=10**9,
         API_REQUESTS_PER_MINUTE=10**9,
         API_AUTH_FAILURES_PER_MINUTE=10**9,
         MAX_CONTENT_LENGTH=LIMIT,

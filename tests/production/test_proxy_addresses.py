@@ -22,7 +22,7 @@ def _wrong_code(client, forwarded_for: str) -> int:  # type: ignore[no-untyped-d
 
 @pytest.fixture
 def limited(app_config: dict[str, object]) -> dict[str, object]:
-    app_config["CODE_ATTEMPTS_PER_MINUTE"] = 2
+    app_config["CODE_ATTEMPTS_PER_WINDOW"] = 2
     return app_config
 
 

@@ -110,3 +110,45 @@ def test_admin_can_narrow_to_one_municipality(app, world, client) -> None:
     data = client.get(f"/api/monitor/{world['wave']}?municipality=south").json
     assert [s["name"] for s in data["schools"]] == ["South C"]
     assert client.get(f"/api/monitor/{world['wave']}?municipality=atlantis").status_code == 404
+
+
+def _hold(app, code: str, n: int) -> int:  # type: ignore[no-untyped-def]
+    """Mark ``n`` of North A's grade-2 responses as held in session ``code``; its id."""
+    from sqlalchemy import select
+
+    from oko.models import ClassSession
+
+    with app.extensions["oko.db"].session() as session:
+        row = session.execute(select(ClassSession).where(ClassSession.code == code)).scalar_one()
+        row.pupils = 18
+        stored = session.execute(
+            select(Response).where(Response.school_id == row.school_id, Response.grade == 2)
+        ).scalars()
+        for response in list(stored)[:n]:
+            response.class_session_id, response.status = row.id, "held"
+        session.commit()
+        return row.id
+
+
+def test_held_responses_are_listed_apart_and_not_counted(app, world, client) -> None:
+    session_id = _hold(app, "AAAAAAA", 3)
+    report = _report(app, "coord-a@example.org")
+    assert report.schools[0].total.finished == 19
+    (held,) = report.held
+    assert (held.session_id, held.school, held.pupils, held.held) == (session_id, "North A", 18, 3)
+    assert _report(app, "south@example.org").held == ()
+    f.login(client, "north@example.org")
+    page = client.get(f"/monitor/{world['wave']}?lang=en").data.decode()
+    assert "More questionnaires than pupils" in page and "/held" not in page
+
+
+def test_a_coordinator_accepts_held_responses_from_the_monitor(app, world, client) -> None:
+    session_id = _hold(app, "AAAAAAA", 3)
+    f.login(client, "coord-a@example.org")
+    page = client.get(f"/monitor/{world['wave']}?lang=en").data.decode()
+    assert f"/sessions/{session_id}/held" in page
+    response = client.post(
+        f"/sessions/{session_id}/held", data={"decision": "accept", "back": "monitor"}
+    )
+    assert response.status_code == 302 and response.location == "/monitor/"
+    assert _report(app, "coord-a@example.org").schools[0].total.finished == 22

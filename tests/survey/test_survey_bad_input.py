@@ -146,11 +146,12 @@ def test_without_javascript_an_expired_draft_keeps_the_page_posted(
     student.answer_everything(core_answers())
     _expire(database)
     response = student.post("closing", {"honesty": 2, "comments": "hi"})
-    assert response.status_code == 302 and "notice=recovered_page" in response.location
+    assert response.status_code == 302 and "notice=recovered" in response.location
     page = student.client.get(response.location)
-    assert "The answers on the previous page were kept" in page.data.decode()
+    assert "We restored them" in page.data.decode()
+    # The server kept the expired draft: every answer is back, the posted page on top.
     live = [d for d in drafts(database) if d.expires_at > utcnow()]
-    assert live[0].answers == {"honesty": 2, "comments": "hi"}
+    assert live[0].answers == core_answers() | {"honesty": 2, "comments": "hi"}
     # Recovering does not count the student twice.
     assert class_session(database, world.session_id).started_count == 1
 
@@ -193,14 +194,29 @@ def test_the_expired_page_offers_to_carry_on(student: Student, database) -> None
     carry_on = student.client.post(f"/s/{student.code}/recover", data={"restore": restore})
     assert carry_on.status_code == 302 and carry_on.location.endswith("/p/wellbeing")
     live = [d for d in drafts(database) if d.expires_at > utcnow()]
-    assert live[0].answers == {"gender": 2, "age": 13}
+    # The server's draft (the page posted, items left empty included) and the copy's age.
+    answered = {k: v for k, v in live[0].answers.items() if v is not None}
+    assert answered == {"gender": 2, "age": 13}
 
 
-def test_sending_after_expiry_without_a_local_copy_is_explained(student: Student, database) -> None:
+def test_sending_after_expiry_without_a_local_copy_sends_the_kept_draft(
+    student: Student, database
+) -> None:
     student.start()
-    student.answer_everything(core_answers())
+    everything = core_answers()
+    student.answer_everything(everything)
     _expire(database)
-    response = student.send()
+    assert student.send().status_code == 302
+    assert responses(database)[0].answers == everything
+
+
+def test_sending_without_the_draft_or_its_cookie_is_explained(student: Student, database) -> None:
+    student.start()
+    everything = core_answers()
+    student.answer_everything(everything)
+    _expire(database)
+    student.client.delete_cookie("oko_draft")
+    response = student.send(restore=json.dumps({"answers": everything, "furthest": 12}))
     assert response.status_code == 410
     assert "could not be restored" in response.data.decode()
     assert count(database, Response) == 0

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oko.models import MicrodataDownload, MicrodataGrant, Response, User, Wave, utcnow
+from oko.models.responses import ACCEPTED
 from oko.research import bundles
 from oko.research import microdata as builder
 from oko.services import audit
@@ -249,6 +250,7 @@ def load_records(session: Session, wave: Wave) -> list[builder.ResponseRecord]:
             Response.wave_id == wave.id,
             Response.questionnaire_id == wave.questionnaire_id,
             Response.questionnaire_version == wave.questionnaire_version,
+            Response.status == ACCEPTED,
         )
         .order_by(Response.id)
     )

@@ -42,6 +42,7 @@ from oko.indicators import (
 from oko.indicators.config import SchoolDesign
 from oko.indicators.groups import Area, AreaLevel
 from oko.models import Municipality, PopulationCount, Response, School, Wave
+from oko.models.responses import ACCEPTED
 from oko.questionnaire import Questionnaire
 from oko.services.results import response_columns
 from oko.services.survey import questionnaires
@@ -197,7 +198,7 @@ def _data_version(session: Session, waves: list[Wave]) -> tuple[Any, ...]:
     ids = [w.id for w in waves]
     counts = session.execute(
         select(Response.wave_id, func.count(Response.id), func.max(Response.id))
-        .where(Response.wave_id.in_(ids))
+        .where(Response.wave_id.in_(ids), Response.status == ACCEPTED)
         .group_by(Response.wave_id)
     ).all()
     population = session.execute(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from oko.indicators.groups import Area, AreaLevel
 from oko.indicators.results import WaveResults
 from oko.models import Municipality, PopulationCount, Response, School, SchoolGradeCount, Wave
+from oko.models.responses import ACCEPTED
 from oko.reporting import Participation, ReportData, WaveInfo, render_report
 from oko.reporting.data import SEASONS
 from oko.services.demo.synthetic_data import SOURCE as SYNTHETIC_SOURCE
@@ -207,7 +208,7 @@ def _taking(session: Session, wave: Wave) -> _Taking:
             func.count(),
         )
         .join(School, School.id == Response.school_id)
-        .where(Response.wave_id == wave.id)
+        .where(Response.wave_id == wave.id, Response.status == ACCEPTED)
         .group_by(Response.school_id, School.municipality_id, Response.grade, Response.source)
     )
     for school_id, town_id, grade, source, count in session.execute(query):

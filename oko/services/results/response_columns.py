@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from oko.indicators import NOT_ANSWERED, NOT_ASKED, ResponseColumns, encode_answers
 from oko.indicators.columns import MAX_GENDER_CODE
 from oko.models import Municipality, Response, School, Wave
+from oko.models.responses import ACCEPTED
 from oko.questionnaire import FLAGS
 
 #: What the PostgreSQL expression writes for a key that is absent (not asked). jsonb's text
@@ -63,6 +64,7 @@ def wave_columns(
     where = (
         Response.wave_id == wave.id,
         Response.questionnaire_id == wave.questionnaire_id,
+        Response.status == ACCEPTED,
     )
     design = (
         Response.school_id,

@@ -4,7 +4,8 @@ Coordinators see their schools, coalition members the schools of their municipal
 everything (optionally one municipality). Nothing here is per student: only the class-session
 counters and the number of stored responses.
 
-"Finished" counts stored responses (so imported or late-synchronised ones count too);
+"Finished" counts accepted responses (so imported or late-synchronised ones count too;
+responses beyond a session's class size are held, listed apart until a coordinator decides);
 "started" is the class-session counter, and never less than finished, because every
 finished questionnaire was started. The response rate divides finished by the pupils
 enrolled in that grade, when the admin entered that number.
@@ -20,6 +21,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from oko.models import ClassSession, Municipality, Response, School, User, Wave, utcnow
+from oko.models.responses import ACCEPTED, HELD
 from oko.services.staff import authz
 
 
@@ -70,12 +72,26 @@ class SchoolRow:
 
 
 @dataclass(frozen=True)
+class HeldRow:
+    """A class session with responses beyond its class size, waiting for a coordinator."""
+
+    session_id: int
+    code: str
+    school: str
+    grade: int
+    label: str
+    pupils: int | None
+    held: int
+
+
+@dataclass(frozen=True)
 class FieldworkReport:
     wave_id: int
     wave_slug: str
     wave_name: str
     wave_status: str
     schools: tuple[SchoolRow, ...]
+    held: tuple[HeldRow, ...] = ()
     generated_at: datetime = field(default_factory=utcnow)
 
     @property
@@ -155,7 +171,32 @@ def progress(
                 )
             )
         rows.append(SchoolRow(school.id, school.name, school.municipality.name, tuple(grade_rows)))
-    return FieldworkReport(wave.id, wave.slug, wave.name, wave.status, tuple(rows))
+    held = _held(session, wave.id, school_ids)
+    return FieldworkReport(wave.id, wave.slug, wave.name, wave.status, tuple(rows), held)
+
+
+def _held(session: Session, wave_id: int, school_ids: list[int]) -> tuple[HeldRow, ...]:
+    query = (
+        select(
+            ClassSession.id,
+            ClassSession.code,
+            School.name,
+            ClassSession.grade,
+            ClassSession.label,
+            ClassSession.pupils,
+            func.count(Response.id),
+        )
+        .join(School, School.id == ClassSession.school_id)
+        .join(Response, Response.class_session_id == ClassSession.id)
+        .where(
+            ClassSession.wave_id == wave_id,
+            ClassSession.school_id.in_(school_ids),
+            Response.status == HELD,
+        )
+        .group_by(ClassSession.id, ClassSession.code, School.name)
+        .order_by(School.name, ClassSession.grade, ClassSession.id)
+    )
+    return tuple(HeldRow(*row) for row in session.execute(query))
 
 
 def _session_counts(
@@ -187,7 +228,11 @@ def _finished_counts(
         return {}
     query = (
         select(Response.school_id, Response.grade, func.count())
-        .where(Response.wave_id == wave_id, Response.school_id.in_(school_ids))
+        .where(
+            Response.wave_id == wave_id,
+            Response.school_id.in_(school_ids),
+            Response.status == ACCEPTED,
+        )
         .group_by(Response.school_id, Response.grade)
     )
     return {(school_id, grade): int(n) for school_id, grade, n in session.execute(query)}

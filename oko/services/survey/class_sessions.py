@@ -3,12 +3,13 @@
 A code is ``CODE_LENGTH`` characters from an alphabet without look-alikes (no 0/O, 1/I/L),
 shown with a dash (``K7P-3QXM``) and accepted in any case, with or without the dash or spaces.
 
-Why seven characters: 31**7 is about 2.75e10 codes. Code entry is rate-limited per client
-(``CODE_ATTEMPTS_PER_MINUTE``, 10 by default) and a code works for ``CLASS_CODE_TTL_HOURS``
-(12) at most, so one client gets at most 7,200 guesses in a code's lifetime; even with 500
-classes running at the same moment, the chance that those guesses hit any live code is about
-1 in 7,600 (``tests/survey/test_class_sessions.py`` checks the arithmetic against the config).
-And a hit only lets someone add answers to one class, which the quality flags are made for.
+Why seven characters: 31**7 is about 2.75e10 codes. Wrong codes are rate-limited per client
+(``CODE_ATTEMPTS_PER_WINDOW``, 150 per 15 minutes by default, see ``admission``) and a code works
+for ``CLASS_CODE_TTL_HOURS`` (12) at most, so one client gets at most 7,200 guesses in a code's
+lifetime; even with 500 classes running at the same moment, the chance that those guesses hit
+any live code is about 1 in 7,600 (``tests/survey/test_class_codes.py`` checks the arithmetic
+against the config). And a hit only lets someone add answers to one class, which the quality
+flags and the class-size bound are made for.
 
 Authorisation lives here, not in the views: a coordinator opens and closes sessions only at
 their own schools (``oko.services.staff.authz``). The command line passes ``actor=None``: whoever
@@ -17,17 +18,19 @@ runs it already has the database.
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from oko.models import ClassSession, RateLimitCounter, School, User, Wave, utcnow
-from oko.services import audit, ratelimit
+from oko.models import ClassSession, Response, School, User, Wave, utcnow
+from oko.models.responses import ACCEPTED, HELD, REJECTED
+from oko.services import audit
 from oko.services.refusal import Refusal
 from oko.services.staff import authz
 
@@ -37,8 +40,10 @@ CODE_LENGTH = 7
 GROUP = 3
 GRADES = range(1, 7)
 MAX_LABEL_LENGTH = 40
+#: Most pupils a class session may be opened for.
+MAX_PUPILS = 60
 #: Why a code does not let a student in; each has a message for the student.
-REFUSALS = ("unknown", "closed", "expired", "wave_not_open", "wave_closed")
+REFUSALS = ("unknown", "closed", "expired", "wave_not_open", "wave_closed", "too_many")
 
 
 class SessionError(Refusal):
@@ -51,6 +56,7 @@ class SessionError(Refusal):
         "session_long_label": "A label has at most {length} characters.",
         "session_no_code": "Could not find a free code; try again.",
         "session_choose": "Choose an open wave and one of your schools.",
+        "session_bad_pupils": "The number of pupils must be 1 to {high}, not {pupils}.",
     }
 
 
@@ -137,21 +143,6 @@ def admit(session: Session, raw_code: str, *, now: datetime, ttl_hours: int) -> 
     return class_session
 
 
-def attempts_left(session: Session, key: str, limit: int, *, now: datetime) -> bool:
-    """Whether a client may try another code: fewer than ``limit`` failures this window.
-
-    Only failures are counted (with :func:`oko.services.ratelimit.hit`), because a whole class
-    behind one school address types the right code within the same minute. Reads without
-    counting, so it can be asked before the code is looked up.
-    """
-    failures = session.execute(
-        select(RateLimitCounter.count).where(
-            RateLimitCounter.key == key, RateLimitCounter.window_start >= now - ratelimit.WINDOW
-        )
-    ).scalar_one_or_none()
-    return failures is None or failures < limit
-
-
 def open_session(
     session: Session,
     *,
@@ -159,20 +150,29 @@ def open_session(
     school: School,
     grade: int,
     label: str = "",
+    pupils: int | None = None,
     actor: User | None,
 ) -> ClassSession:
-    """Open a class session with a fresh code; commits and writes the audit log."""
+    """Open a class session with a fresh code; commits and writes the audit log.
+
+    ``pupils``, the size of the class, bounds the responses counted from this session
+    (:func:`response_bound`).
+    """
     if actor is not None:
         authz.require_school(actor, school.id)
     if wave.status != "open":
         raise SessionError("session_wave_not_open", wave=wave.slug, status=wave.status)
     if grade not in GRADES:
         raise SessionError("session_bad_grade", low=GRADES.start, high=GRADES.stop - 1, grade=grade)
+    if pupils is not None and not 1 <= pupils <= MAX_PUPILS:
+        raise SessionError("session_bad_pupils", high=MAX_PUPILS, pupils=pupils)
     label = label.strip()
     if len(label) > MAX_LABEL_LENGTH:
         raise SessionError("session_long_label", length=MAX_LABEL_LENGTH)
     for _ in range(5):
-        row = ClassSession(wave=wave, school=school, grade=grade, label=label, code=generate_code())
+        row = ClassSession(
+            wave=wave, school=school, grade=grade, label=label, pupils=pupils, code=generate_code()
+        )
         session.add(row)
         try:
             session.flush()
@@ -184,7 +184,13 @@ def open_session(
             "class_session.open",
             user_id=actor.id if actor else None,
             target=f"class_session:{row.code}",
-            detail={"wave": wave.slug, "school": school.slug, "grade": grade, "label": label},
+            detail={
+                "wave": wave.slug,
+                "school": school.slug,
+                "grade": grade,
+                "label": label,
+                "pupils": pupils,
+            },
         )
         session.commit()
         return row
@@ -198,6 +204,7 @@ def open_by_ids(
     school_id: int,
     grade: int,
     label: str = "",
+    pupils: int | None = None,
     actor: User | None,
 ) -> ClassSession:
     """:func:`open_session` for a form that posted ids (an unknown id is refused the same way)."""
@@ -205,7 +212,9 @@ def open_by_ids(
     school = session.get(School, school_id)
     if wave is None or school is None:
         raise SessionError("session_choose")
-    return open_session(session, wave=wave, school=school, grade=grade, label=label, actor=actor)
+    return open_session(
+        session, wave=wave, school=school, grade=grade, label=label, pupils=pupils, actor=actor
+    )
 
 
 def close_session(
@@ -299,3 +308,62 @@ def record_finished(session: Session, session_id: int) -> None:
         .where(ClassSession.id == session_id)
         .values(finished_count=ClassSession.finished_count + 1)
     )
+
+
+def response_bound(pupils: int | None) -> int | None:
+    """How many responses of a class of ``pupils`` are counted: the class size plus a margin
+    of 10%, at least 2 (a pupil new to the class, a student whose device gave up and who
+    started again). None: no class size was given, no bound."""
+    if pupils is None:
+        return None
+    return pupils + max(2, math.ceil(pupils * 0.1))
+
+
+def status_for_next_response(session: Session, class_session: ClassSession) -> str:
+    """``accepted`` while the session's accepted responses are within its bound, else
+    ``held``: stored, but out of the results until a coordinator decides. Part of the
+    caller's transaction."""
+    bound = response_bound(class_session.pupils)
+    if bound is None:
+        return ACCEPTED
+    accepted = session.execute(
+        select(func.count()).where(
+            Response.class_session_id == class_session.id, Response.status == ACCEPTED
+        )
+    ).scalar_one()
+    return ACCEPTED if accepted < bound else HELD
+
+
+def held_counts(session: Session, session_ids: list[int]) -> dict[int, int]:
+    """Held responses per class session, for the sessions that have any."""
+    rows = session.execute(
+        select(Response.class_session_id, func.count())
+        .where(Response.class_session_id.in_(session_ids), Response.status == HELD)
+        .group_by(Response.class_session_id)
+    ).all()
+    return {session_id: count for session_id, count in rows if session_id is not None}
+
+
+def decide_held(
+    session: Session, class_session: ClassSession, *, accept: bool, actor: User | None
+) -> int:
+    """Accept or reject the session's held responses (all of them: they are anonymous, so
+    there is nothing to tell them apart by). Rejected ones stay stored, never counted.
+    Only the school's coordinators and admins; commits and writes the audit log. Returns how
+    many were decided."""
+    if actor is not None:
+        authz.require_school(actor, class_session.school_id)
+    decided = session.execute(
+        update(Response)
+        .where(Response.class_session_id == class_session.id, Response.status == HELD)
+        .values(status=ACCEPTED if accept else REJECTED)
+    ).rowcount
+    audit.record(
+        session,
+        "class_session.accept_held" if accept else "class_session.reject_held",
+        user_id=actor.id if actor else None,
+        target=f"class_session:{class_session.code}",
+        detail={"responses": decided},
+    )
+    session.commit()
+    return decided

@@ -22,7 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from oko.models import ClassSession, Draft
-from oko.questionnaire import Answer, Answers, Page, Questionnaire
+from oko.questionnaire import Answer, Answers, Page, Questionnaire, routing
 from oko.services.survey import class_sessions
 
 COOKIE_NAME = "oko_draft"
@@ -62,43 +62,57 @@ def start(
     now: datetime,
 ) -> tuple[str, Draft]:
     """A new, empty draft and its token; counts the student as started. Commits."""
-    purge_expired(session, now=now)
-    token, draft = _new_draft(session, class_session, language, {}, 0, ttl_minutes, now)
+    purge_expired(session, now=now, ttl_minutes=ttl_minutes)
+    token, draft = _new_draft(session, class_session, language, ttl_minutes, now)
     class_sessions.record_started(session, class_session.id)
     session.commit()
     return token, draft
 
 
-def recover(
+def find_expired(
+    session: Session, token: str | None, class_session: ClassSession, *, now: datetime
+) -> Draft | None:
+    """The expired, not yet purged draft of this class for a cookie's token, or None."""
+    if not token or len(token) > 128:
+        return None
+    query = select(Draft).where(
+        Draft.token_hash == hash_token(token),
+        Draft.class_session_id == class_session.id,
+        Draft.expires_at <= now,
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def revive(
     session: Session,
-    class_session: ClassSession,
+    draft: Draft,
+    questionnaire: Questionnaire,
+    copy: Answers,
     *,
-    language: str,
-    answers: Answers,
-    page_index: int,
-    started_at: datetime,
     ttl_minutes: int,
     now: datetime,
-) -> tuple[str, Draft]:
-    """A draft rebuilt from answers the browser still had after the server's copy expired.
+) -> Draft:
+    """An expired draft brought back, with what the browser's copy adds to it.
 
-    The student was counted as started with the first draft, so the counter stays. The caller
-    has validated and pruned ``answers``. Commits.
+    The copy may hold answers the server never saw (typed on the page the student was on),
+    so they win; but only for pages the draft had reached: the server's record of how far the
+    student got is never moved on by a copy (which anyone can write). Commits.
     """
-    token, draft = _new_draft(
-        session, class_session, language, dict(answers), page_index, ttl_minutes, now
+    kept = routing.reached(questionnaire, copy, draft.page_index)
+    return save(
+        session,
+        draft,
+        answers=routing.merge(questionnaire, draft.answers, kept),
+        page_index=draft.page_index,
+        ttl_minutes=ttl_minutes,
+        now=now,
     )
-    draft.started_at = started_at
-    session.commit()
-    return token, draft
 
 
 def _new_draft(
     session: Session,
     class_session: ClassSession,
     language: str,
-    answers: dict[str, Answer],
-    page_index: int,
     ttl_minutes: int,
     now: datetime,
 ) -> tuple[str, Draft]:
@@ -107,8 +121,8 @@ def _new_draft(
         token_hash=hash_token(token),
         class_session_id=class_session.id,
         language=language,
-        answers=answers,
-        page_index=page_index,
+        answers={},
+        page_index=0,
         started_at=now,
         updated_at=now,
         expires_at=now + timedelta(minutes=ttl_minutes),
@@ -146,11 +160,19 @@ def save(
 
 @dataclass(frozen=True)
 class PageResult:
-    """What posting a page led to: required items still missing (nothing saved), or the
-    index of the page to go to (the answers are saved)."""
+    """What posting a page led to.
 
-    missing: tuple[str, ...]
+    ``answers`` are the draft's answers with the page merged in and pruned to the path taken:
+    what to show if the page is shown again. ``saved`` is False when required items are
+    ``missing`` or the page lies beyond the furthest one reached (``out_of_order``); then
+    nothing was stored. ``target`` is the index of the page to go to.
+    """
+
+    answers: dict[str, Answer]
     target: int
+    saved: bool
+    missing: tuple[str, ...] = ()
+    out_of_order: bool = False
 
 
 def save_page(
@@ -166,16 +188,22 @@ def save_page(
 ) -> PageResult:
     """Merge a posted page into the draft, drop what the path no longer reaches, and move on.
 
-    Next requires the page's shown required items; Back saves whatever is there. Commits.
+    A page is taken only where it may be shown (up to the furthest page reached), so a
+    response cannot skip pages. Next requires the page's shown required items; Back saves
+    whatever is there. Commits when something is saved.
     """
-    answers = merge(questionnaire, draft.answers, page_answers)
-    missing = tuple(missing_required(questionnaire, page, answers)) if forward else ()
+    if not routing.may_visit(questionnaire, draft.page_index, draft.answers, page):
+        target = routing.resume_index(questionnaire, draft.page_index, draft.answers)
+        return PageResult(dict(draft.answers), target, saved=False, out_of_order=True)
+    answers = routing.merge(questionnaire, draft.answers, page_answers)
+    here = questionnaire.page_index(page.id)
+    missing = tuple(routing.missing_required(questionnaire, page, answers)) if forward else ()
     if missing:
-        return PageResult(missing, questionnaire.page_index(page.id))
-    target = destination(questionnaire, page, answers, forward=forward)
-    index = target if forward else questionnaire.page_index(page.id)
+        return PageResult(answers, here, saved=False, missing=missing)
+    target = routing.destination(questionnaire, page, answers, forward=forward)
+    index = target if forward else here
     save(session, draft, answers=answers, page_index=index, ttl_minutes=ttl_minutes, now=now)
-    return PageResult((), target)
+    return PageResult(answers, target, saved=True)
 
 
 def set_language(session: Session, draft: Draft, language: str) -> None:
@@ -190,70 +218,11 @@ def discard(session: Session, draft: Draft) -> None:
     session.commit()
 
 
-def purge_expired(session: Session, *, now: datetime) -> int:
-    """Delete drafts past their expiry (part of the caller's transaction)."""
-    return session.execute(delete(Draft).where(Draft.expires_at <= now)).rowcount
+def purge_expired(session: Session, *, now: datetime, ttl_minutes: int) -> int:
+    """Delete drafts expired for longer than a draft lives (part of the caller's transaction).
 
-
-# Routing over a draft's answers: pure functions of the questionnaire and the answers.
-
-
-def merge(
-    questionnaire: Questionnaire, answers: Answers, page_answers: Answers
-) -> dict[str, Answer]:
-    """Answers after a page was posted: the page's values win, then everything on a path no
-    longer taken is dropped (an earlier change can hide later items, chains included)."""
-    return questionnaire.prune({**answers, **page_answers})
-
-
-def missing_required(questionnaire: Questionnaire, page: Page, answers: Answers) -> list[str]:
-    """Required items shown on ``page`` that have no answer."""
-    return [
-        item.id
-        for item in questionnaire.visible_items(page, answers)
-        if item.required and answers.get(item.id) is None
-    ]
-
-
-def finish_index(questionnaire: Questionnaire) -> int:
-    return len(questionnaire.pages)
-
-
-def destination(
-    questionnaire: Questionnaire, page: Page, answers: Answers, *, forward: bool
-) -> int:
-    """Index of the page Next or Back leads to (Next after the last page: the finish step)."""
-    if forward:
-        target = questionnaire.next_page(page.id, answers)
-        return (
-            finish_index(questionnaire) if target is None else questionnaire.page_index(target.id)
-        )
-    target = questionnaire.previous_page(page.id, answers)
-    return questionnaire.page_index((target or page).id)
-
-
-def last_shown_index(questionnaire: Questionnaire, answers: Answers) -> int:
-    """The last page with something shown: where Back leads from the finish step."""
-    for index in range(len(questionnaire.pages) - 1, -1, -1):
-        if questionnaire.visible_elements(questionnaire.pages[index], answers):
-            return index
-    return 0
-
-
-def resume_index(questionnaire: Questionnaire, draft: Draft) -> int:
-    """Where a returning student continues: the furthest page reached, or the next one shown."""
-    index = min(draft.page_index, finish_index(questionnaire))
-    if index == finish_index(questionnaire):
-        return index
-    page = questionnaire.pages[index]
-    if questionnaire.visible_elements(page, draft.answers):
-        return index
-    target = questionnaire.next_page(page.id, draft.answers)
-    return finish_index(questionnaire) if target is None else questionnaire.page_index(target.id)
-
-
-def may_visit(questionnaire: Questionnaire, draft: Draft, page: Page) -> bool:
-    """Pages up to the furthest reached, if something on them is shown."""
-    return questionnaire.page_index(page.id) <= draft.page_index and bool(
-        questionnaire.visible_elements(page, draft.answers)
-    )
+    Until then an expired draft can be revived (:func:`revive`): the browser keeps its local
+    copy as long, and the draft is the server's proof of how far the student got.
+    """
+    cutoff = now - timedelta(minutes=ttl_minutes)
+    return session.execute(delete(Draft).where(Draft.expires_at <= cutoff)).rowcount

@@ -18,14 +18,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from oko.models import ClassSession, Draft, Response
-from oko.questionnaire import Answer, Answers, Questionnaire, quality_flags
+from oko.questionnaire import Answer, Answers, Questionnaire, quality_flags, routing
 from oko.services.survey import class_sessions
 
 SUBMISSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class SubmitRefused(Exception):
-    """Nothing was stored; ``reason`` is ``invalid_id``, ``id_taken`` or ``wave_closed``."""
+    """Nothing was stored; ``reason`` is ``invalid_id``, ``id_taken``, ``wave_closed``,
+    ``out_of_order`` (the draft has not been through the last page) or ``burst``."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -101,6 +102,8 @@ def submit(
     """
     if not valid_submission_id(submission_id):
         raise SubmitRefused("invalid_id")
+    if not routing.may_finish(questionnaire, draft.page_index):
+        raise SubmitRefused("out_of_order")
     origin = (draft.id, draft.class_session_id, draft.started_at)
     existing = find(session, submission_id)
     if existing is not None:
@@ -126,6 +129,7 @@ def submit(
         duration_seconds=duration,
         quality_flags=flags,
         source="web",
+        status=class_sessions.status_for_next_response(session, class_session),
     )
     try:
         session.add(response)

@@ -10,6 +10,7 @@ from oko.web.auth import current_user, login_required
 from oko.web.coalition import bp
 from oko.web.coalition.presenters import fieldwork_payload, percent
 from oko.web.context import db_session
+from oko.web.sessions.forms import HeldResponsesForm
 
 MONITOR_ROLES = ("coordinator", "coalition")
 
@@ -54,6 +55,7 @@ def monitor(wave_slug: str):  # type: ignore[no-untyped-def]
         municipalities=admin.municipalities(session) if current_user().role == "admin" else [],
         percent=percent,
         interval_ms=current_app.config["MONITOR_POLL_SECONDS"] * 1000,
+        held_form=HeldResponsesForm(),
     )
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
-from oko.services.survey.class_sessions import GRADES, MAX_LABEL_LENGTH
+from oko.services.survey.class_sessions import GRADES, MAX_LABEL_LENGTH, MAX_PUPILS
 
 
 class OpenSessionForm(FlaskForm):
@@ -20,7 +20,19 @@ class OpenSessionForm(FlaskForm):
         validators=[InputRequired()],
     )
     label = StringField("sessions.label", validators=[Length(max=MAX_LABEL_LENGTH)])
+    #: The size of the class bounds the responses counted from the session.
+    pupils = IntegerField(
+        "sessions.pupils", validators=[Optional(), NumberRange(min=1, max=MAX_PUPILS)]
+    )
 
 
 class CloseSessionForm(FlaskForm):
     """Closing is a POST with a CSRF token."""
+
+
+class HeldResponsesForm(FlaskForm):
+    """Accepting or rejecting a session's held responses: a POST with a CSRF token."""
+
+    decision = HiddenField(validators=[InputRequired(), AnyOf(("accept", "reject"))])
+    #: "monitor" when the buttons were pressed on the fieldwork monitor: go back there.
+    back = HiddenField()

@@ -9,7 +9,7 @@ from oko.web.auth import current_user, login_required
 from oko.web.context import db_session
 from oko.web.i18n import translate
 from oko.web.sessions import bp
-from oko.web.sessions.forms import CloseSessionForm, OpenSessionForm
+from oko.web.sessions.forms import CloseSessionForm, HeldResponsesForm, OpenSessionForm
 
 ROLES = ("coordinator",)
 
@@ -48,9 +48,20 @@ def _base_url() -> str:
 @bp.get("/sessions/")
 @login_required(*ROLES)
 def index():  # type: ignore[no-untyped-def]
-    rows = class_sessions.list_sessions(db_session(), actor=_user())
+    return _render_index(_open_form())
+
+
+def _render_index(form: OpenSessionForm):  # type: ignore[no-untyped-def]
+    """The list of sessions, with each one's held responses (beyond the class size)."""
+    session = db_session()
+    rows = class_sessions.list_sessions(session, actor=_user())
     return render_template(
-        "sessions/index.html", form=_open_form(), sessions=rows, close_form=CloseSessionForm()
+        "sessions/index.html",
+        form=form,
+        sessions=rows,
+        held=class_sessions.held_counts(session, [row.id for row in rows]),
+        close_form=CloseSessionForm(),
+        held_form=HeldResponsesForm(),
     )
 
 
@@ -67,16 +78,14 @@ def open_session():  # type: ignore[no-untyped-def]
                 school_id=form.school_id.data,
                 grade=form.grade.data,
                 label=form.label.data or "",
+                pupils=form.pupils.data,
                 actor=_user(),
             )
         except class_sessions.SessionError as exc:
             form.form_errors.append(translate(f"refusal.{exc.code}", **exc.values))
         else:
             return redirect(url_for("sessions.screen", session_id=row.id))
-    rows = class_sessions.list_sessions(session, actor=_user())
-    return render_template(
-        "sessions/index.html", form=form, sessions=rows, close_form=CloseSessionForm()
-    ), 400
+    return _render_index(form), 400
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -124,3 +133,19 @@ def close(session_id: int):  # type: ignore[no-untyped-def]
     class_sessions.close_session(db_session(), row, actor=_user())
     flash(translate("sessions.closed", code=class_sessions.format_code(row.code)), "info")
     return redirect(url_for("sessions.index"))
+
+
+@bp.post("/sessions/<int:session_id>/held")
+@login_required(*ROLES)
+def decide_held(session_id: int):  # type: ignore[no-untyped-def]
+    """Accept or reject the session's held responses (the school's coordinators, admins)."""
+    row = _session_or_404(session_id)
+    form = HeldResponsesForm()
+    if not form.validate():
+        abort(400)
+    accept = form.decision.data == "accept"
+    decided = class_sessions.decide_held(db_session(), row, accept=accept, actor=_user())
+    key = "sessions.held_accepted" if accept else "sessions.held_rejected"
+    flash(translate(key, count=decided, code=class_sessions.format_code(row.code)), "info")
+    back = "coalition.monitor_home" if form.back.data == "monitor" else "sessions.index"
+    return redirect(url_for(back))
