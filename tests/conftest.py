@@ -59,6 +59,18 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def unmigrated_database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own (same kind as ``database_url``), for migration tests."""
+    base = os.environ.get("OKO_TEST_DATABASE_URL")
+    if base:
+        url = _create_postgres_database(base)
+        yield url
+        _drop_postgres_database(url)
+    else:
+        yield f"sqlite:///{tmp_path / 'unmigrated.db'}"
+
+
 @pytest.fixture(scope="session")
 def database(database_url: str) -> Iterator[Database]:
     db = Database(database_url)

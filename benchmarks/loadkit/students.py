@@ -61,14 +61,17 @@ class Recorder:
         self._lock = threading.Lock()
         self.samples: dict[str, list[float]] = {}
         self.failures: dict[str, int] = {}
+        #: Why requests failed ("ConnectionError: ... RemoteDisconnected", "HTTP 503"), counted.
+        self.causes: dict[str, int] = {}
 
     def add(self, kind: str, seconds: float) -> None:
         with self._lock:
             self.samples.setdefault(kind, []).append(seconds)
 
-    def failed(self, kind: str) -> None:
+    def failed(self, kind: str, cause: str = "") -> None:
         with self._lock:
             self.failures[kind] = self.failures.get(kind, 0) + 1
+            self.causes[cause] = self.causes.get(cause, 0) + 1
 
     @property
     def requests(self) -> int:
@@ -245,21 +248,35 @@ class Student:
                     timeout=self.retry.timeout_seconds,
                 )
             except requests.RequestException as exc:
-                self.recorder.failed(kind)
                 problem = f"{type(exc).__name__}: {exc}"
+                self.recorder.failed(kind, _cause(exc))
                 continue
             self.recorder.add(kind, time.perf_counter() - began)
             if response.status_code == expect:
                 return response
             if response.status_code >= 500:
-                self.recorder.failed(kind)
                 problem = f"HTTP {response.status_code}"
+                self.recorder.failed(kind, problem)
                 continue
             raise StudentFailed(
                 f"student {self.index}: {method} {path} gave {response.status_code}, "
                 f"expected {expect}: {response.text[:300]!r}"
             )
         raise StudentFailed(f"student {self.index}: {method} {path} failed: {problem}")
+
+
+def _cause(exc: requests.RequestException) -> str:
+    """The exception and the innermost one it wraps, e.g. ``ConnectionError:
+    RemoteDisconnected`` (urllib3 keeps it in ``reason`` or among the arguments)."""
+    inner: BaseException = exc
+    for _ in range(5):
+        nested = getattr(inner, "reason", None)
+        if not isinstance(nested, BaseException):
+            nested = next((a for a in inner.args if isinstance(a, BaseException)), None)
+        if nested is None:
+            break
+        inner = nested
+    return f"{type(exc).__name__}: {type(inner).__name__}"
 
 
 def _csrf(response: requests.Response) -> str:

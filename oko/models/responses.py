@@ -6,7 +6,7 @@ metadata. The draft token is random and lives only in the student's cookie (stor
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String
@@ -21,7 +21,11 @@ REJECTED = "rejected"
 
 
 class Draft(Base):
-    """A questionnaire in progress, kept on the server so a closed tab loses nothing."""
+    """A questionnaire in progress, kept on the server so a closed tab loses nothing.
+
+    Its exact start and last save are kept only while it is in progress (for the duration and
+    the expiry): the submit that turns it into a response deletes it in the same transaction.
+    """
 
     __tablename__ = "draft"
 
@@ -41,7 +45,16 @@ class Draft(Base):
 
 
 class Response(Base):
-    """A submitted questionnaire: stored exactly once, in one transaction."""
+    """A submitted questionnaire: stored exactly once, in one transaction.
+
+    No exact instant: a start or submit time to the second next to school, grade and class lets
+    whoever watched the class match a response to the student who sat there. What the analysis
+    needs is kept, coarsened: the day (which day of the wave a class took part) and the
+    duration rounded to ten seconds (``DURATION_STEP_SECONDS``). The "too fast" flag compares
+    the duration with a third of the wave's median, about four minutes for ``oko-core`` (median
+    13 minutes), so ten seconds moves that line by at most 2%; whole minutes would move it by
+    up to 12%.
+    """
 
     __tablename__ = "response"
 
@@ -57,11 +70,14 @@ class Response(Base):
     questionnaire_version: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(8))
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    started_at: Mapped[datetime | None]
-    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The day it was handed in (UTC), nothing finer.
+    submitted_on: Mapped[date] = mapped_column(default=lambda: utcnow().date())
+    #: Seconds from start to Send, rounded to ``DURATION_STEP_SECONDS``; None when not timed
+    #: (imported from paper or another system).
     duration_seconds: Mapped[int | None]
-    #: Data-quality flags computed at submit (e.g. "fictitious_drug"); exclusion is decided
-    #: by the indicator engine, never here.
+    #: Data-quality flags the answers decide, computed at submit (e.g. "fictitious_drug");
+    #: ``too_fast`` is decided at analysis from ``duration_seconds`` and the wave's median.
+    #: Exclusion is decided by the indicator engine, never here.
     quality_flags: Mapped[list[str]] = mapped_column(default=list)
     #: "web", "import" or "synthetic" (demo data is labelled as such everywhere).
     source: Mapped[str] = mapped_column(String(16), default="web")

@@ -27,7 +27,7 @@ from oko.questionnaire.model import (
     Scale,
     Text,
 )
-from oko.questionnaire.quality import FLAGS, quality_flags
+from oko.questionnaire.quality import FLAGS, quality_flags, rounded_duration, too_fast
 from oko.questionnaire.values import Answer, Answers
 
 __all__ = [
@@ -55,5 +55,7 @@ __all__ = [
     "parse_condition",
     "quality_flags",
     "referenced_items",
+    "rounded_duration",
+    "too_fast",
     "validate_answer",
 ]

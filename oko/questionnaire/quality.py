@@ -1,9 +1,15 @@
-"""Data-quality flags computed when a response is submitted.
+"""Data-quality flags: from the answers when a response is submitted, ``too_fast`` at analysis.
 
-Flags never block a student: they are stored with the response, and the indicator run
-excludes flagged responses by default and reports how many it excluded. The rules come from
-the questionnaire's ``quality`` section: a list left empty never fires, and the two shares have
-defaults (more than half of the core items missing; under 0.33 of the median time).
+Flags never block a student: the indicator run excludes flagged responses by default and
+reports how many it excluded. The rules come from the questionnaire's ``quality`` section: a
+list left empty never fires, and the two shares have defaults (more than half of the core items
+missing; under 0.33 of the median time).
+
+The flags that depend on the answers alone are stored with the response (:func:`quality_flags`).
+``too_fast`` compares a response's duration with the median of its whole wave, so it is decided
+where the wave's responses are read anyway (:func:`too_fast`, with the median computed once per
+analysis): a submit never has to look at the rest of the wave, and every response of a wave is
+judged against the same median, the first ones included.
 """
 
 from __future__ import annotations
@@ -21,26 +27,26 @@ TOO_MANY_MISSING = "too_many_missing"
 FLAGS = (FICTITIOUS_DRUG, INCONSISTENT, TOO_FAST, STRAIGHTLINING, TOO_MANY_MISSING)
 
 
-def quality_flags(
-    questionnaire: Questionnaire,
-    answers: Answers,
-    duration_seconds: float | None,
-    median_seconds: float | None,
-) -> list[str]:
-    """The flags that apply to one response, in the order of :data:`FLAGS`.
+#: Stored durations are rounded to this many seconds (see ``Response.duration_seconds``).
+DURATION_STEP_SECONDS = 10
 
-    ``duration_seconds`` is the time from start to submit; ``median_seconds`` the median of
-    the wave so far (or of a reference). Without either, ``too_fast`` is not judged.
-    """
+
+def quality_flags(questionnaire: Questionnaire, answers: Answers) -> list[str]:
+    """The flags the answers alone decide, in the order of :data:`FLAGS` (all but ``too_fast``)."""
     rules = questionnaire.quality
     checks = {
         FICTITIOUS_DRUG: _reports_fictitious_use(questionnaire, answers),
         INCONSISTENT: any(evaluate(rule.when, answers) for rule in rules.consistency),
-        TOO_FAST: _too_fast(questionnaire, duration_seconds, median_seconds),
         STRAIGHTLINING: _straightlined(questionnaire, answers),
         TOO_MANY_MISSING: _too_many_missing(questionnaire, answers),
     }
-    return [flag for flag in FLAGS if checks[flag]]
+    return [flag for flag in FLAGS if checks.get(flag)]
+
+
+def rounded_duration(seconds: float) -> int:
+    """Seconds from start to Send as stored: to the nearest :data:`DURATION_STEP_SECONDS`."""
+    step = DURATION_STEP_SECONDS
+    return int((max(seconds, 0) + step / 2) // step) * step
 
 
 def _reports_fictitious_use(questionnaire: Questionnaire, answers: Answers) -> bool:
@@ -53,12 +59,16 @@ def _reports_fictitious_use(questionnaire: Questionnaire, answers: Answers) -> b
     return False
 
 
-def _too_fast(
-    questionnaire: Questionnaire, duration_seconds: float | None, median_seconds: float | None
+def too_fast(
+    duration_seconds: float | None, median_seconds: float | None, share_of_median: float
 ) -> bool:
+    """Under ``share_of_median`` (the questionnaire's, default a third) of the wave's median.
+
+    Not judged without a duration (imported responses) or without a median (no timed response).
+    """
     if duration_seconds is None or not median_seconds:
         return False
-    return duration_seconds < questionnaire.quality.too_fast_share_of_median * median_seconds
+    return duration_seconds < share_of_median * median_seconds
 
 
 def _straightlined(questionnaire: Questionnaire, answers: Answers) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from oko import PROJECT_ROOT
 from oko.indicators import AreaLevel, ComparisonKind, Flag, compute_waves, load_indicators
 from oko.indicators.columns import NOT_ANSWERED, NOT_ASKED, ResponseColumns
-from oko.questionnaire import Questionnaire, load, quality_flags, validate_answer
+from oko.questionnaire import Questionnaire, load, quality_flags, too_fast, validate_answer
 from oko.services.demo.instance import SEED as DEMO_SEED
 from oko.synthetic import (
     CHOICES,
@@ -225,11 +225,13 @@ def test_item_nonresponse_is_a_little() -> None:
 def test_planted_problems_are_what_the_quality_checks_find(flag: str) -> None:
     sample = demo()
     median = float(np.median(sample.duration_seconds))
+    share = core().quality.too_fast_share_of_median
     planted = sample.planted[flag]
     assert 0.003 < planted.mean() < 0.03
     found = np.array(
         [
-            flag in quality_flags(core(), answers, int(sample.duration_seconds[i]), median)
+            flag in quality_flags(core(), answers)
+            or (flag == "too_fast" and too_fast(sample.duration_seconds[i], median, share))
             for i, answers in enumerate(sample.iter_answers())
         ]
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -18,8 +17,9 @@ from oko.models import (
     SchoolGradeCount,
     Wave,
 )
-from oko.questionnaire import load, quality_flags
+from oko.questionnaire import load, quality_flags, too_fast
 from oko.services.demo.synthetic_data import count_synthetic, has_synthetic_data, load_sample
+from oko.services.results.durations import median_duration
 from oko.synthetic import SYNTHETIC_MARK, Scenario, SchoolSpec, demo_scenario, generate
 
 
@@ -56,18 +56,22 @@ def test_load_sample_stores_everything_labelled(app: Flask, database: Database) 
         waves = {w.id: w for w in session.scalars(select(Wave))}
         responses = session.scalars(select(Response).order_by(Response.id)).all()
         assert {r.source for r in responses} == {"synthetic"}
-        assert sum(bool(r.quality_flags) for r in responses) == loaded.flagged > 0
+        share = questionnaire.quality.too_fast_share_of_median
+        medians = {w: median_duration(session, w) for w in waves}
+        fast = [too_fast(r.duration_seconds, medians[r.wave_id], share) for r in responses]
+        assert (
+            sum(bool(r.quality_flags) or f for r, f in zip(responses, fast, strict=True))
+            == loaded.flagged
+        )
+        assert any(fast) and loaded.flagged > sum(fast)
         for response in responses:
             wave = waves[response.wave_id]
-            assert wave.opens_at <= response.started_at < response.submitted_at <= wave.closes_at
-            assert response.submitted_at.weekday() < 5
+            assert wave.opens_at.date() <= response.submitted_on <= wave.closes_at.date()
+            assert response.submitted_on.weekday() < 5
+            assert response.duration_seconds % 10 == 0
             assert response.questionnaire_version == questionnaire.version
-        # The flags are the ones the survey computes at submit.
-        first = responses[0]
-        median = float(np.median(sample.duration_seconds[sample.wave == 0]))
-        assert first.quality_flags == quality_flags(
-            questionnaire, first.answers, first.duration_seconds, median
-        )
+            # The flags are the ones the survey stores at submit; too_fast is not stored.
+            assert response.quality_flags == quality_flags(questionnaire, response.answers)
         # Pupil counts add up over the schools of a municipality.
         north = session.scalars(select(School).where(School.slug == "north")).one()
         pupils = session.execute(

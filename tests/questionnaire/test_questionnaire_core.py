@@ -157,4 +157,4 @@ def test_a_plausible_response_has_no_quality_flags(core: Questionnaire) -> None:
     answers |= {"alc_lifetime": 3, "alc_30d": 2, "drunk_lifetime": 2, "drunk_30d": 1}
     answers |= {"drunk_age": 5, "binge_4w": 1, "mood_cheerful": 4, "mood_sad": 2}
     answers = core.prune(answers)
-    assert quality_flags(core, answers, duration_seconds=900, median_seconds=1000) == []
+    assert quality_flags(core, answers) == []

@@ -6,6 +6,7 @@ and anything the fast path does not understand falls back to that exact path (an
 from __future__ import annotations
 
 import random
+import statistics
 from typing import Any
 
 import numpy as np
@@ -15,14 +16,20 @@ from sqlalchemy import select
 from oko.db import Database
 from oko.indicators import NOT_ANSWERED, NOT_ASKED, ResponseColumns, encode_answers
 from oko.models import ClassSession, Municipality, Response, School, Wave
-from oko.questionnaire import FLAGS
+from oko.questionnaire import FLAGS, too_fast
 from oko.services.results import response_columns
 
 ITEMS = ("alc_lifetime", "alc_30d", "sch_safe", "big")
 REGIONS = {"Flevoland": 1, "Utrecht": 2}
+SHARE = 0.33
 
 
-def store(database: Database, answers: list[dict[str, Any]], flags: list[list[str]] | None = None):
+def store(
+    database: Database,
+    answers: list[dict[str, Any]],
+    flags: list[list[str]] | None = None,
+    durations: list[int | None] | None = None,
+):
     """A wave (returned) with these answers, spread over three schools in two regions."""
     with database.session() as session:
         towns = [
@@ -50,6 +57,7 @@ def store(database: Database, answers: list[dict[str, Any]], flags: list[list[st
                         language="nl",
                         answers=values,
                         quality_flags=(flags or [[]] * len(answers))[index],
+                        duration_seconds=(durations or [None] * len(answers))[index],
                     )
                 )
         session.commit()
@@ -59,27 +67,33 @@ def store(database: Database, answers: list[dict[str, Any]], flags: list[list[st
 
 def load(database: Database, wave: Wave, items=ITEMS, gender: str | None = "gender"):
     with database.session() as session:
-        return response_columns.wave_columns(session, wave, list(items), gender, REGIONS)
+        return response_columns.wave_columns(
+            session, wave, list(items), gender, REGIONS, too_fast_share=SHARE
+        )
 
 
-def reference(answers: list[dict[str, Any]], flags: list[list[str]], items=ITEMS):
+def reference(answers: list[dict[str, Any]], flags: list[list[str]], durations, items=ITEMS):
     gender = [response_columns._gender(a.get("gender")) for a in answers]
+    timed = [d for d in durations if d is not None]
+    median = statistics.median(timed) if timed else None
+    fast = [d is not None and median is not None and d < SHARE * median for d in durations]
     return (
         encode_answers(answers, items),
         np.array(gender),
-        {flag: np.array([flag in f for f in flags]) for flag in FLAGS},
+        {flag: np.array([flag in f for f in flags]) for flag in FLAGS} | {"too_fast": fast},
     )
 
 
-def assert_same(columns: ResponseColumns, answers, flags, items=ITEMS) -> None:
-    expected, gender, expected_flags = reference(answers, flags, items)
+def assert_same(columns: ResponseColumns, answers, flags, items=ITEMS, durations=None) -> None:
+    durations = durations or [None] * len(answers)
+    expected, gender, expected_flags = reference(answers, flags, durations, items)
     assert set(columns.answers) == set(items)
     for item in items:
         assert columns.answers[item].dtype == np.int16
         assert columns.answers[item].tolist() == expected[item].tolist(), item
     assert columns.gender.tolist() == gender.tolist()
     for flag in FLAGS:
-        assert columns.flags[flag].tolist() == expected_flags[flag].tolist(), flag
+        assert columns.flags[flag].tolist() == list(expected_flags[flag]), flag
 
 
 def random_answers(
@@ -110,10 +124,14 @@ def random_answers(
 def test_the_fast_path_gives_the_reference_columns(app, database: Database) -> None:
     rng = random.Random(4)
     answers = random_answers(rng, 300)
-    flags = [rng.choice([[], ["too_fast"], ["fictitious_drug", "straightlining"]]) for _ in answers]
-    wave = store(database, answers, flags)
+    flags = [
+        rng.choice([[], ["inconsistent"], ["fictitious_drug", "straightlining"]]) for _ in answers
+    ]
+    durations = [rng.choice([None, 120, 250, 600, 780, 900, 1800]) for _ in answers]
+    wave = store(database, answers, flags, durations)
     columns = load(database, wave)
-    assert_same(columns, answers, flags)
+    assert_same(columns, answers, flags, durations=durations)
+    assert 0 < columns.flags["too_fast"].sum() < len(answers)
     psu = columns.psu.tolist()
     assert len(set(psu)) == 3 and psu[:3] == psu[3:6]
     assert columns.region.tolist()[:2] == [1, 2]
@@ -138,6 +156,21 @@ def test_one_item_and_none(app, database: Database, items: tuple[str, ...]) -> N
     wave = store(database, answers)
     assert_same(load(database, wave, items), answers, [[]] * 30, items)
     assert set(load(database, wave, items, gender=None).gender.tolist()) == {NOT_ANSWERED}
+
+
+def test_too_fast_is_under_a_third_of_the_waves_median(app, database: Database) -> None:
+    """Judged at analysis against the median of the whole wave (1,200 s here): the same rule
+    the survey applied at submit, now the same median for every response of the wave."""
+    durations = [1200, 1200, 1500, 390, 400, None, 1200]
+    wave = store(database, [{} for _ in durations], durations=durations)
+    fast = load(database, wave).flags["too_fast"].tolist()
+    assert fast == [False, False, False, True, False, False, False]
+    assert fast == [too_fast(d, 1200, SHARE) for d in durations]
+
+
+def test_a_wave_without_durations_has_nothing_too_fast(app, database: Database) -> None:
+    wave = store(database, [{}, {}], durations=[None, None])
+    assert load(database, wave).flags["too_fast"].tolist() == [False, False]
 
 
 def test_an_empty_wave(app, database: Database) -> None:

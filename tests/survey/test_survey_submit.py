@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import DateTime, Time, update
 from survey_factories import (
     Student,
     World,
@@ -17,6 +17,8 @@ from survey_factories import (
 )
 
 from oko.models import Draft, Response, Wave, utcnow
+from oko.services.research.microdata import load_records
+from oko.services.results.durations import median_duration
 from oko.services.survey import class_sessions, submissions
 
 
@@ -223,56 +225,47 @@ def test_too_many_missing_core_items_is_flagged(student: Student, database) -> N
     assert stored.answers["gender"] is None and "alc_30d" not in stored.answers
 
 
-def test_too_fast_is_judged_against_the_waves_median(
+def _timed_response(world, number: int, seconds: int) -> Response:
+    return Response(
+        submission_id=f"earlier-{number:0>16}",
+        wave_id=world.wave_id,
+        school_id=world.school_id,
+        grade=2,
+        questionnaire_id="oko-core",
+        questionnaire_version=world.questionnaire.version,
+        language="nl",
+        answers={},
+        duration_seconds=seconds,
+    )
+
+
+def test_too_fast_is_judged_at_analysis_against_the_waves_median(
     student: Student, app, database, world
 ) -> None:
-    # Three earlier students took 20 minutes; this one takes a few seconds.
+    # Three earlier students took 18-25 minutes; this one takes a few seconds.
     with database.transaction() as session:
-        for n, minutes in enumerate((18, 20, 25)):
-            session.add(
-                Response(
-                    submission_id=f"earlier-{n:0>16}",
-                    wave_id=world.wave_id,
-                    school_id=world.school_id,
-                    grade=2,
-                    questionnaire_id="oko-core",
-                    questionnaire_version=world.questionnaire.version,
-                    language="nl",
-                    answers={},
-                    duration_seconds=minutes * 60,
-                )
-            )
-    with database.session() as session:
-        assert submissions.median_duration(session, world.wave_id) == 20 * 60
+        session.add_all(_timed_response(world, n, m * 60) for n, m in enumerate((18, 20, 25)))
     student.complete(core_answers())
-    assert responses(database)[-1].quality_flags == ["too_fast"]
+    assert responses(database)[-1].quality_flags == [], "the submit does not judge it"
+    with database.session() as session:
+        assert median_duration(session, world.wave_id) == 19 * 60
+        wave = session.get(Wave, world.wave_id)
+        records = load_records(session, wave, world.questionnaire.quality.too_fast_share_of_median)
+    assert [record.quality_flags for record in records] == [(), (), (), ("too_fast",)]
 
 
 def test_the_first_response_of_a_wave_is_not_judged_too_fast(student: Student, database) -> None:
     with database.session() as session:
-        assert submissions.median_duration(session, 1) is None
+        assert median_duration(session, 1) is None
     student.complete(core_answers())
     assert responses(database)[0].quality_flags == []
 
 
 def test_the_median_of_an_even_number_of_durations(database, world) -> None:
     with database.transaction() as session:
-        for n, seconds in enumerate((100, 400, 200, 300)):
-            session.add(
-                Response(
-                    submission_id=f"median-{n:0>16}",
-                    wave_id=world.wave_id,
-                    school_id=world.school_id,
-                    grade=2,
-                    questionnaire_id="oko-core",
-                    questionnaire_version="x",
-                    language="nl",
-                    answers={},
-                    duration_seconds=seconds,
-                )
-            )
+        session.add_all(_timed_response(world, n, s) for n, s in enumerate((100, 400, 200, 300)))
     with database.session() as session:
-        assert submissions.median_duration(session, world.wave_id) == 250
+        assert median_duration(session, world.wave_id) == 250
 
 
 def test_the_completion_time_runs_from_start_to_submit(student: Student, database) -> None:
@@ -280,5 +273,19 @@ def test_the_completion_time_runs_from_start_to_submit(student: Student, databas
     student.answer_everything(core_answers())
     with database.transaction() as session:
         session.execute(update(Draft).values(started_at=utcnow() - timedelta(minutes=17)))
+    before = utcnow()
     student.send()
-    assert 17 * 60 <= responses(database)[0].duration_seconds < 17 * 60 + 30
+    stored = responses(database)[0]
+    assert stored.duration_seconds in (17 * 60, 17 * 60 + 10), "rounded to ten seconds"
+    assert stored.submitted_on in (before.date(), utcnow().date())
+
+
+def test_a_response_keeps_no_exact_instant(student: Student, database) -> None:
+    """Only the day and a rounded duration: nothing to match a response to who sat where."""
+    assert not [
+        column.name
+        for column in Response.__table__.columns
+        if isinstance(column.type, DateTime | Time)
+    ]
+    student.complete(core_answers())
+    assert count(database, Draft) == 0, "the draft's start time goes with the draft"

@@ -25,7 +25,7 @@ from oko.models import (
     SchoolGradeCount,
     Wave,
 )
-from oko.questionnaire import Questionnaire, quality_flags
+from oko.questionnaire import Questionnaire, quality_flags, rounded_duration, too_fast
 from oko.services import audit
 from oko.services.survey import class_sessions
 from oko.synthetic import GRADES, SyntheticSample
@@ -219,20 +219,22 @@ def _insert_responses(
 ) -> int:
     """Bulk-insert the sample's responses with their quality flags; returns how many flagged.
 
-    The too-fast check compares with the median time of the response's own wave, as the
-    survey does at submit.
+    As for surveyed responses, ``too_fast`` is not stored but decided at analysis against the
+    median of the response's own wave; the count includes it, judged the same way.
     """
+    durations = [rounded_duration(float(seconds)) for seconds in sample.duration_seconds]
     medians = {
-        int(w): float(np.median(sample.duration_seconds[sample.wave == w]))
+        int(w): float(np.median(np.array(durations)[sample.wave == w]))
         for w in np.unique(sample.wave)
     }
+    share = questionnaire.quality.too_fast_share_of_median
     ids = rng.integers(0, 2**63, size=(len(sample), 2), dtype=np.int64)
     flagged = 0
     rows = []
     for index, answers in enumerate(sample.iter_answers()):
-        duration = int(sample.duration_seconds[index])
-        flags = quality_flags(questionnaire, answers, duration, medians[int(sample.wave[index])])
-        flagged += bool(flags)
+        flags = quality_flags(questionnaire, answers)
+        duration = durations[index]
+        flagged += bool(flags) or too_fast(duration, medians[int(sample.wave[index])], share)
         rows.append(
             {
                 "submission_id": f"synthetic-{ids[index, 0]:016x}{ids[index, 1]:016x}",
@@ -244,8 +246,7 @@ def _insert_responses(
                 "questionnaire_version": questionnaire.version,
                 "language": "en" if sample.english[index] else "nl",
                 "answers": answers,
-                "started_at": submitted[index] - timedelta(seconds=duration),
-                "submitted_at": submitted[index],
+                "submitted_on": submitted[index].date(),
                 "duration_seconds": duration,
                 "quality_flags": flags,
                 "source": SOURCE,

@@ -27,9 +27,12 @@ from sqlalchemy.orm import Session
 
 from oko.models import MicrodataDownload, MicrodataGrant, Response, User, Wave, utcnow
 from oko.models.responses import ACCEPTED
+from oko.questionnaire import too_fast
+from oko.questionnaire.quality import TOO_FAST
 from oko.research import bundles
 from oko.research import microdata as builder
 from oko.services import audit
+from oko.services.results.durations import median_duration
 from oko.services.staff import authz
 from oko.services.survey import questionnaires
 
@@ -235,8 +238,15 @@ def pseudonym_key(row: MicrodataGrant, secret_key: str) -> bytes:
     return hmac.new(secret_key.encode(), bytes.fromhex(row.pseudonym_key), hashlib.sha256).digest()
 
 
-def load_records(session: Session, wave: Wave) -> list[builder.ResponseRecord]:
-    """Every response of the wave given with the wave's questionnaire version."""
+def load_records(
+    session: Session, wave: Wave, too_fast_share: float
+) -> list[builder.ResponseRecord]:
+    """Every response of the wave given with the wave's questionnaire version.
+
+    Its flags are the stored ones and ``too_fast``, decided against the wave's median (the
+    duration itself is not exported).
+    """
+    median = median_duration(session, wave.id)
     query = (
         select(
             Response.id,
@@ -244,6 +254,7 @@ def load_records(session: Session, wave: Wave) -> list[builder.ResponseRecord]:
             Response.grade,
             Response.answers,
             Response.quality_flags,
+            Response.duration_seconds,
             Response.source,
         )
         .where(
@@ -255,8 +266,15 @@ def load_records(session: Session, wave: Wave) -> list[builder.ResponseRecord]:
         .order_by(Response.id)
     )
     return [
-        builder.ResponseRecord(rid, school, grade, answers or {}, tuple(flags or ()), source)
-        for rid, school, grade, answers, flags, source in session.execute(query)
+        builder.ResponseRecord(
+            rid,
+            school,
+            grade,
+            answers or {},
+            (*(flags or ()), *([TOO_FAST] if too_fast(duration, median, too_fast_share) else [])),
+            source,
+        )
+        for rid, school, grade, answers, flags, duration, source in session.execute(query)
     ]
 
 
@@ -311,7 +329,8 @@ def _files(
         min_school_size=settings.min_school_size,
         min_category_size=settings.min_category_size,
     )
-    data = builder.build(questionnaire, load_records(session, wave), policy)
+    records = load_records(session, wave, questionnaire.quality.too_fast_share_of_median)
+    data = builder.build(questionnaire, records, policy)
     files = bundles.microdata_files(
         data,
         wave_slug=wave.slug,

@@ -227,7 +227,12 @@ def _wave_input(
     regions: Mapping[str, int],
 ) -> WaveInput:
     columns = response_columns.wave_columns(
-        session, wave, indicator_set.item_ids, questionnaire.demographics.get("gender"), regions
+        session,
+        wave,
+        indicator_set.item_ids,
+        questionnaire.demographics.get("gender"),
+        regions,
+        too_fast_share=questionnaire.quality.too_fast_share_of_median,
     )
     counts = session.execute(
         select(

@@ -18,6 +18,9 @@ the numbers fit int16. Anything else (a list or text where an indicator expects 
 negative number, another database) takes the exact path: decode the answers and run
 :func:`oko.indicators.encode_answers`, which raises the usual error for a bad value. Both
 paths give identical columns (``tests/services/test_response_columns.py``).
+
+The ``too_fast`` flag is not stored: it is decided here from each response's duration and the
+wave's median (:mod:`oko.services.results.durations`).
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ from oko.indicators import NOT_ANSWERED, NOT_ASKED, ResponseColumns, encode_answ
 from oko.indicators.columns import MAX_GENDER_CODE
 from oko.models import Municipality, Response, School, Wave
 from oko.models.responses import ACCEPTED
-from oko.questionnaire import FLAGS
+from oko.questionnaire import FLAGS, too_fast
+from oko.questionnaire.quality import TOO_FAST
+from oko.services.results.durations import median_duration
 
 #: What the PostgreSQL expression writes for a key that is absent (not asked). jsonb's text
 #: output never produces a bare ``?``, so it cannot be mistaken for a stored value.
@@ -51,12 +56,15 @@ def wave_columns(
     item_ids: Sequence[str],
     gender_item: str | None,
     regions: Mapping[str, int],
+    *,
+    too_fast_share: float,
 ) -> ResponseColumns:
     """The responses of ``wave`` (to its own questionnaire) in id order, as engine columns.
 
     ``item_ids`` are the items the indicators read; ``gender_item`` gives the gender column
     (codes ``0..MAX_GENDER_CODE``, anything else "not answered"); ``regions`` numbers the
-    municipalities' region names.
+    municipalities' region names; ``too_fast_share`` is the questionnaire's share of the
+    median under which a response is too fast.
     """
     items = list(dict.fromkeys([*item_ids, *([gender_item] if gender_item else [])]))
     dialect = session.get_bind().dialect.name
@@ -73,6 +81,7 @@ def wave_columns(
         Municipality.region,
         cast(Response.quality_flags, Text),
         Response.class_session_id,
+        Response.duration_seconds,
     )
 
     def fetch(*extra: ColumnElement[Any]) -> tuple[int, list[tuple[Any, ...]]]:
@@ -98,7 +107,14 @@ def wave_columns(
     else:
         answer_columns = {item: codes[:, items.index(item)].astype(np.int16) for item in item_ids}
         gender = _gender_codes(codes[:, items.index(gender_item)] if gender_item else None, n)
-    school, grade, municipality, region, flags_text, class_session = columns[: len(design)]
+    (school, grade, municipality, region, flags_text, class_session, durations) = columns[
+        : len(design)
+    ]
+    median = median_duration(session, wave.id)
+    flags = _flags(flags_text)
+    flags[TOO_FAST] = np.array(
+        [too_fast(duration, median, too_fast_share) for duration in durations], dtype=bool
+    )
     return ResponseColumns(
         answers=answer_columns,
         psu=np.array(school, dtype=np.int64),
@@ -109,7 +125,7 @@ def wave_columns(
         class_session=np.array(
             [NOT_ANSWERED if c is None else c for c in class_session], dtype=np.int64
         ),
-        flags=_flags(flags_text),
+        flags=flags,
     )
 
 

@@ -191,7 +191,7 @@ def check_file(
         content = _content(wave_id, school_id, grade, answers)
         submission_id = _submission_id(content, seen[content])
         seen[content] += 1
-        flags = quality_flags(questionnaire, answers, None, None)
+        flags = quality_flags(questionnaire, answers)
         rows.append(ImportRow(number, school_id, grade, answers, flags, submission_id))
     return Checked(tuple(rows), tuple(problems), sha256)
 
@@ -450,8 +450,7 @@ def _values(
         "questionnaire_version": questionnaire.version,
         "language": language,
         "answers": row.answers,
-        "started_at": None,
-        "submitted_at": now,
+        "submitted_on": now.date(),
         "duration_seconds": None,
         "quality_flags": row.quality_flags,
         "source": SOURCE,

@@ -13,12 +13,19 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from oko.models import ClassSession, Draft, Response
-from oko.questionnaire import Answer, Answers, Questionnaire, quality_flags, routing
+from oko.questionnaire import (
+    Answer,
+    Answers,
+    Questionnaire,
+    quality_flags,
+    rounded_duration,
+    routing,
+)
 from oko.services.survey import class_sessions
 
 SUBMISSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -65,27 +72,6 @@ def final_answers(questionnaire: Questionnaire, answers: Answers) -> dict[str, A
     return {item_id: kept.get(item_id) for item_id in questionnaire.items if item_id in visible}
 
 
-def median_duration(session: Session, wave_id: int) -> float | None:
-    """Median completion time of the wave's responses so far (None before the first one).
-
-    Two small queries instead of loading every duration: the middle one or two values
-    of the ordered list, which works the same on SQLite and PostgreSQL.
-    """
-    timed = (Response.wave_id == wave_id, Response.duration_seconds.is_not(None))
-    count = session.execute(select(func.count()).where(*timed)).scalar_one()
-    if not count:
-        return None
-    middle = session.execute(
-        select(Response.duration_seconds)
-        .where(*timed)
-        .order_by(Response.duration_seconds)
-        .offset((count - 1) // 2)
-        .limit(2 - count % 2)
-    ).scalars()
-    values = [value for value in middle if value is not None]
-    return sum(values) / len(values)
-
-
 def submit(
     session: Session,
     draft: Draft,
@@ -104,7 +90,7 @@ def submit(
         raise SubmitRefused("invalid_id")
     if not routing.may_finish(questionnaire, draft.page_index):
         raise SubmitRefused("out_of_order")
-    origin = (draft.id, draft.class_session_id, draft.started_at)
+    origin = (draft.id, draft.class_session_id)
     existing = find(session, submission_id)
     if existing is not None:
         return _repeated(session, existing, origin)
@@ -112,8 +98,8 @@ def submit(
     if wave.status == "closed" or (wave.closes_at is not None and now >= wave.closes_at):
         raise SubmitRefused("wave_closed")
     answers = final_answers(questionnaire, draft.answers)
-    duration = max(int((now - draft.started_at).total_seconds()), 0)
-    flags = quality_flags(questionnaire, answers, duration, median_duration(session, wave.id))
+    duration = rounded_duration((now - draft.started_at).total_seconds())
+    flags = quality_flags(questionnaire, answers)
     response = Response(
         submission_id=submission_id,
         wave_id=wave.id,
@@ -124,8 +110,7 @@ def submit(
         questionnaire_version=questionnaire.version,
         language=draft.language,
         answers=answers,
-        started_at=draft.started_at,
-        submitted_at=now,
+        submitted_on=now.date(),
         duration_seconds=duration,
         quality_flags=flags,
         source="web",
@@ -146,15 +131,16 @@ def submit(
     return Receipt(submission_id, questionnaire.id, questionnaire.version, created=True)
 
 
-def _repeated(
-    session: Session, existing: Response, origin: tuple[int, int, datetime | None]
-) -> Receipt:
-    """A submit whose id is already stored: the same draft again, or a reused id (refused)."""
-    draft_id, class_session_id, started_at = origin
-    if (existing.class_session_id, existing.started_at) != (class_session_id, started_at):
+def _repeated(session: Session, existing: Response, origin: tuple[int, int]) -> Receipt:
+    """A submit whose id is already stored: the same draft again, or a reused id (refused).
+
+    The submit that stored ``existing`` deleted its draft in the same transaction, so a draft
+    that is still there is another student's (a response keeps no start time to compare).
+    """
+    draft_id, class_session_id = origin
+    still_open = session.execute(select(Draft.id).where(Draft.id == draft_id)).first()
+    if existing.class_session_id != class_session_id or still_open is not None:
         raise SubmitRefused("id_taken")
-    session.execute(delete(Draft).where(Draft.id == draft_id))
-    session.commit()
     return Receipt(
         existing.submission_id,
         existing.questionnaire_id,
