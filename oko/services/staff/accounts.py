@@ -85,9 +85,22 @@ def normalise_email(email: str) -> str:
 
 
 def session_fingerprint(user: User, secret: str) -> str:
-    """Bound into the login cookie: a password reset or disabling ends every open session."""
-    material = f"{user.id}|{user.password_hash}|{user.active}".encode()
+    """Bound into the login cookie: logout, a password change or reset and disabling end every
+    open session, because each of them changes the material (the epoch, hash or flag)."""
+    material = f"{user.id}|{user.session_epoch}|{user.password_hash}|{user.active}".encode()
     return hmac.new(secret.encode(), material, hashlib.sha256).hexdigest()[:32]
+
+
+def _end_sessions(user: User) -> None:
+    """Every login cookie of ``user`` issued so far stops working (the caller commits)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def log_out(session: Session, user: User) -> None:
+    """End every session of ``user`` on the server, so a copied cookie is of no use (commits)."""
+    _end_sessions(user)
+    audit.record(session, "logout", user_id=user.id, target=user.email)
+    session.commit()
 
 
 def get_by_email(session: Session, email: str) -> User | None:
@@ -241,6 +254,8 @@ def set_active(session: Session, user: User, active: bool, *, actor_id: int | No
     if not active and user.id == actor_id:
         raise AccountError("own_disable")
     user.active = active
+    if not active:
+        _end_sessions(user)
     audit.record(
         session, "user.enable" if active else "user.disable", user_id=actor_id, target=user.email
     )
@@ -255,17 +270,20 @@ def reset_password(
     password = password or generate_password()
     check_password_strength(password)
     user.password_hash = hash_password(password)
+    _end_sessions(user)
     audit.record(session, "user.reset_password", user_id=actor_id, target=user.email)
     session.commit()
     return password
 
 
 def change_own_password(session: Session, user: User, current: str, new: str) -> None:
-    """A logged-in user changes their password (commits)."""
+    """A logged-in user changes their password (commits); their other sessions end, and the
+    caller issues a fresh cookie for the current one."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError("wrong_password")
     check_password_strength(new)
     user.password_hash = hash_password(new)
+    _end_sessions(user)
     audit.record(session, "user.change_password", user_id=user.id, target=user.email)
     session.commit()
 
