@@ -36,9 +36,12 @@ DEFAULTS: dict[str, Any] = {
     # The address students type (e.g. https://oko.example.nl), for `oko session` output and QR
     # codes made on the command line; the web pages use the address they were reached at.
     "PUBLIC_URL": "",
-    # Attempts per client per minute at the class-code entry and at the staff login.
+    # Wrong class codes per client address per minute.
     "CODE_ATTEMPTS_PER_MINUTE": 10,
+    # Failed staff logins per minute for one account (email), and from one client address
+    # across accounts; successful logins are not counted.
     "LOGIN_ATTEMPTS_PER_MINUTE": 5,
+    "LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE": 20,
     # A staff login ends after this many hours, even if the browser stays open.
     "STAFF_SESSION_HOURS": 12,
     # How often the fieldwork monitor refreshes its counts (seconds).

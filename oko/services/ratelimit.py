@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,18 @@ WINDOW = timedelta(minutes=1)
 
 def client_key(secret: str, purpose: str, client: str) -> str:
     return hmac.new(secret.encode(), f"{purpose}|{client}".encode(), hashlib.sha256).hexdigest()
+
+
+def within_limit(session: Session, key: str, limit: int, *, now: datetime | None = None) -> bool:
+    """Whether ``key`` has been counted fewer than ``limit`` times this window. Reads without
+    counting, so a caller that counts only failures can ask before trying."""
+    now = now or utcnow()
+    count = session.execute(
+        select(RateLimitCounter.count).where(
+            RateLimitCounter.key == key, RateLimitCounter.window_start >= now - WINDOW
+        )
+    ).scalar_one_or_none()
+    return count is None or count < limit
 
 
 def hit(session: Session, key: str, limit: int) -> bool:

@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from oko.models import ClassSession, RateLimitCounter, School, User, Wave, utcnow
+from oko.models import ClassSession, School, User, Wave, utcnow
 from oko.services import audit, ratelimit
 from oko.services.refusal import Refusal
 from oko.services.staff import authz
@@ -144,12 +144,7 @@ def attempts_left(session: Session, key: str, limit: int, *, now: datetime) -> b
     behind one school address types the right code within the same minute. Reads without
     counting, so it can be asked before the code is looked up.
     """
-    failures = session.execute(
-        select(RateLimitCounter.count).where(
-            RateLimitCounter.key == key, RateLimitCounter.window_start >= now - ratelimit.WINDOW
-        )
-    ).scalar_one_or_none()
-    return failures is None or failures < limit
+    return ratelimit.within_limit(session, key, limit, now=now)
 
 
 def open_session(
