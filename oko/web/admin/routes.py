@@ -271,7 +271,7 @@ def user(user_id: int | None):  # type: ignore[no-untyped-def]
                 waves=form.wave_ids.data or (),
             )
             if row is None:
-                new_password = accounts.generate_password()
+                new_password = accounts.generate_password(form.email.data or "")
                 row = accounts.create_user(
                     session,
                     email=form.email.data,

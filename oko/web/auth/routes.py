@@ -108,8 +108,11 @@ def password():  # type: ignore[no-untyped-def]
         assert user is not None
         try:
             accounts.change_own_password(db_session(), user, form.current.data, form.new.data)
-        except accounts.AccountError:
-            form.current.errors = [translate("auth.wrong_password")]
+        except accounts.AccountError as exc:
+            if exc.code == "wrong_password":
+                form.current.errors = [translate("auth.wrong_password")]
+            else:
+                form.new.errors = [translate(f"refusal.{exc.code}", **exc.values)]
         else:
             log_in(user)
             flash(translate("auth.password_changed"))
