@@ -1,3 +1,4 @@
+import pytest
 import staff_factories as f
 from sqlalchemy import select
 
@@ -100,6 +101,20 @@ def test_next_is_followed_only_within_the_site(app, client) -> None:
         data={"email": "admin@example.org", "password": f.PASSWORD, "next": "/account/password"},
     )
     assert response.headers["Location"] == "/account/password"
+
+
+@pytest.mark.parametrize(
+    "target", ["/staff/\r\nSet-Cookie: x=1", "/\n/evil.example", "/staff/\x00", "/" + "x" * 2000]
+)
+def test_a_junk_next_falls_back_to_the_overview(app, client, target: str) -> None:
+    _setup(app)
+    assert client.get("/login", query_string={"next": target}).status_code == 200
+    response = client.post(
+        "/login", data={"email": "admin@example.org", "password": f.PASSWORD, "next": target}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] in ("/staff/", target)
+    assert "Set-Cookie: x" not in str(response.headers)
 
 
 def test_disabled_account_and_reset_password_end_open_sessions(app, client) -> None:

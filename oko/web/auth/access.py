@@ -71,8 +71,9 @@ def _load_user() -> User | None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to return to after login; anything pointing elsewhere is dropped."""
-    if not target:
+    """A local path to return to after login; anything pointing elsewhere, or holding a control
+    character (a line break would split the Location header), is dropped."""
+    if not target or any(ord(char) < 32 or ord(char) == 127 for char in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
