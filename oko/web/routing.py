@@ -2,8 +2,8 @@
 
 ``<int:...>`` path arguments are database ids: a number too large for the database's integer
 column answers 404 instead of an overflow error from the driver. A NUL character in the path
-or the query string answers 400: no name, slug or filter contains one, and PostgreSQL refuses
-it in text, so a view passing it on to a query would fail.
+or the query string answers 404 too: no row is named that way, and PostgreSQL refuses NUL in
+text, so a view passing it on to a query would fail.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def refuse_nul_characters() -> None:
     if "\x00" in request.path or any(
         "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
     ):
-        abort(400)
+        abort(404)
 
 
 def init_app(app: Flask) -> None:
