@@ -46,8 +46,10 @@ DEFAULTS: dict[str, Any] = {
     # Questionnaires one client (one address) may send per class session per minute: a class
     # behind one school address passes, a script sending a burst does not.
     "FINISHES_PER_MINUTE": 40,
-    # Attempts per client per minute at the staff login.
+    # Failed staff logins per minute for one account (email), and from one client address
+    # across accounts; successful logins are not counted.
     "LOGIN_ATTEMPTS_PER_MINUTE": 5,
+    "LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE": 20,
     # A staff login ends after this many hours, even if the browser stays open.
     "STAFF_SESSION_HOURS": 12,
     # How often the fieldwork monitor refreshes its counts (seconds).

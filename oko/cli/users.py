@@ -56,7 +56,7 @@ def add(
                 session, role, municipality=municipality, schools=schools, waves=waves
             )
             generated = password is None
-            password = password or accounts.generate_password()
+            password = password or accounts.generate_password(email)
             created = accounts.create_user(
                 session, email=email, password=password, role=role, name=name, scope=scope
             )

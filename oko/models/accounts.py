@@ -40,6 +40,9 @@ class User(Base):
     #: The municipality a coalition member sees; empty for admins and researchers.
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    #: Raised by logout, a password change or reset and disabling; a login cookie carries the
+    #: value it was issued with, so every cookie issued before the raise stops working.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

@@ -26,6 +26,12 @@ def client_key(secret: str, purpose: str, client: str) -> str:
     return hmac.new(secret.encode(), f"{purpose}|{client}".encode(), hashlib.sha256).hexdigest()
 
 
+def within_limit(session: Session, key: str, limit: int) -> bool:
+    """Whether ``key`` has been counted fewer than ``limit`` times this window. Reads without
+    counting, so a caller that counts only failures can ask before trying."""
+    return used(session, key) < limit
+
+
 def hit(session: Session, key: str, limit: int, *, window: timedelta = WINDOW) -> bool:
     """Count one attempt; False when the client is over ``limit`` in the current window.
 

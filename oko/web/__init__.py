@@ -12,7 +12,7 @@ from flask import Flask
 from oko.config import load_config
 from oko.db import Database
 from oko.migrations import ensure_migrated
-from oko.web import context, errors, i18n, proxy, security, synthetic_banner
+from oko.web import context, errors, i18n, proxy, routing, security, synthetic_banner
 from oko.web.extensions import csrf
 
 
@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
         ensure_migrated(database.engine, database.url, wait_seconds=wait)
     app.extensions["oko.db"] = database
     proxy.init_app(app)
+    routing.init_app(app)
     csrf.init_app(app)
     context.init_app(app)
     i18n.init_app(app)

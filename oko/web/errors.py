@@ -6,6 +6,7 @@ from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from oko.web.auth.access import current_user
 from oko.web.i18n import catalogue, translate
 
 
@@ -21,6 +22,9 @@ def _render(status: int, message: str):  # type: ignore[no-untyped-def]
 
 def handle_http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     status = error.code or 500
+    if status == 403 and not _wants_json() and current_user() is not None:
+        # A logged-in account outside its scope: explain, and keep the staff menu.
+        return render_template("auth/forbidden.html"), 403
     key = f"error.{status}"
     message = translate(key) if key in catalogue() else (error.description or error.name)
     return _render(status, message)

@@ -12,7 +12,7 @@ from oko.services.staff import accounts
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "admin password 1"
+PASSWORD = "quiet meadow compass"
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from oko.services.staff import accounts
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "coalition pass"
+PASSWORD = "harbour lantern seven"
 
 
 @pytest.fixture

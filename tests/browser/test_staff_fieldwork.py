@@ -17,7 +17,7 @@ from oko.services.staff import accounts
 pytestmark = pytest.mark.browser
 
 QUESTIONNAIRES = Path(__file__).parents[1] / "data" / "questionnaires"
-PASSWORD = "coordinator pass"
+PASSWORD = "velvet orchard ladder"
 
 
 @pytest.fixture

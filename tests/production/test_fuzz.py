@@ -264,7 +264,7 @@ def test_a_valid_submit_with_fuzzed_extras_stores_at_most_one_response(
 def api_token(fuzz_app: Flask, database: Database, world: World) -> str:
     with database.session() as session:
         user = accounts.create_user(
-            session, email="fuzz@example.org", password="fuzz-password-long-enough", role="admin"
+            session, email="fuzz@example.org", password="tangerine quarry lantern", role="admin"
         )
         _token, secret = api_tokens.create(session, user, "fuzz", ttl_days=1)
         session.commit()

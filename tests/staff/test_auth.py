@@ -1,3 +1,4 @@
+import pytest
 import staff_factories as f
 from sqlalchemy import select
 
@@ -49,12 +50,42 @@ def test_wrong_password_and_unknown_account_fail_the_same_way(app, client) -> No
         assert sorted(e.detail["reason"] for e in entries) == ["password", "unknown"]
 
 
-def test_login_is_rate_limited(app, app_config, client) -> None:
+def test_failed_logins_lock_the_account_with_a_clear_message(app, client) -> None:
     _setup(app)
     limit = app.config["LOGIN_ATTEMPTS_PER_MINUTE"]
     for _ in range(limit):
         assert f.login(client, "admin@example.org", "wrong password!!").status_code == 401
+    response = f.login(client, "Admin@example.org")  # even the right password, any spelling
+    assert response.status_code == 429
+    assert b"locked for a minute" in response.data or b"een minuut geblokkeerd" in response.data
+
+
+def test_successful_logins_are_not_counted(app, client) -> None:
+    _setup(app)
+    for _ in range(app.config["LOGIN_ATTEMPTS_PER_MINUTE"] * 2):
+        assert f.login(client, "admin@example.org").status_code == 302
+        client.post("/logout")
+
+
+def test_a_locked_account_does_not_lock_others_on_the_same_address(app, client) -> None:
+    _setup(app)
+    for _ in range(app.config["LOGIN_ATTEMPTS_PER_MINUTE"]):
+        f.login(client, "admin@example.org", "wrong password!!")
     assert f.login(client, "admin@example.org").status_code == 429
+    assert f.login(client, "coalition@example.org").status_code == 302
+
+
+def test_many_failures_from_one_address_across_accounts_are_stopped(app) -> None:
+    _setup(app)
+    guesser, colleague = app.test_client(), app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    colleague.environ_base["REMOTE_ADDR"] = "198.51.100.8"
+    for n in range(app.config["LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE"]):
+        assert f.login(guesser, f"user{n}@example.org", "wrong password!!").status_code == 401
+    response = f.login(guesser, "admin@example.org")
+    assert response.status_code == 429
+    assert b"from this address" in response.data or b"vanaf dit adres" in response.data
+    assert f.login(colleague, "admin@example.org").status_code == 302
 
 
 def test_next_is_followed_only_within_the_site(app, client) -> None:
@@ -70,6 +101,20 @@ def test_next_is_followed_only_within_the_site(app, client) -> None:
         data={"email": "admin@example.org", "password": f.PASSWORD, "next": "/account/password"},
     )
     assert response.headers["Location"] == "/account/password"
+
+
+@pytest.mark.parametrize(
+    "target", ["/staff/\r\nSet-Cookie: x=1", "/\n/evil.example", "/staff/\x00", "/" + "x" * 2000]
+)
+def test_a_junk_next_falls_back_to_the_overview(app, client, target: str) -> None:
+    _setup(app)
+    assert client.get("/login", query_string={"next": target}).status_code in (200, 404)  # NUL: 404
+    response = client.post(
+        "/login", data={"email": "admin@example.org", "password": f.PASSWORD, "next": target}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] in ("/staff/", target)
+    assert "Set-Cookie: x" not in str(response.headers)
 
 
 def test_disabled_account_and_reset_password_end_open_sessions(app, client) -> None:

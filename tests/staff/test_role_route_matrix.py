@@ -13,13 +13,9 @@ PUBLIC_ENDPOINTS; an unlisted route that answers an anonymous visitor fails this
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
-
 import pytest
-import staff_factories as f
+from route_world import build_world, client_for, urls
 from sqlalchemy import select
-from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from oko.models import AuditEntry, ClassSession, Municipality, Response, School, User, Wave
 
@@ -49,119 +45,26 @@ PUBLIC_ENDPOINTS = {
     "api.index",
     "api.openapi",
 }
-#: Roles and the email they log in with; "other" users belong to the victim municipality.
-ROLES = {
-    "admin": "admin@example.org",
-    "coordinator": "coordinator@example.org",
-    "coalition": "coalition@example.org",
-    "researcher": "researcher@example.org",
-}
 DENIED = {400, 401, 403, 404, 405}
-
-
-def _build_world(app) -> None:  # type: ignore[no-untyped-def]
-    with app.extensions["oko.db"].session() as session:
-        # The victim first: id 1 everywhere.
-        south = f.municipality(session, "south", "CANARY South Town")
-        south_school = f.school(session, south, "south-school", pupils={2: 77})
-        south_school.name = "CANARY South School"
-        victim_wave = f.wave(session, "2025-autumn")
-        victim_session = f.class_session(session, victim_wave, south_school, 2, "SOUTH22")
-        victim_session.label = "CANARY"
-        session.add(
-            Response(
-                submission_id="victim-submission",
-                wave_id=victim_wave.id,
-                school_id=south_school.id,
-                grade=2,
-                class_session_id=victim_session.id,
-                questionnaire_id="oko-core",
-                questionnaire_version="1",
-                language="nl",
-                answers={"comments": "CANARY comment"},
-            )
-        )
-        victim = f.user(session, "coalition", "south@example.org", municipality_row=south)
-        victim.name = "CANARY South Member"
-        f.user(session, "coordinator", "south-coord@example.org", schools=(south_school,))
-        # The visitors' own world: id 2.
-        north = f.municipality(session, "north", "North Town")
-        north_school = f.school(session, north, "north-school", pupils={2: 50})
-        own_wave = f.wave(session, "2026-spring")
-        f.class_session(session, own_wave, north_school, 2, "NORTH22")
-        f.user(session, "admin")
-        f.user(session, "coordinator", schools=(north_school,))
-        f.user(session, "coalition", municipality_row=north)
-        f.user(session, "researcher", waves=(own_wave,))
-        session.commit()
-
-
-STRING_VALUES = {
-    "code": "SOUTH22",
-    "submission_id": "victim-submission",
-    "municipality": "south",
-    "municipality_slug": "south",
-    "school": "south-school",
-    "school_slug": "south-school",
-    "wave": "2025-autumn",
-    "wave_slug": "2025-autumn",
-    "slug": "2025-autumn",
-    "lang": "en",
-    "filename": "css/oko.css",
-    "page_id": "about",
-}
-
-
-def _argument_values(rule: Rule, name: str) -> list[object]:
-    converter = rule._converters[name]
-    if isinstance(converter, AnyConverter):
-        return sorted(converter.items)
-    if isinstance(converter, IntegerConverter):
-        return [1]
-    for key, value in STRING_VALUES.items():
-        if name == key:
-            return [value]
-    for key, value in STRING_VALUES.items():
-        if key in name:
-            return [value]
-    return ["south"]
-
-
-def _urls(app) -> Iterator[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
-    """(endpoint, method, url) for every rule, with every choice of an ``any()`` argument."""
-    for rule in app.url_map.iter_rules():
-        names = sorted(rule.arguments - set(rule.defaults or {}))
-        choices = [_argument_values(rule, name) for name in names]
-        for values in itertools.product(*choices):
-            url = rule.build(dict(zip(names, values, strict=True)), append_unknown=False)[1]
-            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-                yield rule.endpoint, method, url
-
-
-def _client(app, role: str | None):  # type: ignore[no-untyped-def]
-    client = app.test_client()
-    if role is not None:
-        assert f.login(client, ROLES[role]).status_code == 302
-    return client
 
 
 @pytest.fixture
 def matrix_app(app_config, request):  # type: ignore[no-untyped-def]
     app_config["LOGIN_ATTEMPTS_PER_MINUTE"] = 10_000
     app = request.getfixturevalue("app")
-    _build_world(app)
+    build_world(app)
     return app
 
 
 def test_every_route_is_covered(matrix_app) -> None:
-    endpoints = {endpoint for endpoint, _, _ in _urls(matrix_app)}
+    endpoints = {endpoint for endpoint, _, _ in urls(matrix_app)}
     assert {"admin.users", "coalition.monitor", "coalition.monitor_data"} <= endpoints
 
 
 def test_anonymous_visitors_get_nothing_but_public_pages(matrix_app) -> None:
-    client = _client(matrix_app, None)
+    client = client_for(matrix_app, None)
     problems = []
-    for endpoint, method, url in _urls(matrix_app):
+    for endpoint, method, url in urls(matrix_app):
         if endpoint in PUBLIC_ENDPOINTS:
             continue
         response = client.open(url, method=method)
@@ -174,9 +77,9 @@ def test_anonymous_visitors_get_nothing_but_public_pages(matrix_app) -> None:
 
 @pytest.mark.parametrize("role", ["coordinator", "coalition", "researcher"])
 def test_other_municipality_data_never_shown(matrix_app, role: str) -> None:
-    client = _client(matrix_app, role)
+    client = client_for(matrix_app, role)
     problems = []
-    for endpoint, method, url in _urls(matrix_app):
+    for endpoint, method, url in urls(matrix_app):
         if endpoint in PUBLIC_ENDPOINTS or endpoint == "auth.logout":
             continue
         response = client.open(url, method=method)
@@ -189,9 +92,9 @@ def test_other_municipality_data_never_shown(matrix_app, role: str) -> None:
 
 
 def test_admin_reaches_every_page(matrix_app) -> None:
-    client = _client(matrix_app, "admin")
+    client = client_for(matrix_app, "admin")
     problems = []
-    for endpoint, method, url in _urls(matrix_app):
+    for endpoint, method, url in urls(matrix_app):
         if method != "GET" or endpoint in PUBLIC_ENDPOINTS:
             continue
         status = client.get(url).status_code

@@ -72,23 +72,23 @@ class DemoAccount:
 
 #: Fixed so a second run can print them; fine for a demo served on localhost only.
 ACCOUNTS = (
-    DemoAccount("admin", "admin@demo.oko.example", "demo-admin-2026", "everything"),
+    DemoAccount("admin", "admin@demo.oko.example", "demo-lighthouse-2026", "everything"),
     DemoAccount(
         "coordinator",
         "coordinator@demo.oko.example",
-        "demo-coordinator-2026",
+        "demo-schoolbell-2026",
         "Het Baken College: class sessions",
     ),
     DemoAccount(
         "coalition",
         "coalition@demo.oko.example",
-        "demo-coalition-2026",
+        "demo-townhall-2026",
         "Zilverhaven: dashboard and reports",
     ),
     DemoAccount(
         "researcher",
         "researcher@demo.oko.example",
-        "demo-researcher-2026",
+        "demo-microscope-2026",
         "aggregate data of the closed waves",
     ),
 )

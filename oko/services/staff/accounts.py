@@ -3,6 +3,9 @@
 There is no self-registration: accounts are made by an admin (web or ``oko user add``).
 Passwords are hashed with scrypt (werkzeug), a memory-hard KDF; a login with an unknown email
 still checks a dummy hash, so response time does not reveal which emails have an account.
+Wherever a password is set (web, command line, reset) it must be hard to guess by zxcvbn's
+estimate, which knows common and leaked passwords, names, keyboard patterns and dates, and it
+must not contain the account's email or the name part of it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import ClassVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from oko.models import ROLES, Municipality, School, User, Wave, utcnow
 from oko.services import audit
@@ -25,6 +29,13 @@ from oko.services.refusal import Refusal
 from oko.services.staff import authz
 
 MIN_PASSWORD_LENGTH = 10
+#: zxcvbn's score from 0 (guessed at once) to 4; 3 means "safely unguessable" online.
+MIN_PASSWORD_SCORE = 3
+#: zxcvbn refuses to estimate longer input (its running time grows with length); a longer
+#: password is judged by its first this many characters.
+ZXCVBN_MAX_LENGTH = 72
+#: A shorter name part of an email (``jo@``) is too common to refuse in a password.
+MIN_EMAIL_PART_LENGTH = 3
 HASH_METHOD = "scrypt"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DUMMY_HASH = generate_password_hash("not a real password", method=HASH_METHOD)
@@ -35,6 +46,11 @@ class AccountError(Refusal):
 
     MESSAGES: ClassVar[dict[str, str]] = {
         "password_short": "A password needs at least {length} characters.",
+        "password_weak": (
+            "This password is too easy to guess (a common or leaked password, a name, a word "
+            "with small changes or a keyboard pattern); a few unrelated words are a good choice."
+        ),
+        "password_has_email": "A password must not contain the account's email address.",
         "bad_email": "'{email}' is not a valid email address.",
         "no_account": "There is no account with email '{email}'.",
         "email_taken": "An account with email '{email}' already exists.",
@@ -66,15 +82,34 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=HASH_METHOD)
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, email: str) -> None:
+    """Refuse a password that is short, easy to guess or contains the account's email."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError("password_short", length=MIN_PASSWORD_LENGTH)
+    email = email.strip().lower()
+    local_part = email.split("@", 1)[0]
+    lowered = password.lower()
+    if (email and email in lowered) or (
+        len(local_part) >= MIN_EMAIL_PART_LENGTH and local_part in lowered
+    ):
+        raise AccountError("password_has_email")
+    hints = [email, local_part, *re.split(r"[^a-z0-9]+", email)]
+    estimate = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[h for h in hints if h])
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        raise AccountError("password_weak")
 
 
-def generate_password() -> str:
-    """A random password to hand over once (about 80 bits, no look-alike characters)."""
+def generate_password(email: str) -> str:
+    """A random password to hand over once (about 80 bits, no look-alike characters), drawn
+    again in the rare case it happens to break the password rules for ``email``."""
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(14))
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(14))
+        try:
+            check_password_strength(password, email)
+        except AccountError:
+            continue
+        return password
 
 
 def normalise_email(email: str) -> str:
@@ -85,9 +120,22 @@ def normalise_email(email: str) -> str:
 
 
 def session_fingerprint(user: User, secret: str) -> str:
-    """Bound into the login cookie: a password reset or disabling ends every open session."""
-    material = f"{user.id}|{user.password_hash}|{user.active}".encode()
+    """Bound into the login cookie: logout, a password change or reset and disabling end every
+    open session, because each of them changes the material (the epoch, hash or flag)."""
+    material = f"{user.id}|{user.session_epoch}|{user.password_hash}|{user.active}".encode()
     return hmac.new(secret.encode(), material, hashlib.sha256).hexdigest()[:32]
+
+
+def _end_sessions(user: User) -> None:
+    """Every login cookie of ``user`` issued so far stops working (the caller commits)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def log_out(session: Session, user: User) -> None:
+    """End every session of ``user`` on the server, so a copied cookie is of no use (commits)."""
+    _end_sessions(user)
+    audit.record(session, "logout", user_id=user.id, target=user.email)
+    session.commit()
 
 
 def get_by_email(session: Session, email: str) -> User | None:
@@ -183,7 +231,7 @@ def create_user(
     """Add an account (commits); a duplicate email, weak password or bad role: AccountError."""
     authz.require_admin(session, actor_id)
     email = normalise_email(email)
-    check_password_strength(password)
+    check_password_strength(password, email)
     scope = scope or Scope()
     if role not in ROLES:
         raise AccountError("unknown_role", role=role, roles=", ".join(ROLES))
@@ -241,6 +289,8 @@ def set_active(session: Session, user: User, active: bool, *, actor_id: int | No
     if not active and user.id == actor_id:
         raise AccountError("own_disable")
     user.active = active
+    if not active:
+        _end_sessions(user)
     audit.record(
         session, "user.enable" if active else "user.disable", user_id=actor_id, target=user.email
     )
@@ -252,20 +302,23 @@ def reset_password(
 ) -> str:
     """Set a new password (random when none is given) and return it (commits)."""
     authz.require_admin(session, actor_id)
-    password = password or generate_password()
-    check_password_strength(password)
+    password = password or generate_password(user.email)
+    check_password_strength(password, user.email)
     user.password_hash = hash_password(password)
+    _end_sessions(user)
     audit.record(session, "user.reset_password", user_id=actor_id, target=user.email)
     session.commit()
     return password
 
 
 def change_own_password(session: Session, user: User, current: str, new: str) -> None:
-    """A logged-in user changes their password (commits)."""
+    """A logged-in user changes their password (commits); their other sessions end, and the
+    caller issues a fresh cookie for the current one."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError("wrong_password")
-    check_password_strength(new)
+    check_password_strength(new, user.email)
     user.password_hash = hash_password(new)
+    _end_sessions(user)
     audit.record(session, "user.change_password", user_id=user.id, target=user.email)
     session.commit()
 

@@ -31,6 +31,8 @@ from oko.web.context import db_session
 from oko.web.i18n import current_language, translate
 
 AUDIT_PAGE_SIZE = 100
+#: Beyond any real log; a larger page number would overflow the database's OFFSET.
+MAX_AUDIT_PAGE = 1_000_000
 WAVE_CHANGED = {"open": "admin.wave_opened", "close": "admin.wave_closed"}
 USER_CHANGED = {"disable": "admin.user_disabled", "enable": "admin.user_enabled"}
 
@@ -271,7 +273,7 @@ def user(user_id: int | None):  # type: ignore[no-untyped-def]
                 waves=form.wave_ids.data or (),
             )
             if row is None:
-                new_password = accounts.generate_password()
+                new_password = accounts.generate_password(form.email.data or "")
                 row = accounts.create_user(
                     session,
                     email=form.email.data,
@@ -337,6 +339,8 @@ def user_change(user_id: int, change: str):  # type: ignore[no-untyped-def]
 def audit_log():  # type: ignore[no-untyped-def]
     form = AuditFilterForm(request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
+    if page > MAX_AUDIT_PAGE:
+        abort(404)
     rows = admin.audit_log(
         db_session(),
         action_prefix=(form.action.data or "").strip() if form.validate() else "",

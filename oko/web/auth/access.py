@@ -1,8 +1,9 @@
 """The logged-in account and the ``login_required`` decorator.
 
-The session cookie holds the account id, a fingerprint of its password hash and active flag
-(so a reset or disabling ends every open session) and the login time (so a staff session ends
-after ``STAFF_SESSION_HOURS`` even if the browser stays open).
+The session cookie holds the account id, a fingerprint of its session epoch, password hash and
+active flag (checked on every request, so logout, a password change or reset and disabling end
+every open session of the account on the server: a copied cookie stops working) and the login
+time (so a staff session ends after ``STAFF_SESSION_HOURS`` even if the browser stays open).
 """
 
 from __future__ import annotations
@@ -70,8 +71,9 @@ def _load_user() -> User | None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to return to after login; anything pointing elsewhere is dropped."""
-    if not target:
+    """A local path to return to after login; anything pointing elsewhere, or holding a control
+    character (a line break would split the Location header), is dropped."""
+    if not target or any(ord(char) < 32 or ord(char) == 127 for char in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import Forbidden as HTTPForbidden
 
-from oko.services import audit, ratelimit
+from oko.services import ratelimit
 from oko.services.staff import accounts, authz
 from oko.web import errors
 from oko.web.auth import bp
@@ -25,32 +25,53 @@ def forbidden(_error: authz.Forbidden):  # type: ignore[no-untyped-def]
     return errors.handle_http_error(HTTPForbidden())
 
 
-def _throttled(email: str) -> bool:
-    """Count this attempt per client address and per email; True when either is over limit."""
-    session = db_session()
+def _failure_keys(email: str) -> tuple[str, str]:
+    """Rate-limit keys for failed logins: one per email (account), one per client address."""
     secret = current_app.config["SECRET_KEY"]
-    limit = current_app.config["LOGIN_ATTEMPTS_PER_MINUTE"]
-    address = request.remote_addr or ""
-    by_addr = ratelimit.hit(session, ratelimit.client_key(secret, "login", address), limit)
-    by_email = ratelimit.hit(
-        session, ratelimit.client_key(secret, "login-email", email.strip().lower()), limit
+    return (
+        ratelimit.client_key(secret, "login-email", email.strip().lower()),
+        ratelimit.client_key(secret, "login", request.remote_addr or ""),
     )
-    return not (by_addr and by_email)
+
+
+def _lockout_message(account_key: str, address_key: str) -> str | None:
+    """Why this attempt is refused unread, or None. Reads the failure counts without counting."""
+    session = db_session()
+    config = current_app.config
+    if not ratelimit.within_limit(session, account_key, config["LOGIN_ATTEMPTS_PER_MINUTE"]):
+        return translate("auth.account_locked")
+    limit = config["LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE"]
+    if not ratelimit.within_limit(session, address_key, limit):
+        return translate("auth.throttled")
+    return None
+
+
+def _count_failure(account_key: str, address_key: str) -> None:
+    session = db_session()
+    config = current_app.config
+    ratelimit.hit(session, account_key, config["LOGIN_ATTEMPTS_PER_MINUTE"])
+    ratelimit.hit(session, address_key, config["LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE"])
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
+    """Only failures count against the limits, so colleagues behind one school or office
+    address can all log in, while guessing one account's password or many accounts' passwords
+    from one address is stopped."""
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
-        if _throttled(form.email.data):
-            form.form_errors.append(translate("auth.throttled"))
+        keys = _failure_keys(form.email.data)
+        refused = _lockout_message(*keys)
+        if refused is not None:
+            form.form_errors.append(refused)
             status = 429
         else:
             user = accounts.authenticate(db_session(), form.email.data, form.password.data)
             if user is not None:
                 log_in(user)
                 return redirect(safe_next(form.next.data) or url_for("auth.home"))
+            _count_failure(*keys)
             form.form_errors.append(translate("auth.invalid"))
             status = 401
     elif request.method == "POST":
@@ -65,9 +86,7 @@ def logout():  # type: ignore[no-untyped-def]
         abort(400)
     user = current_user()
     if user is not None:
-        session = db_session()
-        audit.record(session, "logout", user_id=user.id, target=user.email)
-        session.commit()
+        accounts.log_out(db_session(), user)
     log_out()
     flash(translate("auth.logged_out"))
     return redirect(url_for("auth.login"))
@@ -89,8 +108,11 @@ def password():  # type: ignore[no-untyped-def]
         assert user is not None
         try:
             accounts.change_own_password(db_session(), user, form.current.data, form.new.data)
-        except accounts.AccountError:
-            form.current.errors = [translate("auth.wrong_password")]
+        except accounts.AccountError as exc:
+            if exc.code == "wrong_password":
+                form.current.errors = [translate("auth.wrong_password")]
+            else:
+                form.new.errors = [translate(f"refusal.{exc.code}", **exc.values)]
         else:
             log_in(user)
             flash(translate("auth.password_changed"))

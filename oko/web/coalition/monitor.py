@@ -33,13 +33,20 @@ def _municipality_filter() -> int | None:
     return town.id
 
 
+def _carried_args() -> dict[str, str]:
+    """The query parameters the monitor's own links keep: only the municipality filter, never
+    whatever else a visitor typed (which could clash with ``url_for``'s own arguments)."""
+    slug = request.args.get("municipality")
+    return {"municipality": slug} if slug else {}
+
+
 @bp.get("/monitor/")
 @login_required(*MONITOR_ROLES)
 def monitor_home():  # type: ignore[no-untyped-def]
     wave = fieldwork.default_wave(db_session())
     if wave is None:
         return render_template("coalition/monitor_empty.html")
-    return redirect(url_for("coalition.monitor", wave_slug=wave.slug, **request.args))
+    return redirect(url_for("coalition.monitor", wave_slug=wave.slug, **_carried_args()))
 
 
 @bp.get("/monitor/<wave_slug>")
@@ -54,6 +61,7 @@ def monitor(wave_slug: str):  # type: ignore[no-untyped-def]
         waves=fieldwork.monitor_waves(session),
         municipalities=admin.municipalities(session) if current_user().role == "admin" else [],
         percent=percent,
+        carried_args=_carried_args(),
         interval_ms=current_app.config["MONITOR_POLL_SECONDS"] * 1000,
         held_form=HeldResponsesForm(),
     )
