@@ -14,8 +14,8 @@ from flask import (
     url_for,
 )
 
-from oko.models import ROLES, User
 from oko.services.refusal import Refusal
+from oko.services.rows import ROLES, User
 from oko.services.staff import accounts, admin
 from oko.web.admin import bp
 from oko.web.admin.forms import (

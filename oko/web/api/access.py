@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from flask import current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from oko.models import ApiToken, User
 from oko.services import ratelimit
 from oko.services.research import api_tokens
+from oko.services.rows import ApiToken, User
 from oko.services.staff import authz
 from oko.web.api import bp
 from oko.web.auth import current_user

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Response, current_app, request, url_for
 
-from oko.models import ApiToken, Wave
 from oko.services.research import api_tokens, exports, microdata
+from oko.services.rows import ApiToken, Wave
 from oko.web.api import bp, params
 from oko.web.api.access import ApiError, caller, require_user
 from oko.web.api.openapi import document

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, current_app
 from flask.sansio.blueprints import BlueprintSetupState
 
-from oko.models import User
+from oko.services.rows import User
 
 EXTENSION_KEY = "oko.staff_nav"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
-from oko.models import Municipality, User, utcnow
 from oko.reporting import LANGUAGES as REPORT_LANGUAGES
 from oko.services.results import dashboard
 from oko.services.results.engine import Settings
+from oko.services.rows import Municipality, User, utcnow
 from oko.web.auth import current_user, login_required
 from oko.web.coalition import bp
 from oko.web.coalition.charts import bar_chart, trend_chart

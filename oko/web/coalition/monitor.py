@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from oko.models import Wave
+from oko.services.rows import Wave
 from oko.services.staff import admin, fieldwork
 from oko.web.auth import current_user, login_required
 from oko.web.coalition import bp

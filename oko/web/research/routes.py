@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 
-from oko.models import User, utcnow
 from oko.services.research import api_tokens, exports, microdata
+from oko.services.rows import User, utcnow
 from oko.services.staff import authz
 from oko.web.auth import current_user, login_required
 from oko.web.context import db_session

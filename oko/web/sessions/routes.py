@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
-from oko.models import ClassSession, User, utcnow
+from oko.services.rows import ClassSession, User, utcnow
 from oko.services.survey import class_links, class_sessions
 from oko.web.auth import current_user, login_required
 from oko.web.context import db_session

@@ -22,9 +22,9 @@ from flask import (
 )
 from markupsafe import Markup
 
-from oko.models import ClassSession, Draft, utcnow
 from oko.questionnaire import Answer, Page, Questionnaire
 from oko.services import ratelimit
+from oko.services.rows import ClassSession, Draft, utcnow
 from oko.services.survey import class_sessions, drafts, questionnaires, submissions
 from oko.web.context import db_session
 from oko.web.i18n import LANGUAGES, translate
