@@ -28,6 +28,7 @@ from oko.services.research import microdata
 from oko.services.results import engine as results
 from oko.services.results.engine import Settings
 from oko.services.staff import authz
+from oko.services.transactions import commits
 
 READER_ROLES = ("researcher", "coalition")
 
@@ -296,6 +297,7 @@ def aggregate_files(
     return {f"{stem}.xlsx": to_xlsx(data.tables, about)}, rows
 
 
+@commits
 def aggregate_download(
     session: Session,
     wave: Wave,
@@ -305,7 +307,7 @@ def aggregate_download(
     *,
     channel: str,
 ) -> Download:
-    """One file for the browser (the CSV package zipped), audited (caller commits)."""
+    """One file for the browser (the CSV package zipped), audited (commits)."""
     files, rows = aggregate_files(session, wave, scope_of(user), file_format, settings)
     stem = f"oko-{wave.slug}-aggregates"
     if file_format == "csv":

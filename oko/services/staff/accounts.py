@@ -23,6 +23,7 @@ from oko.models import ROLES, Municipality, School, User, Wave, utcnow
 from oko.services import audit
 from oko.services.refusal import Refusal
 from oko.services.staff import authz
+from oko.services.transactions import commits
 
 MIN_PASSWORD_LENGTH = 10
 HASH_METHOD = "scrypt"
@@ -131,6 +132,12 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return None
 
 
+@commits
+def record_logout(session: Session, user: User) -> None:
+    """Audit a logout (commits)."""
+    audit.record(session, "logout", user_id=user.id, target=user.email)
+
+
 def resolve_scope(
     session: Session,
     role: str,
@@ -170,6 +177,7 @@ def _lookup(session: Session, model: type, key: str | int, what: str):  # type: 
     return row
 
 
+@commits
 def create_user(
     session: Session,
     *,
@@ -202,10 +210,10 @@ def create_user(
         target=email,
         detail={"role": role, **_scope_detail(scope)},
     )
-    session.commit()
     return user
 
 
+@commits
 def update_user(
     session: Session,
     user: User,
@@ -231,10 +239,10 @@ def update_user(
         target=user.email,
         detail={"role": role, **_scope_detail(scope)},
     )
-    session.commit()
     return user
 
 
+@commits
 def set_active(session: Session, user: User, active: bool, *, actor_id: int | None) -> None:
     """Disable or re-enable an account (commits); disabling ends its open sessions."""
     authz.require_admin(session, actor_id)
@@ -244,9 +252,9 @@ def set_active(session: Session, user: User, active: bool, *, actor_id: int | No
     audit.record(
         session, "user.enable" if active else "user.disable", user_id=actor_id, target=user.email
     )
-    session.commit()
 
 
+@commits
 def reset_password(
     session: Session, user: User, password: str | None = None, *, actor_id: int | None
 ) -> str:
@@ -256,7 +264,6 @@ def reset_password(
     check_password_strength(password)
     user.password_hash = hash_password(password)
     audit.record(session, "user.reset_password", user_id=actor_id, target=user.email)
-    session.commit()
     return password
 
 

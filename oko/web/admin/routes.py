@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 
-from oko.services.refusal import Refusal
 from oko.services.rows import ROLES, User
 from oko.services.staff import accounts, admin
 from oko.web.admin import bp
@@ -28,7 +27,7 @@ from oko.web.admin.forms import (
 )
 from oko.web.auth import current_user, login_required
 from oko.web.context import db_session
-from oko.web.i18n import current_language, translate
+from oko.web.i18n import current_language, refusal_text, translate
 
 AUDIT_PAGE_SIZE = 100
 WAVE_CHANGED = {"open": "admin.wave_opened", "close": "admin.wave_closed"}
@@ -51,15 +50,6 @@ def _found(row: Any) -> Any:
     if row is None:
         abort(404)
     return row
-
-
-def refusal_text(exc: Refusal) -> str:
-    """The refusal in the visitor's language (the English text if no translation exists)."""
-    key = f"refusal.{exc.code}"
-    try:
-        return translate(key, **exc.values)
-    except KeyError:
-        return str(exc)
 
 
 def _as_datetime(day: date | None) -> datetime | None:
@@ -99,7 +89,6 @@ def municipality(municipality_id: int | None):  # type: ignore[no-untyped-def]
                 municipality=row,
             )
         except admin.AdminError as exc:
-            session.rollback()
             form.form_errors.append(refusal_text(exc))
         else:
             flash(translate("admin.saved"))
@@ -139,7 +128,6 @@ def school(school_id: int | None):  # type: ignore[no-untyped-def]
                 school=row,
             )
         except admin.AdminError as exc:
-            session.rollback()
             form.form_errors.append(refusal_text(exc))
         else:
             flash(translate("admin.saved"))
@@ -192,7 +180,6 @@ def wave(wave_id: int | None):  # type: ignore[no-untyped-def]
                 wave=row,
             )
         except admin.AdminError as exc:
-            session.rollback()
             form.form_errors.append(refusal_text(exc))
         else:
             flash(translate("admin.saved"))
@@ -214,7 +201,6 @@ def wave_status(wave_id: int, change: str):  # type: ignore[no-untyped-def]
     try:
         action(session, row, actor_id=_actor_id())
     except admin.AdminError as exc:
-        session.rollback()
         flash(refusal_text(exc), "error")
     else:
         flash(translate(WAVE_CHANGED[change], name=row.name))
@@ -291,7 +277,6 @@ def user(user_id: int | None):  # type: ignore[no-untyped-def]
                     actor_id=_actor_id(),
                 )
         except accounts.AccountError as exc:
-            session.rollback()
             form.form_errors.append(refusal_text(exc))
             new_password = None
         else:
@@ -323,7 +308,6 @@ def user_change(user_id: int, change: str):  # type: ignore[no-untyped-def]
             return _show_password(row, password)
         accounts.set_active(session, row, change == "enable", actor_id=_actor_id())
     except accounts.AccountError as exc:
-        session.rollback()
         flash(refusal_text(exc), "error")
     else:
         flash(translate(USER_CHANGED[change], email=row.email))

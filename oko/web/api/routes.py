@@ -93,9 +93,7 @@ def create_token():  # type: ignore[no-untyped-def]
             session, user, body["name"], ttl_days=current_app.config["API_TOKEN_TTL_DAYS"]
         )
     except api_tokens.TokenError as exc:
-        session.rollback()
         raise ApiError(400, str(exc)) from exc
-    session.commit()
     return _token_json(token) | {"secret": secret}, 201
 
 
@@ -106,9 +104,7 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
     try:
         api_tokens.revoke(session, require_user(), token_id)
     except api_tokens.TokenError as exc:
-        session.rollback()
         raise ApiError(404, str(exc)) from exc
-    session.commit()
     return Response(status=204)
 
 
@@ -215,7 +211,6 @@ def wave_microdata(slug: str):  # type: ignore[no-untyped-def]
         language=language,
         channel="api",
     )
-    session.commit()
     return Response(
         delivery.data,
         mimetype=delivery.media_type,

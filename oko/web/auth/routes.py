@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import Forbidden as HTTPForbidden
 
-from oko.services import audit, ratelimit
+from oko.services import ratelimit
 from oko.services.staff import accounts, authz
 from oko.web import errors
 from oko.web.auth import bp
@@ -65,9 +65,7 @@ def logout():  # type: ignore[no-untyped-def]
         abort(400)
     user = current_user()
     if user is not None:
-        session = db_session()
-        audit.record(session, "logout", user_id=user.id, target=user.email)
-        session.commit()
+        accounts.record_logout(db_session(), user)
     log_out()
     flash(translate("auth.logged_out"))
     return redirect(url_for("auth.login"))

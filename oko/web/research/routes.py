@@ -7,7 +7,7 @@ from oko.services.rows import User, utcnow
 from oko.services.staff import authz
 from oko.web.auth import current_user, login_required
 from oko.web.context import db_session
-from oko.web.i18n import current_language, translate
+from oko.web.i18n import current_language, refusal_text, translate
 from oko.web.research import bp
 from oko.web.research.forms import ConfirmForm, MicrodataRequestForm, TokenForm
 
@@ -79,7 +79,6 @@ def aggregates(slug: str, file_format: str):  # type: ignore[no-untyped-def]
         exports.Settings.from_config(current_app.config),
         channel="web",
     )
-    session.commit()
     return _attachment(download.data, download.media_type, download.filename)
 
 
@@ -97,10 +96,8 @@ def request_microdata():  # type: ignore[no-untyped-def]
     try:
         microdata.request(session, user, wave, form.purpose.data)
     except microdata.MicrodataError as exc:
-        session.rollback()
-        flash(str(exc), "error")
+        flash(refusal_text(exc), "error")
     else:
-        session.commit()
         flash(translate("research.requested"))
     return redirect(url_for("research.index"))
 
@@ -128,7 +125,6 @@ def download_microdata(grant_id: int, file_format: str):  # type: ignore[no-unty
         language=current_language(),
         channel="web",
     )
-    session.commit()
     return _attachment(delivery.data, delivery.media_type, delivery.filename)
 
 
@@ -145,10 +141,8 @@ def tokens():  # type: ignore[no-untyped-def]
                 session, user, form.name.data, ttl_days=current_app.config["API_TOKEN_TTL_DAYS"]
             )
         except api_tokens.TokenError as exc:
-            session.rollback()
-            form.name.errors = [str(exc)]
+            form.name.errors = [refusal_text(exc)]
         else:
-            session.commit()
             form = TokenForm(formdata=None)
     response = Response(
         render_template(
@@ -174,7 +168,6 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
         api_tokens.revoke(session, _user(), token_id)
     except api_tokens.TokenError:
         abort(404)
-    session.commit()
     flash(translate("research.token_revoked"))
     return redirect(url_for("research.tokens"))
 
@@ -207,11 +200,9 @@ def decide(grant_id: int, decision: str):  # type: ignore[no-untyped-def]
         else:
             microdata.decide(session, row, decision == "approve", admin=admin)
     except microdata.MicrodataError as exc:
-        session.rollback()
-        flash(str(exc), "error")
+        flash(refusal_text(exc), "error")
     except authz.Forbidden:
         abort(403)
     else:
-        session.commit()
         flash(translate(f"research.grant_{decision}d"))
     return redirect(url_for("research.grants"))

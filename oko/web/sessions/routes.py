@@ -7,7 +7,7 @@ from oko.services.rows import ClassSession, User, utcnow
 from oko.services.survey import class_links, class_sessions
 from oko.web.auth import current_user, login_required
 from oko.web.context import db_session
-from oko.web.i18n import translate
+from oko.web.i18n import refusal_text, translate
 from oko.web.sessions import bp
 from oko.web.sessions.forms import CloseSessionForm, OpenSessionForm
 
@@ -70,7 +70,7 @@ def open_session():  # type: ignore[no-untyped-def]
                 actor=_user(),
             )
         except class_sessions.SessionError as exc:
-            form.form_errors.append(translate(f"refusal.{exc.code}", **exc.values))
+            form.form_errors.append(refusal_text(exc))
         else:
             return redirect(url_for("sessions.screen", session_id=row.id))
     rows = class_sessions.list_sessions(session, actor=_user())
