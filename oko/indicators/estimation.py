@@ -87,9 +87,9 @@ class WaveEstimates:
         reliability = {}
         for indicator in indicators:
             y, valid = outcome(indicator, columns)
-            own, rest = design.aggregate(y, valid, binary=indicator.is_proportion)
+            own, rest_part = design.aggregate(y, valid, binary=indicator.is_proportion)
             own_parts.append(own)
-            rest_parts.append(rest)
+            rest_parts.append(rest_part)
             items = scale_items(indicator, columns)
             if items is not None:
                 reliability[indicator.id] = cronbach_alpha(items)

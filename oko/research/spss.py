@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyreadstat
 
 from oko.research.microdata import MISSING_CODES, Microdata
+
+if TYPE_CHECKING:
+    from pyreadstat.pyclasses import MissingRange
 
 #: SPSS allows at most this many characters in a variable label.
 MAX_LABEL = 256
@@ -31,16 +35,16 @@ def to_sav(microdata: Microdata, language: str, file_label: str = "") -> bytes:
         }
     )
     variables = {v.name: v for v in microdata.variables}
-    labels = {
+    labels: dict[str, str | None] = {
         name: variables[name].label.get(language, variables[name].label.get("en", ""))[:MAX_LABEL]
         for name in table.names
     }
-    value_labels = {
+    value_labels: dict[str, dict[int | float, str]] = {
         name: {code: text.get(language, text.get("en", "")) for code, text in v.values.items()}
         for name, v in variables.items()
         if v.values
     }
-    missing = {
+    missing: dict[str, list[int | float | str | MissingRange]] = {
         name: list(MISSING_CODES) for name, v in variables.items() if v.item and v.type == "integer"
     }
     measure = {

@@ -103,7 +103,7 @@ class Students:
 
 def draw_students(scenario: Scenario, streams: Streams) -> Students:
     wave, school, grade_index, population = _layout(scenario, streams("layout"))
-    n = wave.shape[0]
+    n: int = wave.shape[0]
     municipality = np.array([s.municipality for s in scenario.schools], dtype=np.int32)[school]
     grade = np.asarray(GRADES, dtype=np.int16)[grade_index]
 

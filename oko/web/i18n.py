@@ -51,7 +51,7 @@ def translate(key: str, lang: str | None = None, **values: object) -> str:
 
 def refusal_text(refusal: Refusal) -> str:
     """A service's refusal in the page's language: every refusal code has a message here."""
-    return translate(f"refusal.{refusal.code}", **refusal.values)
+    return translate(f"refusal.{refusal.code}", None, **refusal.values)
 
 
 def _select_language() -> None:

@@ -86,7 +86,7 @@ def readable_wave(session: Session, user: User, slug: str) -> Wave:
     return wave
 
 
-def _municipality_took_part(municipality_id: int | None):  # type: ignore[no-untyped-def]
+def _municipality_took_part(municipality_id: int | None):
     return exists().where(
         Response.wave_id == Wave.id,
         Response.school_id == School.id,
@@ -219,7 +219,7 @@ def _build_aggregates(loaded: results.LoadedResults, wave: Wave, scope: Scope) -
     )
 
 
-def _scope_filter(loaded: results.LoadedResults, scope: Scope):  # type: ignore[no-untyped-def]
+def _scope_filter(loaded: results.LoadedResults, scope: Scope):
     if scope.everything:
         return lambda _area: True
     names = loaded.areas
@@ -241,7 +241,7 @@ def _scope_filter(loaded: results.LoadedResults, scope: Scope):  # type: ignore[
     return include
 
 
-def _group_labeller(loaded: results.LoadedResults):  # type: ignore[no-untyped-def]
+def _group_labeller(loaded: results.LoadedResults):
     questionnaire = loaded.questionnaire
     gender_item = questionnaire.items.get(questionnaire.demographics.get("gender", ""))
     genders = {o.code: o.label["en"] for o in gender_item.options} if gender_item else {}

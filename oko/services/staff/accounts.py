@@ -13,7 +13,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -167,7 +167,7 @@ def resolve_scope(
     return Scope(municipality_id, school_ids, wave_ids)
 
 
-def _lookup(session: Session, model: type, key: str | int, what: str):  # type: ignore[no-untyped-def]
+def _lookup(session: Session, model: type[Any], key: str | int, what: str):
     if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
         row = session.get(model, int(key))
     else:
@@ -279,8 +279,8 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
 
 def _apply_scope(session: Session, user: User, scope: Scope) -> None:
     user.municipality_id = scope.municipality_id
-    user.schools = [session.get(School, i) for i in scope.school_ids]
-    user.waves = [session.get(Wave, i) for i in scope.wave_ids]
+    user.schools = [session.get_one(School, i) for i in scope.school_ids]
+    user.waves = [session.get_one(Wave, i) for i in scope.wave_ids]
 
 
 def _scope_detail(scope: Scope) -> dict[str, object]:

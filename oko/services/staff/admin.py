@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from oko.models import (
@@ -86,7 +86,7 @@ def _require_name(name: str) -> str:
     return name
 
 
-def _slug_taken(session: Session, model: type, slug: str, own_id: int | None) -> bool:
+def _slug_taken(session: Session, model: type[Any], slug: str, own_id: int | None) -> bool:
     row = session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
     return row is not None and row.id != own_id
 
@@ -321,7 +321,7 @@ def close_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
         update(ClassSession)
         .where(ClassSession.wave_id == wave.id, ClassSession.status != "closed")
         .values(status="closed", closed_at=now)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     audit.record(
         session,
         "wave.close",
@@ -357,7 +357,7 @@ class Overview:
 
 
 def overview(session: Session) -> Overview:
-    def count(model: type, *where: object) -> int:
+    def count(model: type[Any], *where: ColumnElement[bool]) -> int:
         return session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
 
     return Overview(

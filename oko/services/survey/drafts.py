@@ -192,7 +192,7 @@ def discard(session: Session, draft: Draft) -> None:
 
 def purge_expired(session: Session, *, now: datetime) -> int:
     """Delete drafts past their expiry (part of the caller's transaction)."""
-    return session.execute(delete(Draft).where(Draft.expires_at <= now)).rowcount
+    return session.execute(delete(Draft).where(Draft.expires_at <= now)).rowcount  # type: ignore[attr-defined]
 
 
 # Routing over a draft's answers: pure functions of the questionnaire and the answers.

@@ -57,7 +57,7 @@ def _as_datetime(day: date | None) -> datetime | None:
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return render_template("admin/index.html", overview=admin.overview(db_session()))
 
 
@@ -65,14 +65,14 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/municipalities")
-def municipalities():  # type: ignore[no-untyped-def]
+def municipalities():
     rows = admin.municipalities(db_session())
     return render_template("admin/municipalities.html", municipalities=rows)
 
 
 @bp.route("/municipalities/new", methods=["GET", "POST"], defaults={"municipality_id": None})
 @bp.route("/municipalities/<int:municipality_id>", methods=["GET", "POST"])
-def municipality(municipality_id: int | None):  # type: ignore[no-untyped-def]
+def municipality(municipality_id: int | None):
     session = db_session()
     row = None
     if municipality_id is not None:
@@ -100,13 +100,13 @@ def municipality(municipality_id: int | None):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/schools")
-def schools():  # type: ignore[no-untyped-def]
+def schools():
     return render_template("admin/schools.html", schools=admin.schools(db_session()))
 
 
 @bp.route("/schools/new", methods=["GET", "POST"], defaults={"school_id": None})
 @bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
-def school(school_id: int | None):  # type: ignore[no-untyped-def]
+def school(school_id: int | None):
     session = db_session()
     row = None
     data: dict[str, Any] = {}
@@ -139,7 +139,7 @@ def school(school_id: int | None):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/waves")
-def waves():  # type: ignore[no-untyped-def]
+def waves():
     return render_template(
         "admin/waves.html", waves=admin.waves(db_session()), action_form=ActionForm()
     )
@@ -147,7 +147,7 @@ def waves():  # type: ignore[no-untyped-def]
 
 @bp.route("/waves/new", methods=["GET", "POST"], defaults={"wave_id": None})
 @bp.route("/waves/<int:wave_id>", methods=["GET", "POST"])
-def wave(wave_id: int | None):  # type: ignore[no-untyped-def]
+def wave(wave_id: int | None):
     session = db_session()
     row = _found(admin.get_wave(session, wave_id)) if wave_id is not None else None
     data = {}
@@ -192,7 +192,7 @@ def wave(wave_id: int | None):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/waves/<int:wave_id>/<any(open, close):change>")
-def wave_status(wave_id: int, change: str):  # type: ignore[no-untyped-def]
+def wave_status(wave_id: int, change: str):
     session = db_session()
     row = _found(admin.get_wave(session, wave_id))
     if not ActionForm().validate_on_submit():
@@ -211,7 +211,7 @@ def wave_status(wave_id: int, change: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/users")
-def users():  # type: ignore[no-untyped-def]
+def users():
     return render_template(
         "admin/users.html", users=accounts.list_users(db_session()), action_form=ActionForm()
     )
@@ -240,7 +240,7 @@ def _user_form(row: User | None) -> UserForm:
 
 @bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-def user(user_id: int | None):  # type: ignore[no-untyped-def]
+def user(user_id: int | None):
     session = db_session()
     row = _found(accounts.get(session, user_id)) if user_id is not None else None
     form = _user_form(row)
@@ -287,7 +287,7 @@ def user(user_id: int | None):  # type: ignore[no-untyped-def]
     return render_template("admin/user_form.html", form=form, row=row, action_form=ActionForm())
 
 
-def _show_password(row: User, password: str):  # type: ignore[no-untyped-def]
+def _show_password(row: User, password: str):
     """The new password, shown once; never cached by the browser or a proxy."""
     response = make_response(
         render_template("admin/password_shown.html", row=row, password=password)
@@ -297,7 +297,7 @@ def _show_password(row: User, password: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/users/<int:user_id>/<any(disable, enable, reset):change>")
-def user_change(user_id: int, change: str):  # type: ignore[no-untyped-def]
+def user_change(user_id: int, change: str):
     session = db_session()
     row = _found(accounts.get(session, user_id))
     if not ActionForm().validate_on_submit():
@@ -318,7 +318,7 @@ def user_change(user_id: int, change: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/audit")
-def audit_log():  # type: ignore[no-untyped-def]
+def audit_log():
     form = AuditFilterForm(request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     rows = admin.audit_log(

@@ -20,7 +20,7 @@ def staff_context() -> dict[str, object]:
 
 
 @bp.app_errorhandler(authz.Forbidden)
-def forbidden(_error: authz.Forbidden):  # type: ignore[no-untyped-def]
+def forbidden(_error: authz.Forbidden):
     """A service refused: the same 403 page as a role check in a view."""
     return errors.handle_http_error(HTTPForbidden())
 
@@ -39,7 +39,7 @@ def _throttled(email: str) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login():
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
@@ -59,7 +59,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     form = LogoutForm()
     if not form.validate_on_submit():
         abort(400)
@@ -73,14 +73,14 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.get("/staff/")
 @login_required()
-def home():  # type: ignore[no-untyped-def]
+def home():
     """Where staff land after login: the pages their role may use."""
     return render_template("auth/home.html")
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required()
-def password():  # type: ignore[no-untyped-def]
+def password():
     form = PasswordForm()
     if form.validate_on_submit():
         user = current_user()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from oko.services.rows import Wave
@@ -34,24 +36,27 @@ def _municipality_filter() -> int | None:
 
 @bp.get("/monitor/")
 @login_required(*MONITOR_ROLES)
-def monitor_home():  # type: ignore[no-untyped-def]
+def monitor_home():
     wave = fieldwork.default_wave(db_session())
     if wave is None:
         return render_template("coalition/monitor_empty.html")
-    return redirect(url_for("coalition.monitor", wave_slug=wave.slug, **request.args))
+    query: dict[str, Any] = request.args.to_dict()
+    return redirect(url_for("coalition.monitor", wave_slug=wave.slug, **query))
 
 
 @bp.get("/monitor/<wave_slug>")
 @login_required(*MONITOR_ROLES)
-def monitor(wave_slug: str):  # type: ignore[no-untyped-def]
+def monitor(wave_slug: str):
     session = db_session()
     wave = _wave(wave_slug)
-    report = fieldwork.progress(session, current_user(), wave, _municipality_filter())
+    user = current_user()
+    assert user is not None  # login_required ran first
+    report = fieldwork.progress(session, user, wave, _municipality_filter())
     return render_template(
         "coalition/monitor.html",
         report=report,
         waves=fieldwork.monitor_waves(session),
-        municipalities=admin.municipalities(session) if current_user().role == "admin" else [],
+        municipalities=admin.municipalities(session) if user.role == "admin" else [],
         percent=percent,
         interval_ms=current_app.config["MONITOR_POLL_SECONDS"] * 1000,
     )
@@ -59,7 +64,7 @@ def monitor(wave_slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/api/monitor/<wave_slug>")
 @login_required(*MONITOR_ROLES)
-def monitor_data(wave_slug: str):  # type: ignore[no-untyped-def]
+def monitor_data(wave_slug: str):
     wave = _wave(wave_slug)
     report = fieldwork.progress(db_session(), current_user(), wave, _municipality_filter())
     response = current_app.json.response(fieldwork_payload(report))

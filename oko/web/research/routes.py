@@ -33,7 +33,7 @@ def _attachment(data: bytes, media_type: str, filename: str) -> Response:
 
 @bp.get("/")
 @login_required(*READERS)
-def index():  # type: ignore[no-untyped-def]
+def index():
     session = db_session()
     user = _user()
     waves = exports.readable_waves(session, user)
@@ -52,7 +52,7 @@ def index():  # type: ignore[no-untyped-def]
     )
 
 
-def _request_form(user: User, waves: list) -> MicrodataRequestForm | None:  # type: ignore[type-arg]
+def _request_form(user: User, waves: list) -> MicrodataRequestForm | None:
     if user.role != "researcher" or not waves:
         return None
     form = MicrodataRequestForm()
@@ -62,7 +62,7 @@ def _request_form(user: User, waves: list) -> MicrodataRequestForm | None:  # ty
 
 @bp.get("/waves/<slug>/aggregates.<file_format>")
 @login_required(*READERS)
-def aggregates(slug: str, file_format: str):  # type: ignore[no-untyped-def]
+def aggregates(slug: str, file_format: str):
     if file_format not in exports.FORMATS:
         abort(404)
     session = db_session()
@@ -84,7 +84,7 @@ def aggregates(slug: str, file_format: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/microdata/request")
 @login_required("researcher")
-def request_microdata():  # type: ignore[no-untyped-def]
+def request_microdata():
     session = db_session()
     user = _user()
     waves = exports.readable_waves(session, user)
@@ -104,7 +104,7 @@ def request_microdata():  # type: ignore[no-untyped-def]
 
 @bp.get("/microdata/<int:grant_id>/<file_format>")
 @login_required("researcher")
-def download_microdata(grant_id: int, file_format: str):  # type: ignore[no-untyped-def]
+def download_microdata(grant_id: int, file_format: str):
     if file_format not in microdata.FORMATS:
         abort(404)
     session = db_session()
@@ -130,7 +130,7 @@ def download_microdata(grant_id: int, file_format: str):  # type: ignore[no-unty
 
 @bp.route("/tokens", methods=["GET", "POST"])
 @login_required()
-def tokens():  # type: ignore[no-untyped-def]
+def tokens():
     session = db_session()
     user = _user()
     form = TokenForm()
@@ -160,7 +160,7 @@ def tokens():  # type: ignore[no-untyped-def]
 
 @bp.post("/tokens/<int:token_id>/revoke")
 @login_required()
-def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+def revoke_token(token_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     session = db_session()
@@ -174,7 +174,7 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/grants")
 @login_required("admin")
-def grants():  # type: ignore[no-untyped-def]
+def grants():
     session = db_session()
     embargo = current_app.config["MICRODATA_EMBARGO_DAYS"]
     rows = microdata.all_grants(session)
@@ -188,7 +188,7 @@ def grants():  # type: ignore[no-untyped-def]
 
 @bp.post("/grants/<int:grant_id>/<decision>")
 @login_required("admin")
-def decide(grant_id: int, decision: str):  # type: ignore[no-untyped-def]
+def decide(grant_id: int, decision: str):
     if decision not in ("approve", "reject", "revoke") or not ConfirmForm().validate_on_submit():
         abort(400)
     session = db_session()

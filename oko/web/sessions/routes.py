@@ -47,7 +47,7 @@ def _base_url() -> str:
 
 @bp.get("/sessions/")
 @login_required(*ROLES)
-def index():  # type: ignore[no-untyped-def]
+def index():
     rows = class_sessions.list_sessions(db_session(), actor=_user())
     return render_template(
         "sessions/index.html", form=_open_form(), sessions=rows, close_form=CloseSessionForm()
@@ -56,7 +56,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.post("/sessions/")
 @login_required(*ROLES)
-def open_session():  # type: ignore[no-untyped-def]
+def open_session():
     form = _open_form()
     session = db_session()
     if form.validate():
@@ -81,7 +81,7 @@ def open_session():  # type: ignore[no-untyped-def]
 
 @bp.get("/sessions/<int:session_id>")
 @login_required(*ROLES)
-def screen(session_id: int):  # type: ignore[no-untyped-def]
+def screen(session_id: int):
     """The page for the class screen: code, address, QR code and live counts."""
     row = _session_or_404(session_id)
     url = class_links.student_url(_base_url(), row.code)
@@ -102,7 +102,7 @@ def screen(session_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/api/sessions/<int:session_id>/counts")
 @login_required(*ROLES)
-def counts(session_id: int):  # type: ignore[no-untyped-def]
+def counts(session_id: int):
     """What the class screen polls: started, finished and status; nothing per student."""
     _session_or_404(session_id)
     figures = class_sessions.counts(db_session(), session_id)
@@ -117,7 +117,7 @@ def counts(session_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/sessions/<int:session_id>/close")
 @login_required(*ROLES)
-def close(session_id: int):  # type: ignore[no-untyped-def]
+def close(session_id: int):
     row = _session_or_404(session_id)
     if not CloseSessionForm().validate():
         abort(400)

@@ -7,7 +7,7 @@ reloading never re-posts; the draft cookie names the student's questionnaire in 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from flask import (
     Response,
@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
 
 from oko.questionnaire import Answer, Page, Questionnaire
 from oko.services import ratelimit
@@ -62,7 +63,7 @@ def _no_store(response: Response) -> Response:
 
 
 @bp.errorhandler(413)
-def _too_large(_error: Exception):  # type: ignore[no-untyped-def]
+def _too_large(_error: Exception):
     """An oversized body is a malformed form like any other: 400, nothing stored."""
     return _error_page("survey.error.too_large", 400)
 
@@ -86,7 +87,7 @@ def unbroken_numbers_filter(text: str) -> Markup:
 
 
 @bp.get("/")
-def entry():  # type: ignore[no-untyped-def]
+def entry():
     draft = _cookie_draft()
     resume = None
     if draft is not None:
@@ -96,7 +97,7 @@ def entry():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/")
-def enter_code():  # type: ignore[no-untyped-def]
+def enter_code():
     form = CodeForm()
     if not form.validate():
         expired = bool(form.meta.csrf and form.csrf_token.errors)
@@ -106,7 +107,7 @@ def enter_code():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<code>")
-def choose_language(code: str):  # type: ignore[no-untyped-def]
+def choose_language(code: str):
     class_session, draft = _resolve(code)
     if draft is not None:
         return _redirect_to_resume(class_session, draft)
@@ -114,7 +115,7 @@ def choose_language(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<code>/intro")
-def intro(code: str):  # type: ignore[no-untyped-def]
+def intro(code: str):
     class_session, draft = _resolve(code)
     if draft is not None:
         return _redirect_to_resume(class_session, draft)
@@ -122,7 +123,7 @@ def intro(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<code>/start")
-def start(code: str):  # type: ignore[no-untyped-def]
+def start(code: str):
     class_session, draft = _resolve(code)
     if draft is not None:
         return _redirect_to_resume(class_session, draft)
@@ -140,7 +141,7 @@ def start(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/declined")
-def declined():  # type: ignore[no-untyped-def]
+def declined():
     return render_template("survey/declined.html")
 
 
@@ -148,7 +149,7 @@ def declined():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<code>/p/<page_id>")
-def page(code: str, page_id: str):  # type: ignore[no-untyped-def]
+def page(code: str, page_id: str):
     class_session, draft = _resolve(code)
     questionnaire = _questionnaire(class_session)
     current = _page(questionnaire, page_id)
@@ -162,7 +163,7 @@ def page(code: str, page_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<code>/p/<page_id>")
-def save_page(code: str, page_id: str):  # type: ignore[no-untyped-def]
+def save_page(code: str, page_id: str):
     class_session, draft = _resolve(code)
     questionnaire = _questionnaire(class_session)
     current = _page(questionnaire, page_id)
@@ -175,13 +176,15 @@ def save_page(code: str, page_id: str):  # type: ignore[no-untyped-def]
     known = draft.answers if draft is not None else {}
     posted = drafts.merge(questionnaire, known, form.answers())
     if form.csrf_failed():
-        notice = "survey.notice.expired_form"
-        return _render_page(class_session, questionnaire, current, form, posted, draft, notice, 400)
+        expired = "survey.notice.expired_form"
+        return _render_page(
+            class_session, questionnaire, current, form, posted, draft, expired, 400
+        )
     if not valid:
         return _render_page(
             class_session, questionnaire, current, form, posted, draft, None, 400, form.invalid()
         )
-    notice = None
+    notice: str | None = None
     token = request.cookies.get(drafts.COOKIE_NAME)
     if draft is None:
         token, draft = _recover(
@@ -210,7 +213,7 @@ def save_page(code: str, page_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<code>/recover")
-def recover(code: str):  # type: ignore[no-untyped-def]
+def recover(code: str):
     """The expired page's Continue button: a new draft from the browser's local copy."""
     class_session, draft = _resolve(code)
     if draft is not None:
@@ -229,7 +232,7 @@ def recover(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<code>/finish")
-def finish(code: str):  # type: ignore[no-untyped-def]
+def finish(code: str):
     class_session, draft = _resolve(code)
     questionnaire = _questionnaire(class_session)
     if draft is None:
@@ -243,7 +246,7 @@ def finish(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<code>/finish")
-def submit(code: str):  # type: ignore[no-untyped-def]
+def submit(code: str):
     form = FinishForm()
     submission_id = (form.submission_id.data or "").strip()
     stored = submissions.find(db_session(), submission_id)
@@ -287,7 +290,7 @@ def submit(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/thanks/<submission_id>")
-def thanks(submission_id: str):  # type: ignore[no-untyped-def]
+def thanks(submission_id: str):
     stored = submissions.find(db_session(), submission_id)
     if stored is None:
         abort(404)
@@ -303,7 +306,7 @@ def thanks(submission_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<code>/stop")
-def stop(code: str):  # type: ignore[no-untyped-def]
+def stop(code: str):
     class_session, draft = _resolve(code)
     if draft is None:
         return redirect(url_for("survey.declined"))
@@ -313,7 +316,7 @@ def stop(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<code>/stop")
-def confirm_stop(code: str):  # type: ignore[no-untyped-def]
+def confirm_stop(code: str):
     class_session, draft = _resolve(code)
     form = StartForm()
     _refuse_unknown_fields(form)
@@ -457,7 +460,7 @@ def _refuse_unknown_fields(form: PageForm | StartForm) -> None:
 def _step_url(
     class_session: ClassSession, questionnaire: Questionnaire, index: int, notice: str | None = None
 ) -> str:
-    args = {"code": class_session.code}
+    args: dict[str, Any] = {"code": class_session.code}
     if notice:
         args["notice"] = notice.rsplit(".", 1)[-1]
     if index >= drafts.finish_index(questionnaire):
@@ -470,17 +473,17 @@ def _resume_url(class_session: ClassSession, draft: Draft) -> str:
     return _step_url(class_session, questionnaire, drafts.resume_index(questionnaire, draft))
 
 
-def _redirect_to_resume(class_session: ClassSession, draft: Draft) -> Response:
+def _redirect_to_resume(class_session: ClassSession, draft: Draft) -> BaseResponse:
     return redirect(_resume_url(class_session, draft))
 
 
-def _thanks_redirect(submission_id: str) -> Response:
+def _thanks_redirect(submission_id: str) -> BaseResponse:
     response = redirect(url_for("survey.thanks", submission_id=submission_id))
     response.delete_cookie(drafts.COOKIE_NAME, path="/")
     return response
 
 
-def _with_cookie(response: Response, token: str | None) -> Response:
+def _with_cookie(response: BaseResponse, token: str | None) -> BaseResponse:
     """(Re)set the draft cookie; its lifetime follows the draft's, moved on at every save."""
     if token:
         response.set_cookie(
@@ -498,7 +501,7 @@ def _with_cookie(response: Response, token: str | None) -> Response:
 # Helpers: rendering.
 
 
-def _abort_with(response: Response | tuple[str, int]) -> NoReturn:
+def _abort_with(response: BaseResponse | tuple[str, int]) -> NoReturn:
     abort(make_response(response))
 
 
@@ -512,7 +515,7 @@ def _error_page(message_key: str, status: int) -> tuple[str, int]:
 
 def _render_intro(
     class_session: ClassSession, form: StartForm, notice: str | None = None, status: int = 200
-):  # type: ignore[no-untyped-def]
+):
     questionnaire = _questionnaire(class_session)
     return render_template(
         "survey/intro.html",
@@ -528,7 +531,7 @@ def _render_expired(
     questionnaire: Questionnaire,
     notice: str | None = None,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+):
     return render_template(
         "survey/expired.html",
         class_session=class_session,
@@ -562,7 +565,7 @@ def _render_page(
     notice: str | None = None,
     status: int = 200,
     errors: dict[str, str] | None = None,
-):  # type: ignore[no-untyped-def]
+):
     views = element_views(questionnaire, current, answers)
     index = questionnaire.page_index(current.id)
     notice = notice or _notice_from_args()
@@ -594,7 +597,7 @@ def _render_finish(
     draft: Draft | None,
     notice: str | None = None,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+):
     return render_template(
         "survey/finish.html",
         questionnaire=questionnaire,
