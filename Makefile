@@ -1,6 +1,8 @@
 # Set-up on a fresh machine: `make demo` (the app with demo data) and `make test` (the suite).
 PYTHON ?= python3
 VENV := .venv
+# The port `make demo` serves on: `make demo PORT=8000`.
+PORT ?= 5000
 BIN := $(VENV)/bin
 
 .PHONY: demo test lint install
@@ -20,7 +22,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/oko demo
+	$(BIN)/oko demo --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
@@ -28,3 +30,4 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy

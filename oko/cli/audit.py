@@ -8,6 +8,8 @@ when there is any (CI runs it on the demo).
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from oko.cli.app import app_session
@@ -63,7 +65,7 @@ def disclosure_audit(ctx: click.Context, slug: str, municipality: str | None) ->
 
 
 def _describe(failure: CellRange) -> str:
-    key = failure.cell.key
+    key: Any = failure.cell.key
     low, high = failure.cell.protection or (failure.lowest, failure.highest)
     return (
         f"  NOT PROTECTED {key.indicator} {key.area} {key.group} ({key.reason}): "

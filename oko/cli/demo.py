@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from oko import migrations
 from oko.cli.app import app_for
+from oko.cli.serve import require_free_port
 from oko.models import ClassSession, utcnow
 from oko.questionnaire import Questionnaire, QuestionnaireError, load
 from oko.reporting import LANGUAGES, render_report
@@ -44,6 +45,8 @@ REPORTS_FOLDER = "reports"
 @click.pass_context
 def demo(ctx: click.Context, reset: bool, no_serve: bool, port: int) -> None:
     """Fill a fresh instance with synthetic demo data and serve it."""
+    if not no_serve:
+        require_free_port("127.0.0.1", port)
     started = time.monotonic()
     app = app_for(ctx, check_migrations=False)
     if reset:

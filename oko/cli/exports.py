@@ -109,5 +109,4 @@ def microdata_export(
             channel="cli",
         )
         _write(folder, {delivery.filename: delivery.data})
-        session.commit()
     click.echo(f"{delivery.rows} responses for grant {grant_id}.")

@@ -47,7 +47,6 @@ def grant(ctx: click.Context, email: str, slug: str, purpose: str) -> None:
             row = microdata.grant(session, researcher, wave, purpose, admin=None)
         except microdata.MicrodataError as exc:
             raise click.ClickException(str(exc)) from exc
-        session.commit()
         click.echo(f"Granted {email} microdata of wave {slug} (grant {row.id}).")
 
 
@@ -61,7 +60,6 @@ def _decide(ctx: click.Context, grant_id: int, decision: str) -> None:
                 microdata.decide(session, row, decision == "approve", admin=None)
         except microdata.MicrodataError as exc:
             raise click.ClickException(str(exc)) from exc
-        session.commit()
         click.echo(f"Grant {grant_id} is now {row.status}.")
 
 

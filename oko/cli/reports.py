@@ -49,7 +49,7 @@ def check(ctx: click.Context, reports_dir: str | None) -> None:
     files = sorted(Path(app.config["QUESTIONNAIRE_DIR"]).glob("*.indicators.yaml"))
     if not files:
         raise click.ClickException("No *.indicators.yaml in QUESTIONNAIRE_DIR to check against.")
-    problems = []
+    problems: list[str] = []
     for path in files:
         try:
             indicators = load_indicators(path)

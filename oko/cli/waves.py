@@ -51,7 +51,7 @@ def list_(ctx: click.Context) -> None:
             click.echo(f"{row.slug}\t{row.status}\t{questionnaire}\t{row.name}")
 
 
-def _change_status(ctx: click.Context, slug: str, action) -> None:  # type: ignore[no-untyped-def]
+def _change_status(ctx: click.Context, slug: str, action) -> None:
     with app_session(ctx) as (_app, session):
         row = admin.wave_by_slug(session, slug)
         if row is None:

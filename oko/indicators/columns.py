@@ -97,11 +97,11 @@ class ResponseColumns:
                 continue
             if n and (values.min() < 0 or values.max() > MAX_AREA_CODE):
                 raise ValueError(f"{name}: codes must lie in 0..{MAX_AREA_CODE}")
-        sessions = self.class_session
+        checked = self.class_session
         if (
-            sessions is not None
+            checked is not None
             and n
-            and (sessions.min() < NOT_ANSWERED or sessions.max() > MAX_AREA_CODE)
+            and (checked.min() < NOT_ANSWERED or checked.max() > MAX_AREA_CODE)
         ):
             raise ValueError(
                 f"class_session: codes must lie in 0..{MAX_AREA_CODE} or be NOT_ANSWERED "

@@ -165,7 +165,9 @@ def against_value_wilson(p: ArrayLike, size: ArrayLike, reference: ArrayLike) ->
     acceptance region is the Wilson interval (defined at 0% and 100%)."""
     ref = np.asarray(reference, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = (np.asarray(p, dtype=np.float64) - ref) / np.sqrt(ref * (1 - ref) / size)
+        z = (np.asarray(p, dtype=np.float64) - ref) / np.sqrt(
+            ref * (1 - ref) / np.asarray(size, dtype=np.float64)
+        )
     p_value = 2 * special.ndtr(-np.abs(z))
     return np.where(np.asarray(size) > 0, np.nan_to_num(p_value, nan=1.0), np.nan)
 

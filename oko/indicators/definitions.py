@@ -300,7 +300,7 @@ class _Parser:
         enum: type[_E],
         default: _E | None = None,
     ) -> _E | None:
-        value = entry.get(key)
+        value: Any = entry.get(key)
         if value is None and default is not None:
             return default
         try:

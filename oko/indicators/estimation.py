@@ -95,11 +95,11 @@ class WaveEstimates:
         reliability = {}
         for indicator in indicators:
             y, valid = outcome(indicator, columns)
-            own, rest = design.aggregate(y, valid, binary=indicator.is_proportion)
+            own, rest_part = design.aggregate(y, valid, binary=indicator.is_proportion)
             if groups is not None:
-                own, rest = _poststratified(design, (own, rest), y, valid, weight, groups)
+                own, rest_part = _poststratified(design, (own, rest_part), y, valid, weight, groups)
             own_parts.append(own)
-            rest_parts.append(rest)
+            rest_parts.append(rest_part)
             items = scale_items(indicator, columns)
             if items is not None:
                 reliability[indicator.id] = cronbach_alpha(items)

@@ -48,7 +48,7 @@ class GroupDifference:
 
 
 def design_units(
-    columns: ResponseColumns, rows: ArrayLike, school_design: SchoolDesign
+    columns: ResponseColumns, rows: np.ndarray, school_design: SchoolDesign
 ) -> tuple[np.ndarray, np.ndarray]:
     """PSU and stratum codes of the selected rows (an area), as the engine's cube uses them.
 

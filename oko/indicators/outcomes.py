@@ -22,9 +22,9 @@ def outcome(indicator: Indicator, columns: ResponseColumns) -> tuple[np.ndarray,
         return np.zeros(columns.n), np.zeros(columns.n, dtype=bool)
     low, high = indicator.valid
     if indicator.kind is Kind.SCALE:
-        codes = [columns.answers[item] for item in indicator.items]
+        scale_items = [columns.answers[item] for item in indicator.items]
         reverse = [item in indicator.reverse for item in indicator.items]
-        return scale_scores(codes, reverse, indicator.valid, indicator.min_answered)
+        return scale_scores(scale_items, reverse, indicator.valid, indicator.min_answered)
     codes = columns.answers[indicator.items[0]]
     if indicator.kind is Kind.MEAN:
         valid = (codes >= low) & (codes <= high)

@@ -392,6 +392,6 @@ class WaveResults:
         )
 
 
-def _numbers(values: np.ndarray) -> list[float | None]:
+def _numbers(values: np.ndarray) -> list[object]:
     """NaN becomes None in flat rows (an empty CSV cell, ``null`` in JSON)."""
     return [None if v != v else v for v in values.tolist()]

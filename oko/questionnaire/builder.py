@@ -14,6 +14,8 @@ from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 from typing import cast
 
+from typing_extensions import TypeIs
+
 from oko.questionnaire.conditions import (
     Answered,
     Comparison,
@@ -100,7 +102,7 @@ def build(raw: object, source: str) -> Questionnaire:
     return questionnaire
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeIs[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -245,7 +247,7 @@ class _Builder:
             self.error(where, "must be a mapping with id, title and items")
             return None
         page_id = raw.get("id")
-        if self.valid_id(where, page_id):
+        if self.valid_id(page_id, where):
             where = f"page '{page_id}'"
             if page_id in seen:
                 self.error(where, "duplicate page id")
@@ -274,7 +276,7 @@ class _Builder:
         kind = raw.get("type")
         element_id = raw.get("id")
         position = None
-        if self.valid_id(where, element_id):
+        if self.valid_id(element_id, where):
             where = f"{'grid' if kind == GRID else 'item'} '{element_id}'"
             position = self.register(where, element_id, page_where)
         if kind is None:
@@ -347,7 +349,7 @@ class _Builder:
                 self.error(row_where, "must be a mapping with id and text")
                 continue
             row_id = raw.get("id")
-            if not self.valid_id(row_where, row_id):
+            if not self.valid_id(row_id, row_where):
                 continue
             row_where = f"item '{row_id}'"
             self.register(row_where, row_id, page_where)
@@ -397,7 +399,7 @@ class _Builder:
                 self.error(where, f"integer items need '{name}'")
             elif not _is_int(value):
                 self.error(where, f"{name} must be a whole number, got {value!r}")
-            bounds.append(cast(int, value) if _is_int(value) else None)
+            bounds.append(value if _is_int(value) else None)
         low, high = bounds
         if low is not None and high is not None and low > high:
             self.error(where, f"min ({low}) is greater than max ({high})")
@@ -406,10 +408,10 @@ class _Builder:
     def max_length(self, where: str, value: object) -> int:
         if value is None:
             return DEFAULT_MAX_LENGTH
-        if not _is_int(value) or cast(int, value) < 1:
+        if not _is_int(value) or value < 1:
             self.error(where, f"max_length must be a whole number above 0, got {value!r}")
             return DEFAULT_MAX_LENGTH
-        return cast(int, value)
+        return value
 
     # -- conditions -----------------------------------------------------------------------
 
@@ -441,7 +443,7 @@ class _Builder:
                     if isinstance(operand, Var) and (item := reference(operand.item)):
                         self.check_code_operand(where, name, item)
                         if op in ("==", "!=") and _is_int(other):
-                            self.check_codes(where, name, item, (cast(int, other),))
+                            self.check_codes(where, name, item, (other,))
             case Membership(needle, haystack):
                 needle_item = None
                 if isinstance(needle, Var) and (needle_item := reference(needle.item)):
@@ -454,8 +456,8 @@ class _Builder:
                             f"multiple item; '{multiple.id}' is {_a(multiple.type)} item",
                         )
                     elif _is_int(needle):
-                        self.check_codes(where, name, multiple, (cast(int, needle),))
-                elif needle_item is not None:
+                        self.check_codes(where, name, multiple, (needle,))
+                elif needle_item is not None and not isinstance(haystack, Var):
                     self.check_codes(where, name, needle_item, haystack)
             case Logical(_, conditions):
                 for inner in conditions:
@@ -559,7 +561,7 @@ class _Builder:
                 self.error(where, "must be a mapping with id, label and items")
                 continue
             scale_id = raw.get("id")
-            if not self.valid_id(where, scale_id):
+            if not self.valid_id(scale_id, where):
                 continue
             where = f"scale '{scale_id}'"
             if scale_id in seen:
@@ -655,7 +657,7 @@ class _Builder:
                 self.error(where, "must be a mapping with id and when")
                 continue
             rule_id = raw.get("id")
-            if not self.valid_id(where, rule_id):
+            if not self.valid_id(rule_id, where):
                 continue
             where = f"quality: consistency '{rule_id}'"
             if rule_id in seen:
@@ -702,7 +704,7 @@ class _Builder:
             self.error(where, f"{name}: '{item_id}' is listed twice")
         return tuple(dict.fromkeys(value))
 
-    def valid_id(self, where: str, value: object) -> bool:
+    def valid_id(self, value: object, where: str) -> TypeIs[str]:
         if value is None:
             self.error(where, "missing id")
             return False

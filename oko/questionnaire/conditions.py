@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
+from typing_extensions import TypeIs
+
 from oko.questionnaire.values import Answer, Answers
 
 COMPARISONS: Mapping[str, Callable[[int, int], bool]] = {
@@ -167,7 +169,7 @@ def _value(operand: Operand, answers: Answers) -> Answer:
     return answers.get(operand.item) if isinstance(operand, Var) else operand
 
 
-def _is_code(value: object) -> bool:
+def _is_code(value: object) -> TypeIs[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -243,7 +245,7 @@ def _pair(op: str, args: object, problems: list[str]) -> list[object] | None:
 
 def _operand(op: str, value: object, problems: list[str]) -> Operand | None:
     if _is_code(value):
-        return value  # type: ignore[return-value]
+        return value
     if (
         isinstance(value, Mapping)
         and list(value) == ["var"]

@@ -113,7 +113,7 @@ def parse_definition(raw: Any, source: str) -> ReportDefinition:
     for key in sorted(set(raw) - _TOP_KEYS, key=str):
         error("", f"unknown key '{key}' (allowed: {', '.join(sorted(_TOP_KEYS))})")
 
-    kind = raw.get("kind")
+    kind: Any = raw.get("kind")
     if kind not in KINDS:
         error("kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
@@ -198,7 +199,7 @@ class ReportDocument(BaseDocTemplate):
         """One build of a copy of the story, as a pass of ``multiBuild`` does it: including
         undoing the marks a pass leaves on flowables (``_multiBuildEdits``), such as the
         "postponed" mark that would make the next pass reject a moved paragraph."""
-        edits: list[tuple] = []
+        edits: list[tuple[Any, ...]] = []
         self._multiBuildEdits = edits.append
         for flowable in self._indexingFlowables:
             flowable.beforeBuild()

@@ -58,7 +58,7 @@ def make_styles() -> Styles:
             "alignment": TA_LEFT,
         }
         base.update(kw)
-        return ParagraphStyle(name, **base)  # type: ignore[arg-type]
+        return ParagraphStyle(name, **base)
 
     return Styles(
         title=style("title", fontName=BOLD, fontSize=28, leading=34, textColor=ACCENT),

@@ -115,7 +115,7 @@ def parse_texts(
         problems.extend(f"{source}: {key}: {p}" for p in _check(flat[key], schema[key]))
     if problems:
         raise TextsError(problems)
-    return Texts(language, source, MappingProxyType({k: flat[k] for k in sorted(schema)}))
+    return Texts(expected, source, MappingProxyType({k: flat[k] for k in sorted(schema)}))
 
 
 def _flatten(

@@ -87,7 +87,11 @@ def feasible_ranges(cells: Sequence[Cell], relations: Sequence[Relation]) -> lis
     unknown = np.array([cell.published is None for cell in cells], dtype=bool)
     position = np.cumsum(unknown) - 1
     n_unknown = int(unknown.sum())
-    rows, columns, values, constants, scales = [], [], [], [], []
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[float] = []
+    constants: list[float] = []
+    scales: list[float] = []
     for relation in relations:
         constant = relation.constant
         row_terms = []

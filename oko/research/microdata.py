@@ -189,7 +189,7 @@ def _design_columns(
         (Field("class_grade", "integer", "School year of the class that took part."), []),
         (Field("source", "string", "web, import or synthetic (demo data).", SOURCES), []),
     ]
-    flag_columns = [
+    flag_columns: list[tuple[Field, list[Value]]] = [
         (Field(f"flag_{flag}", "integer", f"1 when the data-quality flag {flag} is set."), [])
         for flag in FLAGS
     ]

@@ -11,12 +11,16 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyreadstat
 
 from oko.research.microdata import MISSING_CODES, Microdata
 from oko.research.tables import Value
+
+if TYPE_CHECKING:
+    from pyreadstat.pyclasses import MissingRange
 
 #: SPSS allows at most this many characters in a variable label.
 MAX_LABEL = 256
@@ -35,16 +39,16 @@ def to_sav(microdata: Microdata, language: str, file_label: str = "") -> bytes:
         }
     )
     variables = {v.name: v for v in microdata.variables}
-    labels = {
+    labels: dict[str, str | None] = {
         name: variables[name].label.get(language, variables[name].label.get("en", ""))[:MAX_LABEL]
         for name in table.names
     }
-    value_labels = {
+    value_labels: dict[str, dict[int | float, str]] = {
         name: {code: text.get(language, text.get("en", "")) for code, text in v.values.items()}
         for name, v in variables.items()
         if v.values
     }
-    missing = {
+    missing: dict[str, list[int | float | str | MissingRange]] = {
         name: list(MISSING_CODES) for name, v in variables.items() if v.item and v.type == "integer"
     }
     formats = {

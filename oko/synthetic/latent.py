@@ -117,7 +117,7 @@ class Students:
 
 def draw_students(scenario: Scenario, streams: Streams) -> Students:
     wave, school, grade_index, population = _layout(scenario, streams("layout"))
-    n = wave.shape[0]
+    n: int = wave.shape[0]
     municipality = np.array([s.municipality for s in scenario.schools], dtype=np.int32)[school]
     grade = np.asarray(GRADES, dtype=np.int16)[grade_index]
 
@@ -196,7 +196,7 @@ def _classes(
     cell = cell.ravel()
     classes = np.maximum(1, np.rint(sizes / CLASS_SIZE)).astype(np.int64)
     first = np.cumsum(classes) - classes
-    order = np.lexsort((rng.random(n), cell))
+    order = np.lexsort((rng.random(int(n)), np.asarray(cell)))
     rank = np.empty(n, np.int64)
     rank[order] = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     return first[cell] + rank % classes[cell]

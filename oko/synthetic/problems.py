@@ -53,7 +53,7 @@ def plant(
     final only after non-response, see :func:`generate`.
     """
     rng = streams("quality")
-    n = jokers.shape[0]
+    n: int = jokers.shape[0]
     duration = rng.lognormal(np.log(MEDIAN_SECONDS), DURATION_SIGMA, n)
     too_fast = rng.random(n) < TOO_FAST_SHARE
     duration = np.where(too_fast, MEDIAN_SECONDS * rng.uniform(0.08, 0.28, n), duration)
@@ -70,7 +70,7 @@ def plant(
     for rows in GRIDS.values():
         for item in rows:
             answers[item][straightlining] = same
-    planted = {
+    planted: dict[str, np.ndarray] = {
         FICTITIOUS_DRUG: jokers,
         INCONSISTENT: _contradictions(rng, answers, jokers | too_fast),
         TOO_FAST: too_fast,

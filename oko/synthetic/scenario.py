@@ -249,7 +249,7 @@ def benchmark_scenario(
         for i in range(n_municipalities)
     )
     types = tuple(SCHOOL_TYPE_MIX)
-    schools = []
+    schools: list[SchoolSpec] = []
     for index in range(n_municipalities):
         for _ in range(1 + min(int(rng.poisson(2.5)), 7)):
             number = len(schools) + 1

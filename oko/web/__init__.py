@@ -10,8 +10,7 @@ from typing import Any
 from flask import Flask
 
 from oko.config import load_config
-from oko.db import Database
-from oko.migrations import ensure_migrated
+from oko.services.database import open_database
 from oko.web import context, errors, i18n, proxy, routing, security, synthetic_banner
 from oko.web.extensions import csrf
 
@@ -34,11 +33,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    database = Database(app.config["DATABASE_URL"])
-    if app.config.get("CHECK_MIGRATIONS", True):
-        wait = app.config["DATABASE_WAIT_SECONDS"]
-        ensure_migrated(database.engine, database.url, wait_seconds=wait)
-    app.extensions["oko.db"] = database
+    app.extensions["oko.db"] = open_database(
+        app.config["DATABASE_URL"],
+        check_migrations=app.config.get("CHECK_MIGRATIONS", True),
+        wait_seconds=app.config["DATABASE_WAIT_SECONDS"],
+    )
     proxy.init_app(app)
     routing.init_app(app)
     csrf.init_app(app)

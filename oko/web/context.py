@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
-from oko.db import Database
+from oko.services.database import Database
 
 
 def database() -> Database:

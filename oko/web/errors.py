@@ -14,13 +14,13 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(status: int, message: str):  # type: ignore[no-untyped-def]
+def _render(status: int, message: str):
     if _wants_json():
         return {"error": {"status": status, "message": message}}, status
     return render_template("errors.html", status=status, message=message), status
 
 
-def handle_http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+def handle_http_error(error: HTTPException):
     status = error.code or 500
     if status == 403 and not _wants_json() and current_user() is not None:
         # A logged-in account outside its scope: explain, and keep the staff menu.
@@ -30,11 +30,11 @@ def handle_http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     return _render(status, message)
 
 
-def handle_csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
+def handle_csrf_error(_error: CSRFError):
     return _render(400, translate("error.csrf"))
 
 
-def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
+def handle_unexpected(error: Exception):
     # Logged with its traceback for operators; the visitor sees a plain message.
     current_app.logger.exception("Unhandled error", exc_info=error)
     return _render(500, translate("error.500"))

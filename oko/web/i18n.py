@@ -14,6 +14,8 @@ import yaml
 from flask import Flask, g, request, session
 from markupsafe import Markup
 
+from oko.services.refusal import Refusal
+
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 MESSAGES_DIR = Path(__file__).parent / "messages"
@@ -45,6 +47,11 @@ def translate(key: str, lang: str | None = None, **values: object) -> str:
     texts = catalogue()[key]
     text = texts[lang or current_language()]
     return text.format(**values) if values else text
+
+
+def refusal_text(refusal: Refusal) -> str:
+    """A service's refusal in the page's language: every refusal code has a message here."""
+    return translate(f"refusal.{refusal.code}", None, **refusal.values)
 
 
 def _select_language() -> None:

@@ -1,3 +1,4 @@
+import socket
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -28,3 +29,30 @@ def test_production_without_secret_is_a_clear_error(tmp_path: Path, monkeypatch)
     result = CliRunner().invoke(main, ["--instance", str(tmp_path), "db", "current"])
     assert result.exit_code == 1
     assert "OKO_SECRET_KEY is required in production" in result.output
+
+
+def test_demo_on_a_busy_port_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        args = ["--instance", str(tmp_path), "demo", "--port", str(port)]
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert f"Port {port} on 127.0.0.1 is not free" in result.output
+    assert "running on" not in result.output
+    assert not (tmp_path / "oko.db").exists()
+
+
+def test_serve_on_a_busy_port_is_refused(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("OKO_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert CliRunner().invoke(main, ["--instance", str(tmp_path), "db", "upgrade"]).exit_code == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        args = ["--instance", str(tmp_path), "serve", "--port", str(port)]
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "--port" in result.output
+    assert "running on" not in result.output

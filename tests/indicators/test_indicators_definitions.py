@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from conftest import CORE_INDICATORS, indicator
+from indicator_data import CORE_INDICATORS, indicator
 
 from oko import PROJECT_ROOT
 from oko.indicators import (

@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 import pytest
-from conftest import indicator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from indicator_data import indicator
 from scipy import stats
 
 from oko.indicators import (

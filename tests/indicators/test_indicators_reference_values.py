@@ -6,9 +6,9 @@ import csv
 
 import numpy as np
 import pytest
-from conftest import REFERENCE_DATA, indicator
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from indicator_data import REFERENCE_DATA, indicator
 from scipy import stats
 
 from oko.indicators import (

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import indicator
+from indicator_data import indicator
 
 from oko.indicators import (
     ALL,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import indicator
+from indicator_data import indicator
 
 from oko.indicators import (
     NOT_ANSWERED,

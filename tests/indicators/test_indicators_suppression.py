@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import indicator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from indicator_data import indicator
 
 from oko.indicators import (
     ALL,

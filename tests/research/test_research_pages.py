@@ -192,6 +192,37 @@ def _read_sav(data: bytes):  # type: ignore[no-untyped-def]
         return pyreadstat.read_sav(handle.name)
 
 
+def test_refused_request_is_explained_in_the_pages_language(
+    app: Flask, client: FlaskClient, database
+) -> None:  # type: ignore[no-untyped-def]
+    """The service's refusal reaches a Dutch page in Dutch and an English page in English."""
+    setup(database)
+    login(client, "researcher@example.org")
+    purpose = {"wave": "2026-autumn", "purpose": "Does parental monitoring relate to drinking?"}
+    client.post("/research/microdata/request", data=purpose)
+    for lang, text in (
+        ("nl", "heeft al een lopende aanvraag of toegang voor microdata van meting 2026-autumn"),
+        ("en", "already has a requested microdata grant for wave 2026-autumn"),
+    ):
+        client.get(f"/research/?lang={lang}")
+        client.post("/research/microdata/request", data=purpose)
+        assert text in client.get("/research/").get_data(as_text=True)
+    with database.session() as session:
+        assert len(session.execute(select(MicrodataGrant)).all()) == 1
+
+
+def test_refused_token_name_is_explained_in_dutch(
+    app: Flask, client: FlaskClient, database
+) -> None:  # type: ignore[no-untyped-def]
+    setup(database)
+    login(client, "researcher@example.org")
+    client.get("/research/?lang=nl")
+    page = client.post("/research/tokens", data={"name": "lap\x07top"}).get_data(as_text=True)
+    assert "Een tokennaam mag geen stuurtekens bevatten." in page
+    with database.session() as session:
+        assert session.execute(select(ApiToken)).first() is None
+
+
 def test_other_researchers_grant_is_not_found(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
     setup(database)
     runner = CliRunner()

@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oko.models import ApiToken, User, utcnow
 from oko.services import audit
+from oko.services.refusal import Refusal
+from oko.services.transactions import commits
 
 #: Every secret starts with this, so it is recognisable in a leaked file or a secret scanner.
 SECRET_PREFIX = "oko_"
@@ -30,8 +33,17 @@ LAST_USED_RESOLUTION = timedelta(minutes=5)
 MAX_ID = 2**31 - 1
 
 
-class TokenError(ValueError):
+class TokenError(Refusal):
     """A token request cannot be carried out; the message says why."""
+
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "token_name_required": "Give the token a name, e.g. the machine or script that uses it.",
+        "token_name_long": "A token name has at most {length} characters.",
+        "token_name_control": "A token name cannot hold control characters.",
+        "token_account_disabled": "A disabled account cannot create tokens.",
+        "token_limit": "You already have {count} active tokens; revoke one you no longer use.",
+        "token_unknown": "There is no such token among yours.",
+    }
 
 
 def hash_secret(secret: str) -> str:
@@ -49,20 +61,21 @@ def list_for(session: Session, user: User) -> list[ApiToken]:
     return list(session.execute(query).scalars())
 
 
+@commits
 def create(session: Session, user: User, name: str, *, ttl_days: int) -> tuple[ApiToken, str]:
-    """A new token and its secret, to show once (caller commits).
+    """A new token and its secret, to show once (commits).
 
     ``ttl_days`` 0 means the token does not expire.
     """
     name = " ".join(name.split())
     if not name:
-        raise TokenError("Give the token a name, e.g. the machine or script that uses it.")
+        raise TokenError("token_name_required")
     if len(name) > MAX_NAME_LENGTH:
-        raise TokenError(f"A token name has at most {MAX_NAME_LENGTH} characters.")
+        raise TokenError("token_name_long", length=MAX_NAME_LENGTH)
     if not name.isprintable():
-        raise TokenError("A token name cannot hold control characters.")
+        raise TokenError("token_name_control")
     if not user.active:
-        raise TokenError("A disabled account cannot create tokens.")
+        raise TokenError("token_account_disabled")
     now = utcnow()
     active = session.execute(
         select(func.count(ApiToken.id)).where(
@@ -72,9 +85,7 @@ def create(session: Session, user: User, name: str, *, ttl_days: int) -> tuple[A
         )
     ).scalar_one()
     if active >= MAX_ACTIVE_PER_USER:
-        raise TokenError(
-            f"You already have {MAX_ACTIVE_PER_USER} active tokens; revoke one you no longer use."
-        )
+        raise TokenError("token_limit", count=MAX_ACTIVE_PER_USER)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,
@@ -96,11 +107,12 @@ def create(session: Session, user: User, name: str, *, ttl_days: int) -> tuple[A
     return token, secret
 
 
+@commits
 def revoke(session: Session, user: User, token_id: int) -> ApiToken:
-    """Revoke one of the user's own tokens (caller commits); revoking twice is harmless."""
+    """Revoke one of the user's own tokens (commits); revoking twice is harmless."""
     token = session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
     if token is None or token.user_id != user.id:
-        raise TokenError("There is no such token among yours.")
+        raise TokenError("token_unknown")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record(

@@ -28,6 +28,7 @@ from oko.services.research import microdata
 from oko.services.results import engine as results
 from oko.services.results.engine import Settings
 from oko.services.staff import authz
+from oko.services.transactions import commits
 
 READER_ROLES = ("researcher", "coalition")
 
@@ -85,7 +86,7 @@ def readable_wave(session: Session, user: User, slug: str) -> Wave:
     return wave
 
 
-def _municipality_took_part(municipality_id: int | None):  # type: ignore[no-untyped-def]
+def _municipality_took_part(municipality_id: int | None):
     return exists().where(
         Response.wave_id == Wave.id,
         Response.school_id == School.id,
@@ -225,7 +226,7 @@ def _build_aggregates(loaded: results.LoadedResults, wave: Wave, scope: Scope) -
     )
 
 
-def _scope_filter(loaded: results.LoadedResults, scope: Scope):  # type: ignore[no-untyped-def]
+def _scope_filter(loaded: results.LoadedResults, scope: Scope):
     if scope.everything:
         return lambda _area: True
     names = loaded.areas
@@ -247,7 +248,7 @@ def _scope_filter(loaded: results.LoadedResults, scope: Scope):  # type: ignore[
     return include
 
 
-def _group_labeller(loaded: results.LoadedResults):  # type: ignore[no-untyped-def]
+def _group_labeller(loaded: results.LoadedResults):
     questionnaire = loaded.questionnaire
     gender_item = questionnaire.items.get(questionnaire.demographics.get("gender", ""))
     genders = {o.code: o.label["en"] for o in gender_item.options} if gender_item else {}
@@ -353,6 +354,7 @@ def codebook_download(session: Session, wave: Wave, user: User, settings: Settin
     return Download(filename, "application/zip", content)
 
 
+@commits
 def aggregate_download(
     session: Session,
     wave: Wave,
@@ -362,7 +364,7 @@ def aggregate_download(
     *,
     channel: str,
 ) -> Download:
-    """One file for the browser (the CSV package zipped), audited (caller commits)."""
+    """One file for the browser (the CSV package zipped), audited (commits)."""
     _check_format(file_format)
     data = wave_aggregates(session, wave, scope_of(user), settings)
     filename, content = _single_file(data, wave, file_format)

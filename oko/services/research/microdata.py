@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,9 +32,11 @@ from oko.questionnaire.quality import TOO_FAST
 from oko.research import bundles
 from oko.research import microdata as builder
 from oko.services import audit
+from oko.services.refusal import Refusal
 from oko.services.results.durations import median_duration
 from oko.services.staff import authz
 from oko.services.survey import questionnaires
+from oko.services.transactions import commits
 
 FORMATS = ("zip", "csv", "sav")
 MEDIA_TYPES = {"zip": "application/zip", "csv": "text/csv", "sav": "application/x-spss-sav"}
@@ -46,8 +48,23 @@ MAX_SLUG_LENGTH = 64
 MAX_PURPOSE_LENGTH = 4000
 
 
-class MicrodataError(ValueError):
+class MicrodataError(Refusal):
     """A request or decision cannot be carried out; the message says why."""
+
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "microdata_no_grant": "There is no microdata grant {grant}.",
+        "microdata_researchers_only": "Only researchers can request microdata.",
+        "microdata_not_researcher": "{email} is not a researcher.",
+        "microdata_purpose_short": "Describe the research purpose in at least {length} "
+        "characters.",
+        "microdata_purpose_long": "The purpose has at most {length} characters.",
+        "microdata_purpose_control": "The purpose cannot hold control characters.",
+        "microdata_grant_exists": "{email} already has a {status} microdata grant for wave "
+        "{wave}.",
+        "microdata_not_pending": "Grant {grant} is {status}, not awaiting a decision.",
+        "microdata_nothing_to_revoke": "Grant {grant} is {status}; there is nothing to revoke.",
+        "microdata_unknown_format": "Unknown format '{file_format}'; choose one of {formats}.",
+    }
 
 
 @dataclass(frozen=True)
@@ -110,7 +127,7 @@ def all_grants(session: Session) -> list[MicrodataGrant]:
 def get(session: Session, grant_id: int) -> MicrodataGrant:
     grant = session.get(MicrodataGrant, grant_id) if 0 < grant_id <= MAX_ID else None
     if grant is None:
-        raise MicrodataError(f"There is no microdata grant {grant_id}.")
+        raise MicrodataError("microdata_no_grant", grant=grant_id)
     return grant
 
 
@@ -124,19 +141,21 @@ def current_grant(session: Session, user: User, wave: Wave) -> MicrodataGrant | 
     return session.execute(query.order_by(MicrodataGrant.id.desc())).scalars().first()
 
 
+@commits
 def request(session: Session, user: User, wave: Wave, purpose: str) -> MicrodataGrant:
-    """A researcher asks for a wave's microdata (caller commits)."""
+    """A researcher asks for a wave's microdata (commits)."""
     if user.role != "researcher" or not user.active:
-        raise MicrodataError("Only researchers can request microdata.")
+        raise MicrodataError("microdata_researchers_only")
     return _new_grant(session, user, wave, purpose, status="requested", actor=user)
 
 
+@commits
 def grant(
     session: Session, user: User, wave: Wave, purpose: str, *, admin: User | None
 ) -> MicrodataGrant:
-    """An admin grants a researcher a wave's microdata directly (caller commits)."""
+    """An admin grants a researcher a wave's microdata directly (commits)."""
     if user.role != "researcher":
-        raise MicrodataError(f"{user.email} is not a researcher.")
+        raise MicrodataError("microdata_not_researcher", email=user.email)
     row = _new_grant(session, user, wave, purpose, status="approved", actor=admin)
     row.decided_at = row.requested_at
     row.decided_by_id = admin.id if admin else None
@@ -148,17 +167,15 @@ def _new_grant(
 ) -> MicrodataGrant:
     purpose = purpose.strip()
     if len(purpose) < MIN_PURPOSE_LENGTH:
-        raise MicrodataError(
-            f"Describe the research purpose in at least {MIN_PURPOSE_LENGTH} characters."
-        )
+        raise MicrodataError("microdata_purpose_short", length=MIN_PURPOSE_LENGTH)
     if len(purpose) > MAX_PURPOSE_LENGTH:
-        raise MicrodataError(f"The purpose has at most {MAX_PURPOSE_LENGTH} characters.")
+        raise MicrodataError("microdata_purpose_long", length=MAX_PURPOSE_LENGTH)
     if not purpose.replace("\n", " ").replace("\r", " ").replace("\t", " ").isprintable():
-        raise MicrodataError("The purpose cannot hold control characters.")
+        raise MicrodataError("microdata_purpose_control")
     existing = current_grant(session, user, wave)
     if existing is not None:
         raise MicrodataError(
-            f"{user.email} already has a {existing.status} microdata grant for wave {wave.slug}."
+            "microdata_grant_exists", email=user.email, status=existing.status, wave=wave.slug
         )
     row = MicrodataGrant(
         user_id=user.id,
@@ -180,12 +197,13 @@ def _new_grant(
     return row
 
 
+@commits
 def decide(session: Session, row: MicrodataGrant, approve: bool, *, admin: User | None) -> None:
-    """Approve or reject a pending request (caller commits)."""
+    """Approve or reject a pending request (commits)."""
     if admin is not None:
         authz.require_role(admin)  # with no roles listed, only admins pass
     if row.status != "requested":
-        raise MicrodataError(f"Grant {row.id} is {row.status}, not awaiting a decision.")
+        raise MicrodataError("microdata_not_pending", grant=row.id, status=row.status)
     row.status = "approved" if approve else "rejected"
     row.decided_at = utcnow()
     row.decided_by_id = admin.id if admin else None
@@ -198,12 +216,13 @@ def decide(session: Session, row: MicrodataGrant, approve: bool, *, admin: User 
     )
 
 
+@commits
 def revoke(session: Session, row: MicrodataGrant, *, admin: User | None) -> None:
-    """Withdraw an approved grant or a pending request (caller commits)."""
+    """Withdraw an approved grant or a pending request (commits)."""
     if admin is not None:
         authz.require_role(admin)
     if row.status not in ("approved", "requested"):
-        raise MicrodataError(f"Grant {row.id} is {row.status}; there is nothing to revoke.")
+        raise MicrodataError("microdata_nothing_to_revoke", grant=row.id, status=row.status)
     row.status = "revoked"
     row.revoked_at = utcnow()
     audit.record(
@@ -278,6 +297,7 @@ def load_records(
     ]
 
 
+@commits
 def deliver(
     session: Session,
     row: MicrodataGrant,
@@ -287,9 +307,11 @@ def deliver(
     language: str = "en",
     channel: str = "web",
 ) -> Delivery:
-    """Build the file and record the download (caller commits)."""
+    """Build the file and record the download (commits)."""
     if file_format not in FORMATS:
-        raise MicrodataError(f"Unknown format {file_format!r}; choose one of {', '.join(FORMATS)}.")
+        raise MicrodataError(
+            "microdata_unknown_format", file_format=file_format, formats=", ".join(FORMATS)
+        )
     wave = row.wave
     now = utcnow()
     files, data = _files(session, row, settings, language, now)

@@ -153,7 +153,7 @@ def wave_results(session: Session, wave: Wave, settings: Settings) -> LoadedResu
     waves = [*previous_waves(session, wave), wave]
     regions = _region_codes(session)
     key = (
-        str(session.get_bind().url),
+        str(session.get_bind().engine.url),
         wave.id,
         _data_version(session, waves),
         tuple(sorted(regions.items())),

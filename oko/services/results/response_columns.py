@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import ColumnElement, String, Text, cast, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from oko.indicators import NOT_ANSWERED, NOT_ASKED, ResponseColumns, encode_answers
 from oko.indicators.columns import MAX_GENDER_CODE
@@ -84,7 +84,9 @@ def wave_columns(
         Response.duration_seconds,
     )
 
-    def fetch(*extra: ColumnElement[Any]) -> tuple[int, list[tuple[Any, ...]]]:
+    def fetch(
+        *extra: ColumnElement[Any] | InstrumentedAttribute[Any],
+    ) -> tuple[int, list[tuple[Any, ...]]]:
         """Row count and one tuple per selected column (the design columns, then ``extra``)."""
         rows = session.execute(
             select(*design, *extra)
@@ -155,7 +157,7 @@ def _parse(
     """An ``n`` x ``len(items)`` int array of codes, or None when the exact path must decide."""
     if n == 0:
         return np.zeros((0, len(items)), dtype=np.int64)
-    lines = extracted[0]
+    lines: Sequence[Any] = extracted[0]
     if dialect == "sqlite":
         if any(not isinstance(line, str) or line[:1] != "[" for line in lines):
             return None
@@ -211,5 +213,6 @@ def _gender(value: object) -> int:
 def _flags(texts: Sequence[str | None]) -> dict[str, np.ndarray]:
     """Quality flags from the stored JSON lists as text: a flag name is a quoted string in it."""
     return {
-        flag: np.array([bool(t) and f'"{flag}"' in t for t in texts], dtype=bool) for flag in FLAGS
+        flag: np.array([t is not None and f'"{flag}"' in t for t in texts], dtype=bool)
+        for flag in FLAGS
     }

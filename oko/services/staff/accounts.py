@@ -16,7 +16,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from oko.models import ROLES, Municipality, School, User, Wave, utcnow
 from oko.services import audit
 from oko.services.refusal import Refusal
 from oko.services.staff import authz
+from oko.services.transactions import commits
 
 MIN_PASSWORD_LENGTH = 10
 #: zxcvbn's score from 0 (guessed at once) to 4; 3 means "safely unguessable" online.
@@ -208,7 +209,7 @@ def resolve_scope(
     return Scope(municipality_id, school_ids, wave_ids)
 
 
-def _lookup(session: Session, model: type, key: str | int, what: str):  # type: ignore[no-untyped-def]
+def _lookup(session: Session, model: type[Any], key: str | int, what: str):
     if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
         row = session.get(model, int(key))
     else:
@@ -218,6 +219,7 @@ def _lookup(session: Session, model: type, key: str | int, what: str):  # type: 
     return row
 
 
+@commits
 def create_user(
     session: Session,
     *,
@@ -250,10 +252,10 @@ def create_user(
         target=email,
         detail={"role": role, **_scope_detail(scope)},
     )
-    session.commit()
     return user
 
 
+@commits
 def update_user(
     session: Session,
     user: User,
@@ -279,10 +281,10 @@ def update_user(
         target=user.email,
         detail={"role": role, **_scope_detail(scope)},
     )
-    session.commit()
     return user
 
 
+@commits
 def set_active(session: Session, user: User, active: bool, *, actor_id: int | None) -> None:
     """Disable or re-enable an account (commits); disabling ends its open sessions."""
     authz.require_admin(session, actor_id)
@@ -294,9 +296,9 @@ def set_active(session: Session, user: User, active: bool, *, actor_id: int | No
     audit.record(
         session, "user.enable" if active else "user.disable", user_id=actor_id, target=user.email
     )
-    session.commit()
 
 
+@commits
 def reset_password(
     session: Session, user: User, password: str | None = None, *, actor_id: int | None
 ) -> str:
@@ -307,7 +309,6 @@ def reset_password(
     user.password_hash = hash_password(password)
     _end_sessions(user)
     audit.record(session, "user.reset_password", user_id=actor_id, target=user.email)
-    session.commit()
     return password
 
 
@@ -325,8 +326,8 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
 
 def _apply_scope(session: Session, user: User, scope: Scope) -> None:
     user.municipality_id = scope.municipality_id
-    user.schools = [session.get(School, i) for i in scope.school_ids]
-    user.waves = [session.get(Wave, i) for i in scope.wave_ids]
+    user.schools = [session.get_one(School, i) for i in scope.school_ids]
+    user.waves = [session.get_one(Wave, i) for i in scope.wave_ids]
 
 
 def _scope_detail(scope: Scope) -> dict[str, object]:

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from oko.models import (
@@ -32,6 +32,7 @@ from oko.questionnaire import load as load_questionnaire
 from oko.services import audit
 from oko.services.refusal import Refusal
 from oko.services.staff import authz
+from oko.services.transactions import commits
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 GRADES = range(1, 7)
@@ -85,7 +86,7 @@ def _require_name(name: str) -> str:
     return name
 
 
-def _slug_taken(session: Session, model: type, slug: str, own_id: int | None) -> bool:
+def _slug_taken(session: Session, model: type[Any], slug: str, own_id: int | None) -> bool:
     row = session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
     return row is not None and row.id != own_id
 
@@ -102,6 +103,7 @@ def municipality_by_slug(session: Session, slug: str) -> Municipality | None:
     return session.execute(query).scalar_one_or_none()
 
 
+@commits
 def save_municipality(
     session: Session,
     *,
@@ -130,7 +132,6 @@ def save_municipality(
         target=f"municipality:{slug}",
         detail={"name": municipality.name, "region": municipality.region},
     )
-    session.commit()
     return municipality
 
 
@@ -148,6 +149,7 @@ def school_by_slug(session: Session, slug: str) -> School | None:
     return session.execute(select(School).where(School.slug == slug)).scalar_one_or_none()
 
 
+@commits
 def save_school(
     session: Session,
     *,
@@ -194,7 +196,6 @@ def save_school(
             "pupils": {str(g): n for g, n in counts.items()},
         },
     )
-    session.commit()
     return school
 
 
@@ -231,6 +232,7 @@ def questionnaire_choices(directory: str | Path) -> list[QuestionnaireChoice]:
     return choices
 
 
+@commits
 def save_wave(
     session: Session,
     *,
@@ -291,10 +293,10 @@ def save_wave(
         target=f"wave:{slug}",
         detail={"name": wave.name, "questionnaire": f"{questionnaire_id}@{questionnaire_version}"},
     )
-    session.commit()
     return wave
 
 
+@commits
 def open_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
     """planned -> open: coordinators can now open class sessions."""
     authz.require_admin(session, actor_id)
@@ -303,10 +305,10 @@ def open_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
     wave.status = "open"
     wave.opens_at = wave.opens_at or utcnow()
     audit.record(session, "wave.open", user_id=actor_id, target=f"wave:{wave.slug}")
-    session.commit()
     return wave
 
 
+@commits
 def close_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
     """open -> closed, closing its class sessions too; from now on the wave is read-only."""
     authz.require_admin(session, actor_id)
@@ -319,7 +321,7 @@ def close_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
         update(ClassSession)
         .where(ClassSession.wave_id == wave.id, ClassSession.status != "closed")
         .values(status="closed", closed_at=now)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     audit.record(
         session,
         "wave.close",
@@ -327,7 +329,6 @@ def close_wave(session: Session, wave: Wave, *, actor_id: int | None) -> Wave:
         target=f"wave:{wave.slug}",
         detail={"class_sessions_closed": closed_sessions},
     )
-    session.commit()
     return wave
 
 
@@ -356,7 +357,7 @@ class Overview:
 
 
 def overview(session: Session) -> Overview:
-    def count(model: type, *where: object) -> int:
+    def count(model: type[Any], *where: ColumnElement[bool]) -> int:
         return session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
 
     return Overview(

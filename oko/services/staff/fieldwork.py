@@ -99,7 +99,7 @@ class FieldworkReport:
         return _sum(school.total for school in self.schools)
 
 
-def _sum(parts) -> Progress:  # type: ignore[no-untyped-def]
+def _sum(parts) -> Progress:
     """Sum of progress; the total has pupils only if every part knows its pupils."""
     parts = list(parts)
     if not parts:
@@ -124,7 +124,7 @@ def default_wave(session: Session) -> Wave | None:
     """The wave the monitor opens on: an open one if any, else the most recent closed one."""
     candidates = monitor_waves(session)
     open_now = [wave for wave in candidates if wave.status == "open"]
-    return (open_now or candidates or [None])[0]
+    return next(iter(open_now or candidates), None)
 
 
 def scoped_schools(

@@ -357,7 +357,7 @@ def decide_held(
         update(Response)
         .where(Response.class_session_id == class_session.id, Response.status == HELD)
         .values(status=ACCEPTED if accept else REJECTED)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     audit.record(
         session,
         "class_session.accept_held" if accept else "class_session.reject_held",

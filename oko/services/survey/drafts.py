@@ -225,4 +225,4 @@ def purge_expired(session: Session, *, now: datetime, ttl_minutes: int) -> int:
     copy as long, and the draft is the server's proof of how far the student got.
     """
     cutoff = now - timedelta(minutes=ttl_minutes)
-    return session.execute(delete(Draft).where(Draft.expires_at <= cutoff)).rowcount
+    return session.execute(delete(Draft).where(Draft.expires_at <= cutoff)).rowcount  # type: ignore[attr-defined]

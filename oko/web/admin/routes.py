@@ -14,8 +14,7 @@ from flask import (
     url_for,
 )
 
-from oko.models import ROLES, User
-from oko.services.refusal import Refusal
+from oko.services.rows import ROLES, User
 from oko.services.staff import accounts, admin
 from oko.web.admin import bp
 from oko.web.admin.forms import (
@@ -28,7 +27,7 @@ from oko.web.admin.forms import (
 )
 from oko.web.auth import current_user, login_required
 from oko.web.context import db_session
-from oko.web.i18n import current_language, translate
+from oko.web.i18n import current_language, refusal_text, translate
 
 AUDIT_PAGE_SIZE = 100
 #: Beyond any real log; a larger page number would overflow the database's OFFSET.
@@ -55,21 +54,12 @@ def _found(row: Any) -> Any:
     return row
 
 
-def refusal_text(exc: Refusal) -> str:
-    """The refusal in the visitor's language (the English text if no translation exists)."""
-    key = f"refusal.{exc.code}"
-    try:
-        return translate(key, **exc.values)
-    except KeyError:
-        return str(exc)
-
-
 def _as_datetime(day: date | None) -> datetime | None:
     return datetime.combine(day, time()) if day else None
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return render_template("admin/index.html", overview=admin.overview(db_session()))
 
 
@@ -77,14 +67,14 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/municipalities")
-def municipalities():  # type: ignore[no-untyped-def]
+def municipalities():
     rows = admin.municipalities(db_session())
     return render_template("admin/municipalities.html", municipalities=rows)
 
 
 @bp.route("/municipalities/new", methods=["GET", "POST"], defaults={"municipality_id": None})
 @bp.route("/municipalities/<int:municipality_id>", methods=["GET", "POST"])
-def municipality(municipality_id: int | None):  # type: ignore[no-untyped-def]
+def municipality(municipality_id: int | None):
     session = db_session()
     row = None
     if municipality_id is not None:
@@ -101,7 +91,6 @@ def municipality(municipality_id: int | None):  # type: ignore[no-untyped-def]
                 municipality=row,
             )
         except admin.AdminError as exc:
-            session.rollback()
             form.form_errors.append(refusal_text(exc))
         else:
             flash(translate("admin.saved"))
@@ -113,13 +102,13 @@ def municipality(municipality_id: int | None):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/schools")
-def schools():  # type: ignore[no-untyped-def]
+def schools():
     return render_template("admin/schools.html", schools=admin.schools(db_session()))
 
 
 @bp.route("/schools/new", methods=["GET", "POST"], defaults={"school_id": None})
 @bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
-def school(school_id: int | None):  # type: ignore[no-untyped-def]
+def school(school_id: int | None):
     session = db_session()
     row = None
     data: dict[str, Any] = {}
@@ -141,7 +130,6 @@ def school(school_id: int | None):  # type: ignore[no-untyped-def]
                 school=row,
             )
         except admin.AdminError as exc:
-            session.rollback()
             form.form_errors.append(refusal_text(exc))
         else:
             flash(translate("admin.saved"))
@@ -153,7 +141,7 @@ def school(school_id: int | None):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/waves")
-def waves():  # type: ignore[no-untyped-def]
+def waves():
     return render_template(
         "admin/waves.html", waves=admin.waves(db_session()), action_form=ActionForm()
     )
@@ -161,7 +149,7 @@ def waves():  # type: ignore[no-untyped-def]
 
 @bp.route("/waves/new", methods=["GET", "POST"], defaults={"wave_id": None})
 @bp.route("/waves/<int:wave_id>", methods=["GET", "POST"])
-def wave(wave_id: int | None):  # type: ignore[no-untyped-def]
+def wave(wave_id: int | None):
     session = db_session()
     row = _found(admin.get_wave(session, wave_id)) if wave_id is not None else None
     data = {}
@@ -194,7 +182,6 @@ def wave(wave_id: int | None):  # type: ignore[no-untyped-def]
                 wave=row,
             )
         except admin.AdminError as exc:
-            session.rollback()
             form.form_errors.append(refusal_text(exc))
         else:
             flash(translate("admin.saved"))
@@ -207,7 +194,7 @@ def wave(wave_id: int | None):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/waves/<int:wave_id>/<any(open, close):change>")
-def wave_status(wave_id: int, change: str):  # type: ignore[no-untyped-def]
+def wave_status(wave_id: int, change: str):
     session = db_session()
     row = _found(admin.get_wave(session, wave_id))
     if not ActionForm().validate_on_submit():
@@ -216,7 +203,6 @@ def wave_status(wave_id: int, change: str):  # type: ignore[no-untyped-def]
     try:
         action(session, row, actor_id=_actor_id())
     except admin.AdminError as exc:
-        session.rollback()
         flash(refusal_text(exc), "error")
     else:
         flash(translate(WAVE_CHANGED[change], name=row.name))
@@ -227,7 +213,7 @@ def wave_status(wave_id: int, change: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/users")
-def users():  # type: ignore[no-untyped-def]
+def users():
     return render_template(
         "admin/users.html", users=accounts.list_users(db_session()), action_form=ActionForm()
     )
@@ -256,7 +242,7 @@ def _user_form(row: User | None) -> UserForm:
 
 @bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-def user(user_id: int | None):  # type: ignore[no-untyped-def]
+def user(user_id: int | None):
     session = db_session()
     row = _found(accounts.get(session, user_id)) if user_id is not None else None
     form = _user_form(row)
@@ -293,7 +279,6 @@ def user(user_id: int | None):  # type: ignore[no-untyped-def]
                     actor_id=_actor_id(),
                 )
         except accounts.AccountError as exc:
-            session.rollback()
             form.form_errors.append(refusal_text(exc))
             new_password = None
         else:
@@ -304,7 +289,7 @@ def user(user_id: int | None):  # type: ignore[no-untyped-def]
     return render_template("admin/user_form.html", form=form, row=row, action_form=ActionForm())
 
 
-def _show_password(row: User, password: str):  # type: ignore[no-untyped-def]
+def _show_password(row: User, password: str):
     """The new password, shown once; never cached by the browser or a proxy."""
     response = make_response(
         render_template("admin/password_shown.html", row=row, password=password)
@@ -314,7 +299,7 @@ def _show_password(row: User, password: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/users/<int:user_id>/<any(disable, enable, reset):change>")
-def user_change(user_id: int, change: str):  # type: ignore[no-untyped-def]
+def user_change(user_id: int, change: str):
     session = db_session()
     row = _found(accounts.get(session, user_id))
     if not ActionForm().validate_on_submit():
@@ -325,7 +310,6 @@ def user_change(user_id: int, change: str):  # type: ignore[no-untyped-def]
             return _show_password(row, password)
         accounts.set_active(session, row, change == "enable", actor_id=_actor_id())
     except accounts.AccountError as exc:
-        session.rollback()
         flash(refusal_text(exc), "error")
     else:
         flash(translate(USER_CHANGED[change], email=row.email))
@@ -336,7 +320,7 @@ def user_change(user_id: int, change: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/audit")
-def audit_log():  # type: ignore[no-untyped-def]
+def audit_log():
     form = AuditFilterForm(request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     if page > MAX_AUDIT_PAGE:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from flask import current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from oko.models import ApiToken, User
 from oko.services import ratelimit
 from oko.services.research import api_tokens
+from oko.services.rows import ApiToken, User
 from oko.services.staff import authz
 from oko.web.api import bp
 from oko.web.auth import current_user
@@ -116,17 +116,17 @@ def authenticate() -> None:
 
 
 @bp.errorhandler(ApiError)
-def api_error(error: ApiError):  # type: ignore[no-untyped-def]
+def api_error(error: ApiError):
     return error_body(error.status, error.message), error.status, error.headers
 
 
 @bp.errorhandler(authz.Forbidden)
-def forbidden(error: authz.Forbidden):  # type: ignore[no-untyped-def]
+def forbidden(error: authz.Forbidden):
     return error_body(403, f"Forbidden: {error}."), 403
 
 
 @bp.errorhandler(HTTPException)
-def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+def http_error(error: HTTPException):
     """Werkzeug's errors (404, 405, 413, CSRF …) as JSON, keeping a specific description."""
     if error.description and error.description != type(error).description:
         status = error.code or 500

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Response, current_app, request, url_for
 
-from oko.models import ApiToken, Wave
 from oko.services.research import api_tokens, exports, microdata
+from oko.services.rows import ApiToken, Wave
 from oko.web.api import bp, params
 from oko.web.api.access import ApiError, caller, require_user
 from oko.web.api.openapi import document
@@ -22,7 +22,7 @@ def iso(moment: datetime | None) -> str | None:
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index():
     params.check_known(())
     return {
         "name": "oko API",
@@ -36,13 +36,13 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/openapi.json")
-def openapi():  # type: ignore[no-untyped-def]
+def openapi():
     params.check_known(())
     return document(request.host_url.rstrip("/"))
 
 
 @bp.get("/me")
-def me():  # type: ignore[no-untyped-def]
+def me():
     params.check_known(())
     user = require_user()
     token = caller().token
@@ -70,7 +70,7 @@ def _token_json(token: ApiToken) -> dict[str, Any]:
 
 
 @bp.get("/tokens")
-def tokens():  # type: ignore[no-untyped-def]
+def tokens():
     params.check_known(("page", "per_page"))
     chosen = params.page()
     rows = [_token_json(t) for t in api_tokens.list_for(db_session(), require_user())]
@@ -78,7 +78,7 @@ def tokens():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/tokens")
-def create_token():  # type: ignore[no-untyped-def]
+def create_token():
     """Logged-in users only: a token cannot mint tokens that would outlive its revocation."""
     params.check_known(())
     user = require_user()
@@ -93,22 +93,18 @@ def create_token():  # type: ignore[no-untyped-def]
             session, user, body["name"], ttl_days=current_app.config["API_TOKEN_TTL_DAYS"]
         )
     except api_tokens.TokenError as exc:
-        session.rollback()
         raise ApiError(400, str(exc)) from exc
-    session.commit()
     return _token_json(token) | {"secret": secret}, 201
 
 
 @bp.delete("/tokens/<int:token_id>")
-def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+def revoke_token(token_id: int):
     params.check_known(())
     session = db_session()
     try:
         api_tokens.revoke(session, require_user(), token_id)
     except api_tokens.TokenError as exc:
-        session.rollback()
         raise ApiError(404, str(exc)) from exc
-    session.commit()
     return Response(status=204)
 
 
@@ -139,7 +135,7 @@ def _readable_wave(slug: str) -> Wave:
 
 
 @bp.get("/waves")
-def waves():  # type: ignore[no-untyped-def]
+def waves():
     params.check_known(("page", "per_page"))
     chosen = params.page()
     rows = [_wave_json(w) for w in exports.readable_waves(db_session(), require_user())]
@@ -147,7 +143,7 @@ def waves():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/waves/<slug>")
-def wave(slug: str):  # type: ignore[no-untyped-def]
+def wave(slug: str):
     params.check_known(())
     return _wave_json(_readable_wave(slug))
 
@@ -160,7 +156,7 @@ def _aggregates(wave: Wave) -> exports.WaveAggregates:
 
 
 @bp.get("/areas")
-def areas():  # type: ignore[no-untyped-def]
+def areas():
     params.check_known(("wave", "page", "per_page"))
     wave = _readable_wave(params.required("wave"))
     chosen = params.page()
@@ -168,7 +164,7 @@ def areas():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/indicators")
-def indicators():  # type: ignore[no-untyped-def]
+def indicators():
     params.check_known(("wave", "page", "per_page"))
     wave = _readable_wave(params.required("wave"))
     chosen = params.page()
@@ -176,7 +172,7 @@ def indicators():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/results")
-def results():  # type: ignore[no-untyped-def]
+def results():
     params.check_known((*RESULT_FILTERS, "page", "per_page"))
     wave = _readable_wave(params.required("wave"))
     chosen = params.page()
@@ -193,7 +189,7 @@ def results():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/waves/<slug>/microdata")
-def wave_microdata(slug: str):  # type: ignore[no-untyped-def]
+def wave_microdata(slug: str):
     """The approved researcher's pseudonymised responses (zip, csv or sav)."""
     params.check_known(("format", "language"))
     file_format = params.single("format") or "zip"
@@ -215,7 +211,6 @@ def wave_microdata(slug: str):  # type: ignore[no-untyped-def]
         language=language,
         channel="api",
     )
-    session.commit()
     return Response(
         delivery.data,
         mimetype=delivery.media_type,

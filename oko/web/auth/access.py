@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from oko.models import User
+from oko.services.rows import User
 from oko.services.staff import accounts, authz
 from oko.web.context import db_session
 

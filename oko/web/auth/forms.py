@@ -16,7 +16,7 @@ class StaffForm(FlaskForm):
     """WTForms' own messages ("This field is required.") in the page's language."""
 
     class Meta:
-        def get_translations(self, form):  # type: ignore[no-untyped-def]
+        def get_translations(self, form):
             return get_builtin_gnu_translations((current_language(),))
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, current_app
+from flask import Blueprint, current_app
+from flask.sansio.app import App
 from flask.sansio.blueprints import BlueprintSetupState
 
-from oko.models import User
+from oko.services.rows import User
 
 EXTENSION_KEY = "oko.staff_nav"
 
@@ -38,7 +39,7 @@ def add_nav_item(
     bp.record_once(register)
 
 
-def _items(app: Flask) -> list[NavItem]:
+def _items(app: App) -> list[NavItem]:
     return app.extensions.setdefault(EXTENSION_KEY, [])
 
 

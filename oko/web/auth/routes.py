@@ -11,7 +11,7 @@ from oko.web.auth.access import current_user, log_in, log_out, login_required, s
 from oko.web.auth.forms import LoginForm, LogoutForm, PasswordForm
 from oko.web.auth.nav import items_for
 from oko.web.context import db_session
-from oko.web.i18n import translate
+from oko.web.i18n import refusal_text, translate
 
 
 @bp.app_context_processor
@@ -20,7 +20,7 @@ def staff_context() -> dict[str, object]:
 
 
 @bp.app_errorhandler(authz.Forbidden)
-def forbidden(_error: authz.Forbidden):  # type: ignore[no-untyped-def]
+def forbidden(_error: authz.Forbidden):
     """A service refused: the same 403 page as a role check in a view."""
     return errors.handle_http_error(HTTPForbidden())
 
@@ -54,7 +54,7 @@ def _count_failure(account_key: str, address_key: str) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login():
     """Only failures count against the limits, so colleagues behind one school or office
     address can all log in, while guessing one account's password or many accounts' passwords
     from one address is stopped."""
@@ -80,7 +80,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     form = LogoutForm()
     if not form.validate_on_submit():
         abort(400)
@@ -94,14 +94,14 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.get("/staff/")
 @login_required()
-def home():  # type: ignore[no-untyped-def]
+def home():
     """Where staff land after login: the pages their role may use."""
     return render_template("auth/home.html")
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required()
-def password():  # type: ignore[no-untyped-def]
+def password():
     form = PasswordForm()
     if form.validate_on_submit():
         user = current_user()
@@ -112,7 +112,7 @@ def password():  # type: ignore[no-untyped-def]
             if exc.code == "wrong_password":
                 form.current.errors = [translate("auth.wrong_password")]
             else:
-                form.new.errors = [translate(f"refusal.{exc.code}", **exc.values)]
+                form.new.errors = [refusal_text(exc)]
         else:
             log_in(user)
             flash(translate("auth.password_changed"))

@@ -3,12 +3,14 @@ charts, and the PDF report and aggregate tables to download."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
-from oko.models import Municipality, User, utcnow
 from oko.reporting import LANGUAGES as REPORT_LANGUAGES
 from oko.services.results import dashboard
 from oko.services.results.engine import Settings
+from oko.services.rows import Municipality, User, utcnow
 from oko.web.auth import current_user, login_required
 from oko.web.coalition import bp
 from oko.web.coalition.charts import bar_chart, bar_rows, trend_chart
@@ -33,7 +35,7 @@ def _municipality(slug: str) -> Municipality:
         abort(404)
 
 
-def _options() -> dict[str, object]:
+def _options() -> dict[str, Any]:
     config = current_app.config
     return {
         "settings": Settings.from_config(config),
@@ -44,7 +46,7 @@ def _options() -> dict[str, object]:
 
 @bp.get("/dashboard/")
 @login_required(*READERS)
-def dashboard_home():  # type: ignore[no-untyped-def]
+def dashboard_home():
     """A coalition member goes straight to their municipality; an admin picks one."""
     towns = dashboard.municipalities_for(db_session(), _user())
     if len(towns) == 1:
@@ -54,7 +56,7 @@ def dashboard_home():  # type: ignore[no-untyped-def]
 
 @bp.get("/dashboard/<municipality_slug>/")
 @login_required(*READERS)
-def municipality_results(municipality_slug: str):  # type: ignore[no-untyped-def]
+def municipality_results(municipality_slug: str):
     town = _municipality(municipality_slug)
     waves = dashboard.result_waves(db_session(), town)
     if not waves:
@@ -66,7 +68,7 @@ def municipality_results(municipality_slug: str):  # type: ignore[no-untyped-def
 
 @bp.get("/dashboard/<municipality_slug>/<wave_slug>")
 @login_required(*READERS)
-def wave_results(municipality_slug: str, wave_slug: str):  # type: ignore[no-untyped-def]
+def wave_results(municipality_slug: str, wave_slug: str):
     session = db_session()
     town = _municipality(municipality_slug)
     try:
@@ -92,7 +94,7 @@ def wave_results(municipality_slug: str, wave_slug: str):  # type: ignore[no-unt
 
 @bp.get("/dashboard/<municipality_slug>/<wave_slug>/report-<any(nl, en):language>.pdf")
 @login_required(*READERS)
-def report_pdf(municipality_slug: str, wave_slug: str, language: str):  # type: ignore[no-untyped-def]
+def report_pdf(municipality_slug: str, wave_slug: str, language: str):
     session = db_session()
     town = _municipality(municipality_slug)
     try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from oko.models import Wave
+from oko.services.rows import Wave
 from oko.services.staff import admin, fieldwork
 from oko.web.auth import current_user, login_required
 from oko.web.coalition import bp
@@ -33,7 +35,7 @@ def _municipality_filter() -> int | None:
     return town.id
 
 
-def _carried_args() -> dict[str, str]:
+def _carried_args() -> dict[str, Any]:
     """The query parameters the monitor's own links keep: only the municipality filter, never
     whatever else a visitor typed (which could clash with ``url_for``'s own arguments)."""
     slug = request.args.get("municipality")
@@ -42,7 +44,7 @@ def _carried_args() -> dict[str, str]:
 
 @bp.get("/monitor/")
 @login_required(*MONITOR_ROLES)
-def monitor_home():  # type: ignore[no-untyped-def]
+def monitor_home():
     wave = fieldwork.default_wave(db_session())
     if wave is None:
         return render_template("coalition/monitor_empty.html")
@@ -51,15 +53,17 @@ def monitor_home():  # type: ignore[no-untyped-def]
 
 @bp.get("/monitor/<wave_slug>")
 @login_required(*MONITOR_ROLES)
-def monitor(wave_slug: str):  # type: ignore[no-untyped-def]
+def monitor(wave_slug: str):
     session = db_session()
     wave = _wave(wave_slug)
-    report = fieldwork.progress(session, current_user(), wave, _municipality_filter())
+    user = current_user()
+    assert user is not None  # login_required ran first
+    report = fieldwork.progress(session, user, wave, _municipality_filter())
     return render_template(
         "coalition/monitor.html",
         report=report,
         waves=fieldwork.monitor_waves(session),
-        municipalities=admin.municipalities(session) if current_user().role == "admin" else [],
+        municipalities=admin.municipalities(session) if user.role == "admin" else [],
         percent=percent,
         carried_args=_carried_args(),
         interval_ms=current_app.config["MONITOR_POLL_SECONDS"] * 1000,
@@ -69,7 +73,7 @@ def monitor(wave_slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/api/monitor/<wave_slug>")
 @login_required(*MONITOR_ROLES)
-def monitor_data(wave_slug: str):  # type: ignore[no-untyped-def]
+def monitor_data(wave_slug: str):
     wave = _wave(wave_slug)
     report = fieldwork.progress(db_session(), current_user(), wave, _municipality_filter())
     response = current_app.json.response(fieldwork_payload(report))

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 
-from oko.models import User, Wave, utcnow
 from oko.services.research import api_tokens, exports, microdata
+from oko.services.rows import User, Wave, utcnow
 from oko.services.staff import authz
 from oko.web.auth import current_user, login_required
 from oko.web.context import db_session
-from oko.web.i18n import current_language, translate
+from oko.web.i18n import current_language, refusal_text, translate
 from oko.web.research import bp
 from oko.web.research.forms import ConfirmForm, MicrodataRequestForm, TokenForm
 
@@ -33,7 +33,7 @@ def _attachment(data: bytes, media_type: str, filename: str) -> Response:
 
 @bp.get("/")
 @login_required(*READERS)
-def index():  # type: ignore[no-untyped-def]
+def index():
     session = db_session()
     user = _user()
     waves = exports.readable_waves(session, user)
@@ -68,7 +68,7 @@ def index():  # type: ignore[no-untyped-def]
     )
 
 
-def _request_form(user: User, waves: list) -> MicrodataRequestForm | None:  # type: ignore[type-arg]
+def _request_form(user: User, waves: list) -> MicrodataRequestForm | None:
     if user.role != "researcher" or not waves:
         return None
     form = MicrodataRequestForm()
@@ -89,7 +89,7 @@ def _readable_wave(slug: str) -> Wave:
 
 @bp.get("/waves/<slug>/aggregates.<file_format>")
 @login_required(*READERS)
-def aggregates(slug: str, file_format: str):  # type: ignore[no-untyped-def]
+def aggregates(slug: str, file_format: str):
     """``file_format`` is the file's extension: ``zip`` is the CSV data package."""
     formats = {extension: name for name, extension in exports.EXTENSIONS.items()}
     if file_format not in formats:
@@ -99,13 +99,12 @@ def aggregates(slug: str, file_format: str):  # type: ignore[no-untyped-def]
     download = exports.aggregate_download(
         session, wave, _user(), formats[file_format], _export_settings(), channel="web"
     )
-    session.commit()
     return _attachment(download.data, download.media_type, download.filename)
 
 
 @bp.get("/waves/<slug>/codebook.zip")
 @login_required(*READERS)
-def codebook(slug: str):  # type: ignore[no-untyped-def]
+def codebook(slug: str):
     wave = _readable_wave(slug)
     download = exports.codebook_download(db_session(), wave, _user(), _export_settings())
     return _attachment(download.data, download.media_type, download.filename)
@@ -113,7 +112,7 @@ def codebook(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/microdata/request")
 @login_required("researcher")
-def request_microdata():  # type: ignore[no-untyped-def]
+def request_microdata():
     session = db_session()
     user = _user()
     waves = exports.readable_waves(session, user)
@@ -125,17 +124,15 @@ def request_microdata():  # type: ignore[no-untyped-def]
     try:
         microdata.request(session, user, wave, form.purpose.data)
     except microdata.MicrodataError as exc:
-        session.rollback()
-        flash(str(exc), "error")
+        flash(refusal_text(exc), "error")
     else:
-        session.commit()
         flash(translate("research.requested"))
     return redirect(url_for("research.index"))
 
 
 @bp.get("/microdata/<int:grant_id>/<file_format>")
 @login_required("researcher")
-def download_microdata(grant_id: int, file_format: str):  # type: ignore[no-untyped-def]
+def download_microdata(grant_id: int, file_format: str):
     if file_format not in microdata.FORMATS:
         abort(404)
     session = db_session()
@@ -156,13 +153,12 @@ def download_microdata(grant_id: int, file_format: str):  # type: ignore[no-unty
         language=current_language(),
         channel="web",
     )
-    session.commit()
     return _attachment(delivery.data, delivery.media_type, delivery.filename)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
 @login_required()
-def tokens():  # type: ignore[no-untyped-def]
+def tokens():
     session = db_session()
     user = _user()
     form = TokenForm()
@@ -173,10 +169,8 @@ def tokens():  # type: ignore[no-untyped-def]
                 session, user, form.name.data, ttl_days=current_app.config["API_TOKEN_TTL_DAYS"]
             )
         except api_tokens.TokenError as exc:
-            session.rollback()
-            form.name.errors = [str(exc)]
+            form.name.errors = [refusal_text(exc)]
         else:
-            session.commit()
             form = TokenForm(formdata=None)
     response = Response(
         render_template(
@@ -194,7 +188,7 @@ def tokens():  # type: ignore[no-untyped-def]
 
 @bp.post("/tokens/<int:token_id>/revoke")
 @login_required()
-def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+def revoke_token(token_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     session = db_session()
@@ -202,14 +196,13 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
         api_tokens.revoke(session, _user(), token_id)
     except api_tokens.TokenError:
         abort(404)
-    session.commit()
     flash(translate("research.token_revoked"))
     return redirect(url_for("research.tokens"))
 
 
 @bp.get("/grants")
 @login_required("admin")
-def grants():  # type: ignore[no-untyped-def]
+def grants():
     session = db_session()
     embargo = current_app.config["MICRODATA_EMBARGO_DAYS"]
     rows = microdata.all_grants(session)
@@ -223,7 +216,7 @@ def grants():  # type: ignore[no-untyped-def]
 
 @bp.post("/grants/<int:grant_id>/<decision>")
 @login_required("admin")
-def decide(grant_id: int, decision: str):  # type: ignore[no-untyped-def]
+def decide(grant_id: int, decision: str):
     if decision not in ("approve", "reject", "revoke") or not ConfirmForm().validate_on_submit():
         abort(400)
     session = db_session()
@@ -235,11 +228,9 @@ def decide(grant_id: int, decision: str):  # type: ignore[no-untyped-def]
         else:
             microdata.decide(session, row, decision == "approve", admin=admin)
     except microdata.MicrodataError as exc:
-        session.rollback()
-        flash(str(exc), "error")
+        flash(refusal_text(exc), "error")
     except authz.Forbidden:
         abort(403)
     else:
-        session.commit()
         flash(translate(f"research.grant_{decision}d"))
     return redirect(url_for("research.grants"))

@@ -3,11 +3,11 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
-from oko.models import ClassSession, User, utcnow
+from oko.services.rows import ClassSession, User, utcnow
 from oko.services.survey import class_links, class_sessions
 from oko.web.auth import current_user, login_required
 from oko.web.context import db_session
-from oko.web.i18n import translate
+from oko.web.i18n import refusal_text, translate
 from oko.web.sessions import bp
 from oko.web.sessions.forms import CloseSessionForm, HeldResponsesForm, OpenSessionForm
 
@@ -47,11 +47,11 @@ def _base_url() -> str:
 
 @bp.get("/sessions/")
 @login_required(*ROLES)
-def index():  # type: ignore[no-untyped-def]
+def index():
     return _render_index(_open_form())
 
 
-def _render_index(form: OpenSessionForm):  # type: ignore[no-untyped-def]
+def _render_index(form: OpenSessionForm):
     """The list of sessions, with each one's held responses (beyond the class size)."""
     session = db_session()
     rows = class_sessions.list_sessions(session, actor=_user())
@@ -67,7 +67,7 @@ def _render_index(form: OpenSessionForm):  # type: ignore[no-untyped-def]
 
 @bp.post("/sessions/")
 @login_required(*ROLES)
-def open_session():  # type: ignore[no-untyped-def]
+def open_session():
     form = _open_form()
     session = db_session()
     if form.validate():
@@ -82,7 +82,7 @@ def open_session():  # type: ignore[no-untyped-def]
                 actor=_user(),
             )
         except class_sessions.SessionError as exc:
-            form.form_errors.append(translate(f"refusal.{exc.code}", **exc.values))
+            form.form_errors.append(refusal_text(exc))
         else:
             return redirect(url_for("sessions.screen", session_id=row.id))
     return _render_index(form), 400
@@ -90,7 +90,7 @@ def open_session():  # type: ignore[no-untyped-def]
 
 @bp.get("/sessions/<int:session_id>")
 @login_required(*ROLES)
-def screen(session_id: int):  # type: ignore[no-untyped-def]
+def screen(session_id: int):
     """The page for the class screen: code, address, QR code and live counts."""
     row = _session_or_404(session_id)
     url = class_links.student_url(_base_url(), row.code)
@@ -111,7 +111,7 @@ def screen(session_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/api/sessions/<int:session_id>/counts")
 @login_required(*ROLES)
-def counts(session_id: int):  # type: ignore[no-untyped-def]
+def counts(session_id: int):
     """What the class screen polls: started, finished and status; nothing per student."""
     _session_or_404(session_id)
     figures = class_sessions.counts(db_session(), session_id)
@@ -126,7 +126,7 @@ def counts(session_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/sessions/<int:session_id>/close")
 @login_required(*ROLES)
-def close(session_id: int):  # type: ignore[no-untyped-def]
+def close(session_id: int):
     row = _session_or_404(session_id)
     if not CloseSessionForm().validate():
         abort(400)
@@ -137,7 +137,7 @@ def close(session_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/sessions/<int:session_id>/held")
 @login_required(*ROLES)
-def decide_held(session_id: int):  # type: ignore[no-untyped-def]
+def decide_held(session_id: int):
     """Accept or reject the session's held responses (the school's coordinators, admins)."""
     row = _session_or_404(session_id)
     form = HeldResponsesForm()

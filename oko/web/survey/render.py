@@ -8,8 +8,8 @@ from datetime import UTC, timedelta
 from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
-from oko.models import ClassSession, Draft
 from oko.questionnaire import Answers, Page, Questionnaire, routing
+from oko.services.rows import ClassSession, Draft
 from oko.services.survey import drafts, questionnaires
 from oko.web.i18n import translate
 from oko.web.survey import bp
@@ -28,7 +28,7 @@ def _no_store(response: Response) -> Response:
 
 
 @bp.errorhandler(413)
-def _too_large(_error: Exception):  # type: ignore[no-untyped-def]
+def _too_large(_error: Exception):
     """An oversized body is a malformed form like any other: 400, nothing stored."""
     return error_page("survey.error.too_large", 400)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 
-from oko.models import utcnow
 from oko.questionnaire import Answer, routing
+from oko.services.rows import utcnow
 from oko.services.survey import admission, class_sessions, drafts, questionnaires, submissions
 from oko.web.context import db_session
 from oko.web.i18n import translate
@@ -33,7 +33,7 @@ SUBMIT_STATUS = {"wave_closed": 410, "burst": 429}
 
 
 @bp.get("/")
-def entry():  # type: ignore[no-untyped-def]
+def entry():
     draft = student.cookie_draft()
     resume = None
     if draft is not None:
@@ -43,7 +43,7 @@ def entry():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/")
-def enter_code():  # type: ignore[no-untyped-def]
+def enter_code():
     form = CodeForm()
     if not form.validate():
         expired = bool(form.meta.csrf and form.csrf_token.errors)
@@ -53,7 +53,7 @@ def enter_code():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<code>")
-def choose_language(code: str):  # type: ignore[no-untyped-def]
+def choose_language(code: str):
     class_session, draft = student.resolve(code)
     if draft is not None:
         return student.redirect_to_resume(class_session, draft)
@@ -61,7 +61,7 @@ def choose_language(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<code>/intro")
-def intro(code: str):  # type: ignore[no-untyped-def]
+def intro(code: str):
     class_session, draft = student.resolve(code)
     if draft is not None:
         return student.redirect_to_resume(class_session, draft)
@@ -69,7 +69,7 @@ def intro(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<code>/start")
-def start(code: str):  # type: ignore[no-untyped-def]
+def start(code: str):
     class_session, draft = student.resolve(code)
     if draft is not None:
         return student.redirect_to_resume(class_session, draft)
@@ -87,7 +87,7 @@ def start(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/declined")
-def declined():  # type: ignore[no-untyped-def]
+def declined():
     return render_template("survey/declined.html")
 
 
@@ -95,7 +95,7 @@ def declined():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<code>/p/<page_id>")
-def page(code: str, page_id: str):  # type: ignore[no-untyped-def]
+def page(code: str, page_id: str):
     class_session, draft = student.resolve(code)
     questionnaire = student.questionnaire_of(class_session)
     current = student.page_of(questionnaire, page_id)
@@ -109,7 +109,7 @@ def page(code: str, page_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<code>/p/<page_id>")
-def save_page(code: str, page_id: str):  # type: ignore[no-untyped-def]
+def save_page(code: str, page_id: str):
     class_session, draft = student.resolve(code)
     questionnaire = student.questionnaire_of(class_session)
     current = student.page_of(questionnaire, page_id)
@@ -122,9 +122,15 @@ def save_page(code: str, page_id: str):  # type: ignore[no-untyped-def]
         # Shown again as posted, on top of what the draft holds; nothing is saved.
         posted = routing.merge(questionnaire, draft.answers if draft else {}, form.answers())
         if form.csrf_failed():
-            notice = "survey.notice.expired_form"
             return render_page(
-                class_session, questionnaire, current, form, posted, draft, notice, 400
+                class_session,
+                questionnaire,
+                current,
+                form,
+                posted,
+                draft,
+                "survey.notice.expired_form",
+                400,
             )
         errors = form.invalid()
         return render_page(
@@ -156,7 +162,7 @@ def save_page(code: str, page_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<code>/recover")
-def recover(code: str):  # type: ignore[no-untyped-def]
+def recover(code: str):
     """The expired page's Continue button: the draft brought back with the local copy."""
     class_session, draft = student.resolve(code)
     if draft is not None:
@@ -176,7 +182,7 @@ def recover(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<code>/finish")
-def finish(code: str):  # type: ignore[no-untyped-def]
+def finish(code: str):
     class_session, draft = student.resolve(code)
     questionnaire = student.questionnaire_of(class_session)
     if draft is None:
@@ -190,7 +196,7 @@ def finish(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<code>/finish")
-def submit(code: str):  # type: ignore[no-untyped-def]
+def submit(code: str):
     form = FinishForm()
     submission_id = (form.submission_id.data or "").strip()
     stored = submissions.find(db_session(), submission_id)
@@ -232,7 +238,7 @@ def submit(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/thanks/<submission_id>")
-def thanks(submission_id: str):  # type: ignore[no-untyped-def]
+def thanks(submission_id: str):
     stored = submissions.find(db_session(), submission_id)
     if stored is None:
         abort(404)
@@ -248,7 +254,7 @@ def thanks(submission_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<code>/stop")
-def stop(code: str):  # type: ignore[no-untyped-def]
+def stop(code: str):
     class_session, draft = student.resolve(code)
     if draft is None:
         return redirect(url_for("survey.declined"))
@@ -257,7 +263,7 @@ def stop(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<code>/stop")
-def confirm_stop(code: str):  # type: ignore[no-untyped-def]
+def confirm_stop(code: str):
     class_session, draft = student.resolve(code)
     form = StartForm()
     student.refuse_unknown_fields(form)

@@ -9,14 +9,15 @@ rules themselves (rate limits, recovery, routing) live in the services and in
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from flask import Response, abort, current_app, g, make_response, request, url_for
+from flask import abort, current_app, g, make_response, request, url_for
 from flask import redirect as redirect_to
+from werkzeug.wrappers import Response as BaseResponse
 
-from oko.models import ClassSession, Draft, utcnow
 from oko.questionnaire import Page, Questionnaire, routing
 from oko.services import ratelimit
+from oko.services.rows import ClassSession, Draft, utcnow
 from oko.services.survey import admission, class_sessions, drafts, questionnaires
 from oko.web.context import db_session
 from oko.web.i18n import LANGUAGES
@@ -136,7 +137,7 @@ def refuse_unknown_fields(form: PageForm | StartForm) -> None:
 def step_url(
     class_session: ClassSession, questionnaire: Questionnaire, index: int, notice: str | None = None
 ) -> str:
-    args = {"code": class_session.code}
+    args: dict[str, Any] = {"code": class_session.code}
     if notice:
         args["notice"] = notice.rsplit(".", 1)[-1]
     if index >= routing.finish_index(questionnaire):
@@ -150,17 +151,17 @@ def resume_url(class_session: ClassSession, draft: Draft) -> str:
     return step_url(class_session, questionnaire, index)
 
 
-def redirect_to_resume(class_session: ClassSession, draft: Draft) -> Response:
+def redirect_to_resume(class_session: ClassSession, draft: Draft) -> BaseResponse:
     return redirect_to(resume_url(class_session, draft))
 
 
-def thanks_redirect(submission_id: str) -> Response:
+def thanks_redirect(submission_id: str) -> BaseResponse:
     response = redirect_to(url_for("survey.thanks", submission_id=submission_id))
     response.delete_cookie(drafts.COOKIE_NAME, path="/")
     return response
 
 
-def with_cookie(response: Response, token: str | None) -> Response:
+def with_cookie(response: BaseResponse, token: str | None) -> BaseResponse:
     """(Re)set the draft cookie, moved on at every save.
 
     It outlives the draft by as long again: an expired draft is kept that long, and the
@@ -179,5 +180,5 @@ def with_cookie(response: Response, token: str | None) -> Response:
     return response
 
 
-def abort_with(response: Response | tuple[str, int]) -> NoReturn:
+def abort_with(response: BaseResponse | tuple[str, int]) -> NoReturn:
     abort(make_response(response))
