@@ -52,6 +52,9 @@ HALF_A_STUDENT = 0.5
 
 #: Hidden because the group is small: its answers must stay as uncertain as a small count.
 SMALL_GROUPS = frozenset({Reason.SMALL_DENOMINATOR, Reason.SCHOOL_TOO_SMALL})
+#: How far either way a value hidden because its group or school is small must be able to
+#: lie, as a share of the answer scale (ten percentage points for a proportion).
+SMALL_GROUP_MARGIN = 0.10
 
 
 @dataclass(frozen=True)
@@ -164,8 +167,7 @@ class _Builder:
         if reason is Reason.SMALL_COUNT:
             share = min(1.0, self.small_count / n)
             return (0.0, share) if value <= 0.5 else (1.0 - share, 1.0)
-        students = max(self.small_count, 1) if reason in SMALL_GROUPS else 1
-        margin = students * (highest - lowest) / n
+        margin = SMALL_GROUP_MARGIN * (highest - lowest)
         return max(lowest, value - margin), min(highest, value + margin)
 
     def _group_lines(

@@ -54,9 +54,9 @@ def test_responses_beyond_the_bound_are_held_out_of_results(app, database, world
     assert class_session(database, world.session_id).finished_count == 4
     with database.session() as session:
         wave = session.get(ClassSession, world.session_id).wave
-        assert len(microdata.load_records(session, wave)) == 3
+        assert len(microdata.load_records(session, wave, 0.33)) == 3
         columns = response_columns.wave_columns(
-            session, wave, ["gender"], "gender", {"Flevoland": 0}
+            session, wave, ["gender"], "gender", {"Flevoland": 0}, too_fast_share=0.33
         )
         assert len(columns.psu) == 3
 
