@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from oko.cli.app import app_session
-from oko.research.disclosure import CellRange, InconsistentTable
+from oko.indicators.disclosure import CellRange, InconsistentTable
 from oko.services.research import disclosure, microdata
 from oko.services.results.engine import IndicatorsMissing, Settings
 from oko.services.survey.questionnaires import QuestionnaireMissing

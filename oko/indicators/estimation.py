@@ -23,8 +23,8 @@ from oko.indicators.reliability import Reliability, cronbach_alpha
 from oko.indicators.results import EstimateTable
 from oko.indicators.suppression import (
     Lines,
+    audited,
     caution,
-    complementary,
     primary_reasons,
     rest_of_parent_shown,
 )
@@ -112,11 +112,19 @@ class WaveEstimates:
         sensitive = np.repeat(
             [ind.sensitive and ind.is_proportion for ind in indicators], design.n_domains
         )
-        reason = complementary(
+        scale = np.array(
+            [(0.0, 1.0) if ind.is_proportion else ind.valid for ind in indicators], np.float64
+        )
+        reason = audited(
             estimates.reason,
-            estimates.n,
             lines,
-            config.min_denominator,
+            n=estimates.n,
+            size=estimates.w,
+            value=estimates.value,
+            lowest=np.repeat(scale[:, 0], design.n_domains),
+            highest=np.repeat(scale[:, 1], design.n_domains),
+            block=np.repeat(np.arange(len(indicators)), design.n_domains),
+            minimum=config.min_denominator,
             counts=np.where(sensitive, estimates.k, np.nan),
             small_count=config.sensitive_small_count,
         )

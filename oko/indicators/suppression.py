@@ -38,6 +38,15 @@ with the school's value it gives the municipality's. It is therefore shown only 
 parent's own value is shown (:func:`rest_of_parent_shown`), so it never reveals more than the
 table itself; ``oko audit disclosure`` checks the whole of what is published.
 
+Lines are checked one at a time, and two lines can still pin a hidden value down together
+(a school's girls are "all" minus its boys in one line, and the municipality's girls minus
+the other schools' girls in another). So the table is then audited as statistical offices do
+(τ-ARGUS, sdcTable): :func:`audited` solves, per indicator and per group of linked hidden
+values, how far each hidden value can move while every line still adds up
+(:mod:`oko.indicators.disclosure`), hides one more value wherever a hidden value cannot
+reach its protection interval (:func:`protection`), applies the line rules again, and
+repeats until every hidden value is protected.
+
 Readers learn only *that* a value is hidden (:func:`published_reason`): "too few students
 gave this answer" would tell them what the value was.
 """
@@ -50,6 +59,7 @@ from enum import StrEnum
 import numpy as np
 
 from oko.indicators.config import EngineConfig
+from oko.indicators.disclosure import Cell, Relation, feasible_ranges
 
 
 class Reason(StrEnum):
@@ -243,3 +253,180 @@ def rest_of_parent_shown(
     if protect:
         publishable = publishable & shown[parent]
     return publishable
+
+
+#: Hidden because the group or school is small: its answers must stay as uncertain as a
+#: small count.
+SMALL_GROUPS = frozenset({Reason.SMALL_DENOMINATOR, Reason.SCHOOL_TOO_SMALL})
+#: How far either way a value hidden because its group or school is small must be able to
+#: lie, as a share of the answer scale (ten percentage points for a proportion).
+SMALL_GROUP_MARGIN = 0.10
+#: How close a feasible range must come to the ends of a protection interval, in students:
+#: with weights one student counts for a little more or less than 1 / n of a group.
+HALF_A_STUDENT = 0.5
+
+
+def protection(
+    reason: Reason | None, value: float, n: float, lowest: float, highest: float, small_count: int
+) -> tuple[tuple[float, float], float] | None:
+    """The interval a hidden value must be able to lie anywhere in, and the slack with which
+    a feasible range counts as reaching its ends; None when the value protects others only.
+
+    A small count of "yes" (or "no") must be able to be anything from 0 to ``small_count``;
+    a small group's value anything within :data:`SMALL_GROUP_MARGIN` of its true value.
+    Imprecise and complementary values need no interval of their own.
+    """
+    if n <= 0 or (reason is not Reason.SMALL_COUNT and reason not in SMALL_GROUPS):
+        return None
+    slack = HALF_A_STUDENT * (highest - lowest) / n
+    if reason is Reason.SMALL_COUNT:
+        share = min(1.0, small_count / n)
+        return ((0.0, share) if value <= 0.5 else (1.0 - share, 1.0)), slack
+    margin = SMALL_GROUP_MARGIN * (highest - lowest)
+    return (max(lowest, value - margin), min(highest, value + margin)), slack
+
+
+def audited(
+    reason: np.ndarray,
+    lines: Lines,
+    *,
+    n: np.ndarray,
+    size: np.ndarray,
+    value: np.ndarray,
+    lowest: np.ndarray,
+    highest: np.ndarray,
+    block: np.ndarray,
+    minimum: int,
+    counts: np.ndarray | None = None,
+    small_count: int = 0,
+) -> np.ndarray:
+    """Reason codes after :func:`complementary` with as much more hidden as the audit needs.
+
+    Every estimate is a cell of the linear system of the table: shown ones are constants,
+    hidden ones unknowns between ``lowest`` and ``highest``, and every line says its total
+    times its size is the sum of its parts' (plus an unknown remainder). Where a hidden value
+    cannot reach its protection interval, the smallest shown part of a line it is in is hidden
+    (the line's total when no part is shown; further along linked lines when the lines are
+    all hidden), the line rules are applied again, and the ``block`` (an indicator: lines
+    never cross blocks) is audited again, until nothing fails. Rest-of-parent values add
+    nothing here: they are published only where both their values are
+    (:func:`rest_of_parent_shown`).
+    """
+    reason = complementary(reason, n, lines, minimum, counts=counts, small_count=small_count)
+    if lines.line.size == 0:
+        return reason
+    entry_block = block[lines.member]
+    check = np.unique(entry_block)
+    while check.size:
+        entries = np.isin(entry_block, check)
+        failing = _unprotected(reason, lines, entries, n, size, value, lowest, highest, small_count)
+        newly = {_to_hide(cell, reason, lines, entries, n, size) for cell in failing}
+        newly.discard(None)
+        if not newly:
+            return reason
+        hide = np.fromiter(newly, dtype=np.intp)
+        reason[hide] = CODE[Reason.COMPLEMENTARY]
+        reason = complementary(reason, n, lines, minimum, counts=counts, small_count=small_count)
+        check = np.unique(block[np.asarray(failing, dtype=np.intp)])
+    return reason
+
+
+def _unprotected(
+    reason: np.ndarray,
+    lines: Lines,
+    entries: np.ndarray,
+    n: np.ndarray,
+    size: np.ndarray,
+    value: np.ndarray,
+    lowest: np.ndarray,
+    highest: np.ndarray,
+    small_count: int,
+) -> list[int]:
+    """Hidden estimates (in the lines ``entries`` selects) whose feasible range does not cover
+    their protection interval."""
+    present = (n > 0) & (size > 0)
+    hidden = (reason > 0) & present
+    keep = entries & present[lines.member]
+    line, member, total = lines.line[keep], lines.member[keep], lines.total[keep]
+    # Lines with a hidden value and a total (without one there is no equation).
+    with_hidden = np.intersect1d(line[hidden[member]], line[total])
+    if with_hidden.size == 0:
+        return []
+    keep = np.isin(line, with_hidden)
+    line, member, total = line[keep], member[keep], total[keep]
+    order = np.lexsort((~total, line))
+    line, member, total = line[order], member[order], total[order]
+    cell_of: dict[int, int] = {}
+    cells: list[Cell] = []
+
+    def cell(index: int) -> int:
+        if index not in cell_of:
+            cell_of[index] = len(cells)
+            low, high = float(lowest[index]), float(highest[index])
+            shown = reason[index] == 0
+            guard = (
+                None
+                if shown
+                else protection(
+                    REASON_BY_CODE[int(reason[index])],
+                    float(value[index]),
+                    float(n[index]),
+                    low,
+                    high,
+                    small_count,
+                )
+            )
+            cells.append(
+                Cell(
+                    index,
+                    low,
+                    high,
+                    float(value[index]) if shown else None,
+                    guard[0] if guard else None,
+                    guard[1] if guard else 0.0,
+                )
+            )
+        return cell_of[index]
+
+    relations: list[Relation] = []
+    starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
+    for members in np.split(member, starts[1:]):
+        weights = size[members]
+        terms = [(cell(int(members[0])), float(weights[0]))]
+        terms += [(cell(int(m)), -float(w)) for m, w in zip(members[1:], weights[1:], strict=True)]
+        rest = float(weights[0] - weights[1:].sum())
+        if rest > 1e-9 * weights[0]:
+            low, high = float(lowest[members[0]]), float(highest[members[0]])
+            terms.append((len(cells), -rest))
+            cells.append(Cell(None, low, high))
+        relations.append(Relation(tuple(terms), 0.0))
+    return [int(r.cell.key) for r in feasible_ranges(cells, relations) if not r.protected]
+
+
+def _to_hide(
+    cell: int,
+    reason: np.ndarray,
+    lines: Lines,
+    entries: np.ndarray,
+    n: np.ndarray,
+    size: np.ndarray,
+) -> int | None:
+    """The shown estimate to hide for an unprotected ``cell``: the smallest shown part of a
+    line it is in, else the smallest shown total of one; when all of those are hidden, the
+    same one step further along the lines through the hidden values reached (None: nothing
+    shown is linked to it)."""
+    present = entries & (n[lines.member] > 0) & (size[lines.member] > 0)
+    reached = np.zeros(n.shape, dtype=bool)
+    reached[cell] = True
+    while True:
+        through = np.isin(lines.line, np.unique(lines.line[present & reached[lines.member]]))
+        members = lines.member[through & present]
+        is_total = lines.total[through & present]
+        shown = reason[members] == 0
+        for candidates in (members[shown & ~is_total], members[shown & is_total]):
+            if candidates.size:
+                return int(candidates[np.lexsort((candidates, n[candidates]))[0]])
+        further = members[~reached[members]]
+        if further.size == 0:
+            return None
+        reached[further] = True

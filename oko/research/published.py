@@ -5,7 +5,7 @@ the one table behind the CSV, JSON and Excel downloads and the API; the dashboar
 reports print the same estimates and comparisons of the same engine results, rounded. So the
 audit sees exactly what readers see, not a recomputation.
 
-What becomes an equation (see :mod:`oko.research.disclosure`):
+What becomes an equation (see :mod:`oko.indicators.disclosure`):
 
 - each published estimate fixes its cell's value;
 - a total is the size-weighted sum of its parts: a region of its municipalities, a
@@ -22,14 +22,15 @@ standard errors and p-values are shown only for published estimates and are not 
 the hidden values; comparisons with earlier waves and references use only values published in
 their own wave, so they add no equation on this wave's hidden cells.
 
-Protection intervals (:data:`COMPLEMENTARY_MARGIN`, the engine's small-count threshold):
+Protection intervals (:func:`oko.indicators.suppression.protection`, with the engine's
+small-count threshold):
 
 - a value hidden because few students gave one answer (``small_count``): the count of that
   answer must be able to be anywhere from 0 to the threshold (so 0% to threshold / n, or
   100% - threshold / n to 100%);
-- every other hidden value with data (small groups, small schools, imprecise, and
-  complementary): anywhere within ± 10 points of its true value (± 10% of the answer scale
-  for means), limited to the possible values.
+- a value hidden because its group or school is small: anywhere within ± 10 points of its
+  true value (± 10% of the answer scale for means), limited to the possible values;
+- imprecise and complementary values need none of their own: they protect the others.
 """
 
 from __future__ import annotations
@@ -40,21 +41,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from oko.indicators.definitions import Indicator
+from oko.indicators.disclosure import Cell, CellRange, Relation, feasible_ranges
 from oko.indicators.groups import Area, Group, GroupKind
 from oko.indicators.results import WaveResults
-from oko.indicators.suppression import REASON_BY_CODE, Reason
-from oko.research.disclosure import Cell, CellRange, Relation, feasible_ranges
+from oko.indicators.suppression import REASON_BY_CODE, protection
 from oko.research.tables import Value
-
-#: How close a feasible range must come to the ends of a protection interval, in students:
-#: with weights one student counts for a little more or less than 1 / n of a group.
-HALF_A_STUDENT = 0.5
-
-#: Hidden because the group is small: its answers must stay as uncertain as a small count.
-SMALL_GROUPS = frozenset({Reason.SMALL_DENOMINATOR, Reason.SCHOOL_TOO_SMALL})
-#: How far either way a value hidden because its group or school is small must be able to
-#: lie, as a share of the answer scale (ten percentage points for a proportion).
-SMALL_GROUP_MARGIN = 0.10
 
 
 @dataclass(frozen=True)
@@ -155,20 +146,17 @@ class _Builder:
             self.published_values += 1
         key = CellKey(indicator.id, area_id, str(group), reason.value if reason else "published")
         published = None if value is None else float(value)
-        if reason is not Reason.SMALL_COUNT and reason not in SMALL_GROUPS:
+        guard = protection(
+            reason,
+            float(self.truth.table.value[row]),
+            float(self.truth.table.n[row]),
+            lowest,
+            high,
+            self.small_count,
+        )
+        if guard is None:
             return Cell(key, lowest, high, published)
-        n = int(self.truth.table.n[row])
-        protection = self._protection(reason, float(self.truth.table.value[row]), n, lowest, high)
-        return Cell(key, lowest, high, published, protection, HALF_A_STUDENT * (high - lowest) / n)
-
-    def _protection(
-        self, reason: Reason, value: float, n: int, lowest: float, highest: float
-    ) -> tuple[float, float]:
-        if reason is Reason.SMALL_COUNT:
-            share = min(1.0, self.small_count / n)
-            return (0.0, share) if value <= 0.5 else (1.0 - share, 1.0)
-        margin = SMALL_GROUP_MARGIN * (highest - lowest)
-        return max(lowest, value - margin), min(highest, value + margin)
+        return Cell(key, lowest, high, published, *guard)
 
     def _group_lines(
         self,

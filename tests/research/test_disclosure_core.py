@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oko.research.disclosure import Cell, InconsistentTable, Relation, feasible_ranges
+from oko.indicators.disclosure import Cell, InconsistentTable, Relation, feasible_ranges
 
 PROTECT = (0.0, 0.04)  # a small count of up to 4 in a group of 100
 

@@ -2,7 +2,7 @@
 
 Collects what the wave publishes through the same builder as the downloads and the API
 (:func:`oko.services.research.exports.wave_aggregates`), adds the group sizes and the true
-values from the engine, and hands the linear system to :mod:`oko.research.disclosure`
+values from the engine, and hands the linear system to :mod:`oko.indicators.disclosure`
 (method and protection intervals: :mod:`oko.research.published`). Reads only; stores nothing.
 """
 
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from oko.indicators.disclosure import CellRange
 from oko.indicators.groups import Area
 from oko.models import Municipality, Wave
-from oko.research.disclosure import CellRange
 from oko.research.published import audit_system, build_system
 from oko.services.research import exports
 from oko.services.results import engine

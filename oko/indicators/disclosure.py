@@ -11,8 +11,10 @@ Here a cell is a group's value (a proportion, or a mean on its answer scale) wit
 (the weighted number of answers), and a relation is ``Σ coefficient × value = constant``:
 "a total is the size-weighted sum of its parts" and "the rest of a parent is the parent
 without this child" both have that form. Published values are constants; every other cell is
-an unknown between its lowest and highest possible value. The numbers are collected in
-:mod:`oko.research.published`; this module knows nothing about indicators or areas.
+an unknown between its lowest and highest possible value. This module knows nothing about
+indicators or areas: the engine's suppression (:func:`oko.indicators.suppression.audited`)
+runs it on its own table before anything is published, and ``oko audit disclosure``
+(:mod:`oko.research.published`) on everything a wave did publish.
 """
 
 from __future__ import annotations
