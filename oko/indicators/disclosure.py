@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
 from scipy.sparse.csgraph import connected_components
 
 #: Published numbers are floats: an equation holds up to this share of its magnitude, and a
@@ -81,8 +81,8 @@ def feasible_ranges(cells: Sequence[Cell], relations: Sequence[Relation]) -> lis
     """The feasible range of every cell that needs protection, in ``cells`` order.
 
     Published cells are substituted as constants; the unknowns fall apart into independent
-    groups (cells linked by some equation), and each group is one small linear program,
-    minimised and maximised for each of its protected cells. A protected cell's range is
+    groups (cells linked by some equation), and each group is one linear program, minimised
+    and maximised for each of its protected cells. A protected cell's range is
     as far as found reachable towards its protection interval (its true extremes may lie
     further out); an unprotected cell's range is exact.
     """
@@ -123,54 +123,81 @@ def feasible_ranges(cells: Sequence[Cell], relations: Sequence[Relation]) -> lis
     _, component = connected_components(link, directed=False)
     row_component = component[matrix.indices[matrix.indptr[:-1]]] if matrix.shape[0] else []
     bounds_all = [(cell.lowest, cell.highest) for cell in cells if cell.published is None]
-    ranges: dict[int, CellRange] = {}
     wanted = [
         i for i, cell in enumerate(cells) if cell.published is None and cell.protection is not None
     ]
-    by_component: dict[int, list[int]] = {}
-    for index in wanted:
-        by_component.setdefault(int(component[position[index]]), []).append(index)
-    for group, members in by_component.items():
-        variables = np.flatnonzero(component == group)
-        selected = np.flatnonzero(np.asarray(row_component) == group)
-        program = _Program(
-            matrix[selected][:, variables].toarray(),
+    if not wanted:
+        return []
+    # First all groups at once (one sparse program: the groups are independent, so pushing
+    # every target of all of them is pushing each group's), then the targets that did not
+    # reach their end each in a program of its own group.
+    target_component = component[position[wanted]]
+    variables = np.flatnonzero(np.isin(component, target_component))
+    selected = np.flatnonzero(np.isin(np.asarray(row_component, np.intp), target_component))
+
+    def program(variables: np.ndarray, selected: np.ndarray) -> _Program:
+        return _Program(
+            matrix[selected][:, variables],
             constant_vector[selected],
             slack[selected],
             [bounds_all[v] for v in variables],
         )
-        local = [int(np.searchsorted(variables, position[index])) for index in members]
-        low_ends = [cells[i].protection[0] + cells[i].slack for i in members]  # type: ignore[index]
-        high_ends = [cells[i].protection[1] - cells[i].slack for i in members]  # type: ignore[index]
-        lowest = program.reach(local, low_ends, minimise=True)
-        highest = program.reach(local, high_ends, minimise=False)
-        for index, low, high in zip(members, lowest, highest, strict=True):
-            ranges[index] = CellRange(cells[index], low, high)
-    return [ranges[index] for index in wanted]
+
+    whole = program(variables, selected)
+    local = np.searchsorted(variables, position[wanted])
+    ends = {
+        True: [cells[i].protection[0] + cells[i].slack for i in wanted],  # type: ignore[index]
+        False: [cells[i].protection[1] - cells[i].slack for i in wanted],  # type: ignore[index]
+    }
+    reached: dict[bool, list[float]] = {}
+    for minimise, wanted_ends in ends.items():
+        best, open_ = whole.reach(local.tolist(), wanted_ends, minimise=minimise, alone=False)
+        by_component: dict[int, list[int]] = {}
+        for t in sorted(open_):
+            by_component.setdefault(int(target_component[t]), []).append(t)
+        for group, targets in by_component.items():
+            own = np.flatnonzero(component == group)
+            own_rows = np.flatnonzero(np.asarray(row_component, np.intp) == group)
+            values, _ = program(own, own_rows).reach(
+                np.searchsorted(own, position[[wanted[t] for t in targets]]).tolist(),
+                [wanted_ends[t] for t in targets],
+                minimise=minimise,
+            )
+            for t, value in zip(targets, values, strict=True):
+                best[t] = value
+        reached[minimise] = best
+    return [
+        CellRange(cells[i], low, high)
+        for i, low, high in zip(wanted, reached[True], reached[False], strict=True)
+    ]
 
 
 class _Program:
-    """One group of linked unknowns: ``|A x - b| <= slack``, bounds per unknown."""
+    """Linked unknowns: ``|A x - b| <= slack``, bounds per unknown."""
 
     def __init__(
         self,
-        matrix: np.ndarray,
+        matrix: csr_matrix,
         constants: np.ndarray,
         slack: np.ndarray,
         bounds: list[tuple[float, float]],
     ):
-        self.a_ub = np.vstack([matrix, -matrix]) if matrix.size else None
+        self.a_ub = vstack([matrix, -matrix], format="csr") if matrix.shape[0] else None
         self.b_ub = np.concatenate([constants + slack, slack - constants]) if matrix.size else None
         self.bounds = bounds
         self.span = np.array([max(high - low, TOLERANCE) for low, high in bounds])
 
-    def reach(self, targets: list[int], wanted: list[float], *, minimise: bool) -> list[float]:
-        """How far each target unknown can go towards ``wanted`` (down or up).
+    def reach(
+        self, targets: list[int], wanted: list[float], *, minimise: bool, alone: bool = True
+    ) -> tuple[list[float], set[int]]:
+        """How far each target unknown can go towards ``wanted`` (down or up), and the
+        targets (positions in ``targets``) not known to go as far as can.
 
         A target is settled as soon as some feasible point reaches its wanted value: one
         program pushing all unsettled targets at once usually settles most of them, and
-        every solution is checked against all targets. The rest get a program of their own,
-        whose optimum is their exact lowest (highest) value.
+        every solution is checked against all targets. When ``alone``, the rest get a program
+        of their own, whose optimum is their exact lowest (highest) value; otherwise they
+        are returned unsettled.
         """
         sign = 1.0 if minimise else -1.0
         best = [np.inf * sign] * len(targets)
@@ -187,6 +214,9 @@ class _Program:
                     progress = True
             return progress
 
+        if not alone:
+            settle(self._capped(targets, wanted, sign))
+            return best, open_
         while open_:
             objective = np.zeros(self.span.size)
             for t in open_:
@@ -202,12 +232,49 @@ class _Program:
                 best[t] = float(point[targets[t]])
                 settle(point)
                 open_.discard(t)
-        return best
+        return best, open_
 
-    def _solve(self, objective: np.ndarray) -> np.ndarray:
-        solved = linprog(
-            objective, A_ub=self.a_ub, b_ub=self.b_ub, bounds=self.bounds, method="highs"
+    def _capped(self, targets: list[int], wanted: list[float], sign: float) -> np.ndarray:
+        """One point that takes the targets together as far towards their ends as it can,
+        each counting only up to its end: an extra unknown per target, ``y <= x`` and
+        ``y <= end`` when pushing up, carries the objective, so no target is pushed past
+        its end at the cost of another that shares an equation with it."""
+        size, count = self.span.size, len(targets)
+        cap = coo_matrix(
+            (
+                np.r_[np.full(count, sign), np.full(count, -sign)],
+                (
+                    np.r_[np.arange(count), np.arange(count)],
+                    np.r_[targets, size + np.arange(count)],
+                ),
+            ),
+            shape=(count, size + count),
         )
+        parts = (
+            [cap]
+            if self.a_ub is None
+            else [hstack([self.a_ub, csr_matrix((self.a_ub.shape[0], count))]), cap]
+        )
+        constants = np.zeros(count) if self.b_ub is None else np.r_[self.b_ub, np.zeros(count)]
+        ends = []
+        for target, end in zip(targets, wanted, strict=True):
+            low, high = self.bounds[target]
+            ends.append((min(end, high), high) if sign > 0 else (low, max(end, low)))
+        objective = np.r_[np.zeros(size), sign / self.span[targets]]
+        return self._solve(objective, vstack(parts, format="csr"), constants, self.bounds + ends)[
+            :size
+        ]
+
+    def _solve(
+        self,
+        objective: np.ndarray,
+        a_ub: csr_matrix | None = None,
+        b_ub: np.ndarray | None = None,
+        bounds: list[tuple[float, float]] | None = None,
+    ) -> np.ndarray:
+        if a_ub is None:
+            a_ub, b_ub, bounds = self.a_ub, self.b_ub, self.bounds
+        solved = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
         if solved.status != 0:
             raise InconsistentTable(f"the published numbers admit no solution ({solved.message})")
         return np.asarray(solved.x)

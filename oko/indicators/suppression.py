@@ -55,6 +55,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import cast
 
 import numpy as np
 
@@ -400,7 +401,7 @@ def _unprotected(
             terms.append((len(cells), -rest))
             cells.append(Cell(None, low, high))
         relations.append(Relation(tuple(terms), 0.0))
-    return [int(r.cell.key) for r in feasible_ranges(cells, relations) if not r.protected]
+    return [cast(int, r.cell.key) for r in feasible_ranges(cells, relations) if not r.protected]
 
 
 def _to_hide(

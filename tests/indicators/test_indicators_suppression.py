@@ -21,7 +21,7 @@ from oko.indicators import (
     compute_wave,
 )
 from oko.indicators.columns import NOT_ANSWERED
-from oko.indicators.suppression import CODE, Lines, complementary, primary_reasons
+from oko.indicators.suppression import CODE, Lines, audited, complementary, primary_reasons
 
 CONFIG = EngineConfig()
 
@@ -106,6 +106,72 @@ def test_a_hidden_total_is_not_the_sum_of_shown_parts():
     n, lines = line(300, 200)
     reason = np.array([CODE[Reason.WIDE_INTERVAL], 0, 0], np.int8)
     assert complementary(reason, n, lines, 30)[2] == CODE[Reason.COMPLEMENTARY]
+
+
+def two_lines():
+    """A school's gender line and its municipality's girls, as in a real table: school A
+    (all, boys, girls with 2 of 38 "yes", 2 students of another gender) and the municipality's
+    girls = A's + B's + C's, where C's 35 girls all said "yes"."""
+    n = np.array([100, 60, 38, 173, 100, 35], float)
+    yes = np.array([30, 27, 2, 87, 50, 35], float)
+    lines = Lines(
+        line=np.array([0, 0, 0, 1, 1, 1, 1]),
+        member=np.array([0, 1, 2, 3, 2, 4, 5]),
+        total=np.array([True, False, False, True, False, False, False]),
+    )
+    reason = np.zeros(n.size, np.int8)
+    reason[2] = CODE[Reason.SMALL_COUNT]
+    return reason, n, yes, lines
+
+
+def audit(reason, n, yes, lines):
+    return audited(
+        reason,
+        lines,
+        n=n,
+        size=n,
+        value=yes / n,
+        lowest=np.zeros(n.size),
+        highest=np.ones(n.size),
+        block=np.zeros(n.size, int),
+        minimum=30,
+        counts=yes,
+        small_count=4,
+    )
+
+
+def test_the_audit_hides_more_where_two_lines_together_pin_a_hidden_value():
+    reason, n, yes, lines = two_lines()
+    by_lines = complementary(reason, n, lines, 30, counts=yes, small_count=4)
+    # Each line passes on its own (A's boys and C's girls hidden with A's girls), but
+    # together they tell that A's girls hold at least 87 - 50 - 35 = 2 "yes" answers.
+    assert by_lines.tolist() == [
+        0,
+        CODE[Reason.COMPLEMENTARY],
+        CODE[Reason.SMALL_COUNT],
+        0,
+        0,
+        CODE[Reason.COMPLEMENTARY],
+    ]
+    result = audit(reason, n, yes, lines)
+    assert result[4] == CODE[Reason.COMPLEMENTARY]
+    assert (result[by_lines > 0] == by_lines[by_lines > 0]).all()
+    assert result[[0, 3]].tolist() == [0, 0]
+
+
+def test_the_audit_hides_nothing_more_where_the_lines_suffice():
+    reason, n, yes, lines = two_lines()
+    yes[5] = 20  # C's girls no longer pin the sum
+    yes[3] = 2 + 50 + 20
+    expected = complementary(reason, n, lines, 30, counts=yes, small_count=4)
+    assert audit(reason, n, yes, lines).tolist() == expected.tolist()
+
+
+def test_the_audit_leaves_a_table_without_lines_alone():
+    reason = np.array([CODE[Reason.SMALL_COUNT], 0], np.int8)
+    n = np.array([40.0, 50.0])
+    empty = Lines(np.zeros(0, int), np.zeros(0, int), np.zeros(0, bool))
+    assert audit(reason, n, np.array([2.0, 20.0]), empty).tolist() == reason.tolist()
 
 
 @pytest.mark.parametrize("design", list(SchoolDesign))
