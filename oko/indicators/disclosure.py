@@ -128,43 +128,45 @@ def feasible_ranges(cells: Sequence[Cell], relations: Sequence[Relation]) -> lis
     ]
     if not wanted:
         return []
-    # First all groups at once (one sparse program: the groups are independent, so pushing
-    # every target of all of them is pushing each group's), then the targets that did not
-    # reach their end each in a program of its own group.
+    # All groups at once (one sparse program: the groups are independent, so pushing every
+    # target of all of them is pushing each group's); targets that pull against each other
+    # settle in later rounds over the groups still open, once the others are free to give
+    # way; what still does not reach its end gets a program of its own group.
     target_component = component[position[wanted]]
-    variables = np.flatnonzero(np.isin(component, target_component))
-    selected = np.flatnonzero(np.isin(np.asarray(row_component, np.intp), target_component))
+    row_component = np.asarray(row_component, np.intp)
 
-    def program(variables: np.ndarray, selected: np.ndarray) -> _Program:
-        return _Program(
+    def program(groups: np.ndarray) -> tuple[_Program, np.ndarray]:
+        variables = np.flatnonzero(np.isin(component, groups))
+        selected = np.flatnonzero(np.isin(row_component, groups))
+        made = _Program(
             matrix[selected][:, variables],
             constant_vector[selected],
             slack[selected],
             [bounds_all[v] for v in variables],
         )
+        return made, variables
 
-    whole = program(variables, selected)
-    local = np.searchsorted(variables, position[wanted])
     ends = {
         True: [cells[i].protection[0] + cells[i].slack for i in wanted],  # type: ignore[index]
         False: [cells[i].protection[1] - cells[i].slack for i in wanted],  # type: ignore[index]
     }
     reached: dict[bool, list[float]] = {}
     for minimise, wanted_ends in ends.items():
-        best, open_ = whole.reach(local.tolist(), wanted_ends, minimise=minimise, alone=False)
-        by_component: dict[int, list[int]] = {}
-        for t in sorted(open_):
-            by_component.setdefault(int(target_component[t]), []).append(t)
-        for group, targets in by_component.items():
-            own = np.flatnonzero(component == group)
-            own_rows = np.flatnonzero(np.asarray(row_component, np.intp) == group)
-            values, _ = program(own, own_rows).reach(
-                np.searchsorted(own, position[[wanted[t] for t in targets]]).tolist(),
-                [wanted_ends[t] for t in targets],
+        best = [0.0] * len(wanted)
+        open_ = list(range(len(wanted)))
+        alone = False
+        while open_:
+            made, variables = program(target_component[open_])
+            values, left = made.reach(
+                np.searchsorted(variables, position[[wanted[t] for t in open_]]).tolist(),
+                [wanted_ends[t] for t in open_],
                 minimise=minimise,
+                alone=alone,
             )
-            for t, value in zip(targets, values, strict=True):
+            for t, value in zip(open_, values, strict=True):
                 best[t] = value
+            alone = len(left) == len(open_)
+            open_ = [open_[t] for t in sorted(left)]
         reached[minimise] = best
     return [
         CellRange(cells[i], low, high)

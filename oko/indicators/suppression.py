@@ -58,6 +58,8 @@ from enum import StrEnum
 from typing import cast
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from oko.indicators.config import EngineConfig
 from oko.indicators.disclosure import Cell, Relation, feasible_ranges
@@ -355,6 +357,19 @@ def _unprotected(
         return []
     keep = np.isin(line, with_hidden)
     line, member, total = line[keep], member[keep], total[keep]
+    # Only lines linked through hidden values to one that needs protection matter.
+    linked = hidden[member]
+    size_of_graph = n.size + int(lines.line.max()) + 1
+    graph = coo_matrix(
+        (np.ones(int(linked.sum())), (member[linked], n.size + line[linked])),
+        shape=(size_of_graph, size_of_graph),
+    )
+    _, label = connected_components(graph, directed=False)
+    guarded = hidden & np.isin(reason, [CODE[r] for r in (Reason.SMALL_COUNT, *SMALL_GROUPS)])
+    keep = np.isin(label[n.size + line], label[np.flatnonzero(guarded)])
+    line, member, total = line[keep], member[keep], total[keep]
+    if line.size == 0:
+        return []
     order = np.lexsort((~total, line))
     line, member, total = line[order], member[order], total[order]
     cell_of: dict[int, int] = {}
