@@ -186,8 +186,9 @@ class _Program:
     ):
         self.a_ub = vstack([matrix, -matrix], format="csr") if matrix.shape[0] else None
         self.b_ub = np.concatenate([constants + slack, slack - constants]) if matrix.size else None
-        self.bounds = bounds
-        self.span = np.array([max(high - low, TOLERANCE) for low, high in bounds])
+        # An array, not a list of pairs: linprog checks a list pair by pair.
+        self.bounds = np.asarray(bounds, dtype=np.float64).reshape(-1, 2)
+        self.span = np.maximum(self.bounds[:, 1] - self.bounds[:, 0], TOLERANCE)
 
     def reach(
         self, targets: list[int], wanted: list[float], *, minimise: bool, alone: bool = True
@@ -263,16 +264,19 @@ class _Program:
             low, high = self.bounds[target]
             ends.append((min(end, high), high) if sign > 0 else (low, max(end, low)))
         objective = np.r_[np.zeros(size), sign / self.span[targets]]
-        return self._solve(objective, vstack(parts, format="csr"), constants, self.bounds + ends)[
-            :size
-        ]
+        return self._solve(
+            objective,
+            vstack(parts, format="csr"),
+            constants,
+            np.vstack([self.bounds, np.asarray(ends).reshape(-1, 2)]),
+        )[:size]
 
     def _solve(
         self,
         objective: np.ndarray,
         a_ub: csr_matrix | None = None,
         b_ub: np.ndarray | None = None,
-        bounds: list[tuple[float, float]] | None = None,
+        bounds: np.ndarray | None = None,
     ) -> np.ndarray:
         if a_ub is None:
             a_ub, b_ub, bounds = self.a_ub, self.b_ub, self.bounds
