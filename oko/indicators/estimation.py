@@ -236,6 +236,9 @@ class _Estimated:
             interval[proportion] = INTERVAL_CODE[IntervalMethod.WILSON]
         t_lower, t_upper = mean_t(self.value, se, self.df, config.confidence)
         lower, upper = np.where(proportion, lower, t_lower), np.where(proportion, upper, t_upper)
+        # A transformed interval (logit, then back) can put a rounding error on the wrong side
+        # of a value whose standard error is tiny: the interval always holds its estimate.
+        lower, upper = np.fmin(lower, self.value), np.fmax(upper, self.value)
         interval[~proportion] = INTERVAL_CODE[IntervalMethod.T]
         interval[~shown] = -1
         cautious = caution(
