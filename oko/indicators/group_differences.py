@@ -148,9 +148,8 @@ class AreaUnits:
     """The PSUs and strata of many areas at once, for differences in every area in one pass.
 
     ``rows`` lists the rows of every area (each area's rows together), ``area`` the area of
-    each of those rows; ``unit`` and ``unit_stratum`` number the (area, stratum, PSU) and
-    (area, stratum) pairs, so no two areas share a PSU or a stratum even when their codes
-    coincide.
+    each of those rows; ``unit`` numbers the (area, stratum, PSU) triples and ``stratum`` the
+    (area, stratum) pairs, so no two areas share a PSU or a stratum even when codes coincide.
     """
 
     rows: np.ndarray
@@ -158,6 +157,10 @@ class AreaUnits:
     unit: np.ndarray
     unit_area: np.ndarray
     unit_stratum: np.ndarray
+    stratum_area: np.ndarray
+    #: PSUs per stratum, and the with-replacement factor m / (m - 1) (1 for a lonely PSU).
+    stratum_size: np.ndarray
+    factor: np.ndarray
     n_areas: int
 
     @classmethod
@@ -168,21 +171,35 @@ class AreaUnits:
         school_design: SchoolDesign,
     ) -> AreaUnits:
         """``area_rows``: the rows of each area; PSUs and strata as :func:`design_units`."""
-        rows = np.concatenate(area_rows) if area_rows else np.zeros(0, np.int64)
-        area = np.repeat(np.arange(len(area_rows)), [r.size for r in area_rows])
+        n_areas = len(area_rows)
+        rows = np.concatenate([np.zeros(0, np.int64), *area_rows])
+        area = np.repeat(np.arange(n_areas), [r.size for r in area_rows])
         parts = [design_units(columns, r, school_design) for r in area_rows]
-        psu = np.concatenate([p for p, _ in parts]) if parts else np.zeros(0, np.int64)
-        stratum = np.concatenate([s for _, s in parts]) if parts else np.zeros(0, np.int64)
-        keys, unit = np.unique(np.stack([area, stratum, psu]), axis=1, return_inverse=True)
-        unit_stratum = np.unique(keys[:2], axis=1, return_inverse=True)[1]
+        psu = _dense(np.concatenate([np.zeros(0, np.int64), *(p for p, _ in parts)]))
+        stratum = _dense(np.concatenate([np.zeros(0, np.int64), *(s for _, s in parts)]))
+        pair = area * (int(stratum.max(initial=0)) + 1) + stratum
+        pair_key, pair_of_row = np.unique(pair, return_inverse=True)
+        unit_key, unit = np.unique(
+            pair_of_row * (int(psu.max(initial=0)) + 1) + psu, return_inverse=True
+        )
+        unit_stratum = unit_key // (int(psu.max(initial=0)) + 1)
+        size = np.bincount(unit_stratum, minlength=pair_key.size)
+        factor = np.where(size >= 2, size / np.maximum(size - 1, 1), 1.0)
         return cls(
             rows=rows,
             area=area,
-            unit=unit.ravel(),
-            unit_area=keys[0],
-            unit_stratum=unit_stratum.ravel(),
-            n_areas=len(area_rows),
+            unit=unit,
+            unit_area=pair_key[unit_stratum] // (int(stratum.max(initial=0)) + 1),
+            unit_stratum=unit_stratum,
+            stratum_area=pair_key // (int(stratum.max(initial=0)) + 1),
+            stratum_size=size,
+            factor=factor,
+            n_areas=n_areas,
         )
+
+
+def _dense(codes: np.ndarray) -> np.ndarray:
+    return np.unique(codes, return_inverse=True)[1].ravel()
 
 
 @dataclass(frozen=True)
@@ -209,41 +226,41 @@ def area_differences(
     member2: np.ndarray,
     confidence: float = 0.95,
 ) -> AreaDifferences:
-    """:func:`domain_difference` in every area at once (arrays per row of the responses).
+    """:func:`domain_difference` in every area at once.
 
-    The same stacked scores, per-PSU totals and stratified variance, summed per area with
+    ``y`` and ``valid`` are per row of the responses; ``weight``, ``member1`` and ``member2``
+    per row of ``units.rows`` (the caller selects them once for many indicators). The same
+    stacked scores, per-PSU totals and stratified variance, summed per area with
     ``bincount``: the engine compares girls with boys in thousands of areas per wave.
     """
-    rows, area, n = units.rows, units.area, units.n_areas
-    values = y[rows]
-    ok = valid[rows]
-    w = weight[rows]
-    score = np.zeros(rows.size)
+    n, n_units = units.n_areas, units.unit_area.size
+    values = y[units.rows]
+    ok = valid[units.rows]
+    # A PSU's total of a group's scores is (Σ w y - p Σ w) / W over its members, so four sums
+    # per PSU carry everything; the rest is per PSU and per area.
+    totals = np.zeros(n_units)
     estimates = []
     for member, sign in ((member1, 1.0), (member2, -1.0)):
-        wd = np.where(ok & member[rows], w, 0.0)
-        total = np.bincount(area, weights=wd, minlength=n)
+        wd = np.where(ok & member, weight, 0.0)
+        weighted = np.bincount(units.unit, weights=wd * values, minlength=n_units)
+        weights = np.bincount(units.unit, weights=wd, minlength=n_units)
+        total = np.bincount(units.unit_area, weights=weights, minlength=n)
         with np.errstate(divide="ignore", invalid="ignore"):
-            estimate = np.bincount(area, weights=wd * values, minlength=n) / total
-        centred = np.where(wd > 0, wd * (values - estimate[area]), 0.0)
-        score += sign * centred / np.maximum(total, 1e-300)[area]
+            estimate = np.bincount(units.unit_area, weights=weighted, minlength=n) / total
+            part = (weighted - estimate[units.unit_area] * weights) / total[units.unit_area]
+        totals += sign * np.where(weights > 0, part, 0.0)
         estimates.append(estimate)
-    n_units = units.unit_area.size
-    totals = np.bincount(units.unit, weights=score, minlength=n_units)
-    m = np.bincount(units.unit_stratum, minlength=int(units.unit_stratum.max(initial=-1)) + 1)
-    mean = np.bincount(units.unit_stratum, weights=totals, minlength=m.size) / np.maximum(m, 1)
-    many = m[units.unit_stratum] >= 2
-    centre = np.where(many, mean[units.unit_stratum], 0.0)
-    factor = np.where(many, m[units.unit_stratum] / np.maximum(m[units.unit_stratum] - 1, 1), 1.0)
-    variance = np.bincount(units.unit_area, weights=factor * (totals - centre) ** 2, minlength=n)
-    members = ok & (member1[rows] | member2[rows])
-    with_members = np.bincount(units.unit, weights=members.astype(float), minlength=n_units) > 0
-    psus = np.bincount(units.unit_area, weights=with_members.astype(float), minlength=n)
-    strata_with = np.unique(units.unit_stratum[with_members])
-    stratum_area = np.zeros(m.size, np.int64)
-    stratum_area[units.unit_stratum] = units.unit_area
-    strata = np.bincount(stratum_area[strata_with], minlength=n)
-    df = np.maximum(psus - strata, 1).astype(np.int64)
+    size = units.stratum_size
+    mean = np.bincount(units.unit_stratum, weights=totals, minlength=size.size)
+    centre = np.where(size >= 2, mean / np.maximum(size, 1), 0.0)[units.unit_stratum]
+    squares = units.factor[units.unit_stratum] * (totals - centre) ** 2
+    variance = np.bincount(units.unit_area, weights=squares, minlength=n)
+    members = (ok & (member1 | member2)).astype(np.float64)
+    with_members = np.bincount(units.unit, weights=members, minlength=n_units) > 0
+    psus = np.bincount(units.unit_area[with_members], minlength=n)
+    stratum_used = np.bincount(units.unit_stratum[with_members], minlength=size.size) > 0
+    strata = np.bincount(units.stratum_area[stratum_used], minlength=n)
+    df = np.maximum(psus - strata, 1)
     difference = estimates[0] - estimates[1]
     se = np.sqrt(variance)
     test = against_value(difference, se, df, np.zeros(n), confidence)

@@ -289,25 +289,33 @@ def _add_group_differences(
         [np.flatnonzero(area_codes[area.level] == area.code) for area in current.areas],
         design.school_design,
     )
-    weight = np.asarray(design.weight, dtype=np.float64)
+    weight = np.asarray(design.weight, dtype=np.float64)[units.rows]
+    members = [
+        (
+            design.groups.index(first),
+            design.groups.index(second),
+            collected.label(str(second)),
+            (codes[first.kind] == first.code)[units.rows],
+            (codes[second.kind] == second.code)[units.rows],
+        )
+        for first, second in pairs
+    ]
     area_base = np.arange(len(current.areas)) * design.n_groups
-    for first, second in pairs:
-        label = collected.label(str(second))
-        one, other = (codes[g.kind] == g.code for g in (first, second))
-        offset1, offset2 = design.groups.index(first), design.groups.index(second)
-        for number, indicator in enumerate(indicators):
+    for number, indicator in enumerate(indicators):
+        y, valid = outcome(indicator, columns)
+        for offset1, offset2, label, one, other in members:
             row1 = number * design.n_domains + area_base + offset1
             row2 = number * design.n_domains + area_base + offset2
             both = current.published[row1] & current.published[row2]
             if not both.any():
                 continue
-            y, valid = outcome(indicator, columns)
             found = area_differences(units, y, valid, weight, one, other, config.confidence)
+            row1, row2 = row1[both], row2[both]
             collected.add(
                 ComparisonKind.GROUP,
-                estimate=row1[both],
-                against=np.full(int(both.sum()), label),
-                against_area=np.full(int(both.sum()), -1),
+                estimate=row1,
+                against=np.full(row1.size, label),
+                against_area=np.full(row1.size, -1),
                 other_value=found.value2[both],
                 difference=found.difference[both],
                 lower=found.lower[both],
@@ -317,9 +325,9 @@ def _add_group_differences(
                 p_value=found.p_value[both],
                 effect_size=_effect(
                     found.difference[both],
-                    current.proportion[row1[both]],
-                    np.sqrt(current.sigma2[row1[both]]),
-                    np.sqrt(current.sigma2[row2[both]]),
+                    current.proportion[row1],
+                    np.sqrt(current.sigma2[row1]),
+                    np.sqrt(current.sigma2[row2]),
                 ),
             )
 
