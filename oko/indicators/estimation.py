@@ -32,6 +32,7 @@ from oko.indicators.variance import design_effect
 from oko.indicators.weighting import weights_and_groups
 
 if TYPE_CHECKING:
+    from oko.indicators.columns import ResponseColumns
     from oko.indicators.engine import WaveInput
 
 #: How the interval of each estimate was computed, as stored in the result table.
@@ -56,6 +57,8 @@ class WaveEstimates:
     """One wave's estimates with what comparisons need beyond the published table."""
 
     wave: WaveInput
+    #: The responses estimated from (excluded ones left out), for same-wave differences.
+    columns: ResponseColumns
     areas: tuple[Area, ...]
     design: WaveDesign
     table: EstimateTable
@@ -132,6 +135,7 @@ class WaveEstimates:
         rest = _rest(rest_parts, indicators, design, config, shown=reason == 0)
         return cls(
             wave=wave,
+            columns=columns,
             areas=areas,
             design=design,
             table=table,

@@ -34,6 +34,9 @@ class ComparisonKind(StrEnum):
     REFERENCE = "reference"
     #: Linear trend over this and earlier waves.
     TREND = "trend"
+    #: Another group of the same area in this wave (girls against boys, grade 2 against
+    #: grade 4), with the covariance of the classes both groups sit in.
+    GROUP = "group"
 
 
 COMPARISON_KINDS = tuple(ComparisonKind)

@@ -1,7 +1,8 @@
 """The second half of the engine: a wave's estimates compared, adjusted and flagged.
 
 Against the previous wave, the rest of the parent area, the indicator's fixed reference
-value, and (from three waves) a linear trend. All comparisons of one area in one wave form one
+value, (from three waves) a linear trend, and within an area girls against boys and grade 2
+against grade 4. All comparisons of one area in one wave form one
 Benjamini–Hochberg family (one report), then the flagging rule reads each indicator's
 direction. Columns are collected kind by kind and sorted once, never built row by row.
 """
@@ -25,8 +26,11 @@ from oko.indicators.config import EngineConfig, IntervalMethod
 from oko.indicators.definitions import IndicatorSet
 from oko.indicators.estimation import INTERVAL_CODE, WaveEstimates
 from oko.indicators.flagging import flag_codes
+from oko.indicators.group_differences import AreaUnits, area_differences
+from oko.indicators.groups import AreaLevel, Group, GroupKind
 from oko.indicators.intervals import t_quantile
 from oko.indicators.multiplicity import benjamini_hochberg_by_family
+from oko.indicators.outcomes import outcome
 from oko.indicators.results import (
     COMPARISON_KINDS,
     ComparisonKind,
@@ -34,6 +38,12 @@ from oko.indicators.results import (
     WaveResults,
 )
 from oko.indicators.trend import linear_trend
+
+#: Groups of one area compared with each other in the same wave: (this group, against).
+GROUP_PAIRS = (
+    (Group(GroupKind.GENDER, 2), Group(GroupKind.GENDER, 1)),
+    (Group(GroupKind.GRADE, 2), Group(GroupKind.GRADE, 4)),
+)
 
 
 @dataclass
@@ -75,6 +85,7 @@ def wave_results(
         _add_previous_wave(collected, current, computed[-2], config)
     _add_rest_of_parent(collected, current, config)
     _add_reference(collected, current, indicators, config)
+    _add_group_differences(collected, current, indicators, config)
     if len(computed) >= config.min_trend_waves:
         _add_trend(collected, computed, config)
     return WaveResults(
@@ -249,6 +260,76 @@ def _add_reference(
             p_value=p_value,
             effect_size=_effect(test.difference, current.proportion[row], sd, sd),
         )
+
+
+def _add_group_differences(
+    collected: _Comparisons,
+    current: WaveEstimates,
+    indicators: IndicatorSet,
+    config: EngineConfig,
+) -> None:
+    """Girls against boys and grade 2 against grade 4 in every area where both are published.
+
+    The two groups sit in the same classes and schools, so their estimates are not
+    independent: the difference's variance is ``V1 + V2 - 2 Cov`` from stacked domain scores
+    (:func:`domain_difference`), with the interval and test of the t distribution it gives.
+    """
+    design, columns = current.design, current.columns
+    pairs = [pair for pair in GROUP_PAIRS if set(pair) <= set(design.groups)]
+    if not pairs:
+        return
+    codes = {GroupKind.GENDER: columns.gender, GroupKind.GRADE: columns.grade}
+    area_codes = {
+        AreaLevel.REGION: columns.region,
+        AreaLevel.MUNICIPALITY: columns.municipality,
+        AreaLevel.SCHOOL: columns.psu,
+    }
+    units = AreaUnits.of(
+        columns,
+        [np.flatnonzero(area_codes[area.level] == area.code) for area in current.areas],
+        design.school_design,
+    )
+    weight = np.asarray(design.weight, dtype=np.float64)[units.rows]
+    members = [
+        (
+            design.groups.index(first),
+            design.groups.index(second),
+            collected.label(str(second)),
+            (codes[first.kind] == first.code)[units.rows],
+            (codes[second.kind] == second.code)[units.rows],
+        )
+        for first, second in pairs
+    ]
+    area_base = np.arange(len(current.areas)) * design.n_groups
+    for number, indicator in enumerate(indicators):
+        y, valid = outcome(indicator, columns)
+        for offset1, offset2, label, one, other in members:
+            row1 = number * design.n_domains + area_base + offset1
+            row2 = number * design.n_domains + area_base + offset2
+            both = current.published[row1] & current.published[row2]
+            if not both.any():
+                continue
+            found = area_differences(units, y, valid, weight, one, other, config.confidence)
+            row1, row2 = row1[both], row2[both]
+            collected.add(
+                ComparisonKind.GROUP,
+                estimate=row1,
+                against=np.full(row1.size, label),
+                against_area=np.full(row1.size, -1),
+                other_value=found.value2[both],
+                difference=found.difference[both],
+                lower=found.lower[both],
+                upper=found.upper[both],
+                se=found.se[both],
+                df=found.df[both],
+                p_value=found.p_value[both],
+                effect_size=_effect(
+                    found.difference[both],
+                    current.proportion[row1],
+                    np.sqrt(current.sigma2[row1]),
+                    np.sqrt(current.sigma2[row2]),
+                ),
+            )
 
 
 def _effect(

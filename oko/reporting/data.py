@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from oko.indicators.groups import ALL, Area, AreaLevel, Group, GroupKind
 from oko.indicators.results import Comparison, ComparisonKind, Estimate, WaveResults
+
+if TYPE_CHECKING:
+    from oko.reporting.texts import Texts
 
 KINDS = {AreaLevel.MUNICIPALITY: "municipality", AreaLevel.SCHOOL: "school"}
 
@@ -26,6 +30,20 @@ SEASONS = {
     **dict.fromkeys((6, 7, 8), "summer"),
     **dict.fromkeys((9, 10, 11), "autumn"),
 }
+
+
+def season_of(start: date | None) -> tuple[str, int | None]:
+    """The season and year a wave's fieldwork started in (``("", None)`` when not known)."""
+    return (SEASONS[start.month], start.year) if start else ("", None)
+
+
+def wave_name(name: str, season: str, year: int | None, texts: Texts) -> str:
+    """How ``texts``' language names a wave: by its season and year ("Autumn 2026") where the
+    stored name is in another language ("Najaar 2026"), else as stored. Reports and staff
+    pages both name waves with it, so a wave is called the same everywhere."""
+    if texts.language == NAMES_LANGUAGE or not season or year is None:
+        return name
+    return texts(f"wave.{season}", year=year)
 
 
 @dataclass(frozen=True)

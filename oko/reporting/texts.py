@@ -152,3 +152,36 @@ def _check(value: Any, spec: TextSpec) -> list[str]:
     for name in sorted(spec.required - used):
         problems.append(f"must use the placeholder {{{name}}}")
     return problems
+
+
+def load_wave_texts(reports_dir: str | os.PathLike[str], language: str) -> Texts:
+    """Only the ``wave.*`` texts of a language, checked like the rest: what staff pages need
+    to name waves as the reports do (see :func:`oko.reporting.data.wave_name`)."""
+    path = texts_path(reports_dir, language).resolve()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError as exc:
+        raise TextsError([f"{path}: no such texts file"]) from exc
+    return _load_wave_texts(str(path), mtime)
+
+
+@lru_cache(maxsize=8)
+def _load_wave_texts(path: str, mtime_ns: int) -> Texts:
+    with open(path, encoding="utf-8") as handle:
+        try:
+            raw = yaml.safe_load(handle)
+        except yaml.YAMLError as exc:
+            raise TextsError([f"{path}: not valid YAML: {exc}"]) from exc
+    section = raw.get("wave") if isinstance(raw, dict) else None
+    flat: dict[str, Any] = {}
+    problems: list[str] = []
+    _flatten({"wave": section if isinstance(section, dict) else {}}, "", flat, problems, path)
+    schema = {key: spec for key, spec in SCHEMA.items() if key.startswith("wave.")}
+    for key in sorted(schema):
+        if key not in flat:
+            problems.append(f"{path}: {key}: missing")
+        else:
+            problems.extend(f"{path}: {key}: {p}" for p in _check(flat[key], schema[key]))
+    if problems:
+        raise TextsError(problems)
+    return Texts(Path(path).stem, path, MappingProxyType({k: flat[k] for k in sorted(schema)}))

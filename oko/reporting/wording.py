@@ -102,6 +102,7 @@ SCHEMA: dict[str, TextSpec] = {
     "compare.worse_up": spec("other", "value?"),
     "compare.worse_down": spec("other", "value?"),
     "compare.same": spec("other", "value?"),
+    "compare.group": spec("group", "value", "other", "other_value"),
     "compare.trend_better_up": spec("first"),
     "compare.trend_better_down": spec("first"),
     "compare.trend_worse_up": spec("first"),

@@ -11,10 +11,14 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from markupsafe import Markup
 
+from oko.reporting.data import wave_name as name_wave
+from oko.reporting.texts import load_wave_texts
 from oko.services.refusal import Refusal
+from oko.services.results.reports import wave_season
+from oko.services.rows import Wave
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
@@ -49,6 +53,13 @@ def translate(key: str, lang: str | None = None, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def wave_name(wave: Wave) -> str:
+    """The wave as the page's language names it, in the reports' words: an English page says
+    "Autumn 2026" where the stored (Dutch) name is "Najaar 2026"."""
+    texts = load_wave_texts(current_app.config["REPORTS_DIR"], current_language())
+    return name_wave(wave.name, *wave_season(wave), texts)
+
+
 def refusal_text(refusal: Refusal) -> str:
     """A service's refusal in the page's language: every refusal code has a message here."""
     return translate(f"refusal.{refusal.code}", None, **refusal.values)
@@ -72,3 +83,4 @@ def init_app(app: Flask) -> None:
         LANGUAGES=LANGUAGES,
         Markup=Markup,
     )
+    app.jinja_env.filters["wave_name"] = wave_name

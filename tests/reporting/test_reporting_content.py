@@ -103,3 +103,43 @@ def test_the_method_page_states_the_definition(
     assert "handed in" in sentence
     assert collapse(sentence) in pdf_en.text
     assert collapse(figures.rate_text) in pdf_en.text  # the cover
+
+
+def test_flagged_group_differences_get_a_sentence_in_both_languages(
+    municipality_data: ReportData,
+) -> None:
+    """Girls against boys, grade 2 against grade 4: one sentence per flagged difference, with
+    both published values, and none for a difference that is not flagged."""
+    from oko.indicators import ComparisonKind
+    from oko.indicators.wave_comparisons import GROUP_PAIRS
+
+    expected: dict[str, list[tuple[float, float]]] = {}
+    compared = 0
+    for indicator in municipality_data.current.indicators:
+        for group, _against in GROUP_PAIRS:
+            found = municipality_data.comparison(indicator.id, ComparisonKind.GROUP, group)
+            compared += found is not None
+            if found is not None and found.flag is not None:
+                value = municipality_data.estimate(indicator.id, group).value
+                expected.setdefault(indicator.id, []).append((value, found.other_value))
+    assert expected and compared > len(expected)
+    words = {"en": "a real difference", "nl": "een echt verschil"}
+    for language, phrase in words.items():
+        report = content(municipality_data, language)
+        w = report.words
+        for domain in report.domains:
+            for shown in domain.indicators:
+                lines = [line.sentence for line in shown.group_lines]
+                pairs = expected.get(shown.indicator.id, [])
+                assert len(lines) == len(pairs)
+                for sentence, (value, other) in zip(lines, pairs, strict=True):
+                    assert sentence.endswith(phrase)
+                    assert w.value(value, shown.indicator) in sentence
+                    assert w.value(other, shown.indicator) in sentence
+                assert all(line in shown.lines for line in shown.group_lines)
+    english = content(municipality_data, "en")
+    starts = (english.words("chart.gender_2") + " ", english.words("chart.grade", grade=2) + " ")
+    sentences = [
+        line.sentence for d in english.domains for p in d.indicators for line in p.group_lines
+    ]
+    assert sentences and all(sentence.startswith(starts) for sentence in sentences)

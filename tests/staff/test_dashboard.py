@@ -163,3 +163,19 @@ def test_previous_wave_comparison_matches_the_pdf_wording(demo_app) -> None:
     ]
     assert lines
     assert all(line.sentence.startswith(("▲", "▼", "≈")) for line in lines)
+
+
+def test_wave_picker_names_waves_as_the_reports_do(demo_app) -> None:
+    client = demo_app.test_client()
+    f.login(client, "zilverhaven@example.org")
+    wave_url = client.get("/dashboard/zilverhaven/").headers["Location"]
+
+    def picker(language: str) -> list[str]:
+        html = client.get(f"{wave_url}?lang={language}").data.decode()
+        nav = html.split('class="wave-picker"', 1)[1].split("</nav>", 1)[0]
+        return re.findall(r">([^<>]+)</a>", nav)
+
+    english, dutch = picker("en"), picker("nl")
+    assert len(english) == len(dutch) >= 2
+    assert all(re.fullmatch(r"(Spring|Summer|Autumn|Winter) \d{4}", name) for name in english)
+    assert all(name.startswith(("Najaar", "Voorjaar")) for name in dutch)

@@ -1,7 +1,8 @@
 """The registry of question types: one module per type, each registering itself on import.
 
 Adding a type means a module here that subclasses :class:`QuestionType` with ``@register``,
-an import below, a form field in :mod:`oko.web.survey.forms`, and its tests.
+an import below, a form field and the macro that renders it in :mod:`oko.web.survey.forms`
+(with its template partial), and its tests.
 """
 
 from oko.questionnaire.question_types import integer, multiple, single, text

@@ -4,7 +4,7 @@ A question type says what its YAML accepts, how a raw value (form, JSON, CSV cel
 the stored answer, which conditions and roles it can serve, and how its answers are coded in
 research files (one code column or one 0/1 column per option, the SPSS measure level). Every
 layer asks the item's type instead of testing ``item.type == "single"``, so a new type is one
-module here (plus its form field in :mod:`oko.web.survey.forms`) and its tests.
+module here (plus its form field and macro in :mod:`oko.web.survey.forms`) and its tests.
 """
 
 from __future__ import annotations

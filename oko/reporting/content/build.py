@@ -11,6 +11,7 @@ import math
 from oko.indicators.definitions import Indicator, Kind
 from oko.indicators.groups import ALL, Group, GroupKind
 from oko.indicators.results import Comparison, ComparisonKind, Estimate
+from oko.indicators.wave_comparisons import GROUP_PAIRS
 from oko.reporting.charts import Point, Role, Scale, percent_scale
 from oko.reporting.content.model import (
     ComparisonLine,
@@ -207,6 +208,7 @@ class _Builder:
             caution=caution,
             comparisons=tuple(self.comparison_line(indicator, kind) for kind in SHOWN_COMPARISONS),
             trend_line=self.trend_line(indicator),
+            group_lines=self.group_lines(indicator),
             bars=bars,
             separators=separators,
             trend=trend,
@@ -243,6 +245,28 @@ class _Builder:
         first = w.wave_label(waves[0]) if waves else ""
         sentence = w(f"compare.trend_{trend.flag.value}_{w.direction(trend)}", first=first)
         return ComparisonLine(ComparisonKind.TREND, first, "", trend.flag, "", sentence)
+
+    def group_lines(self, indicator: Indicator) -> tuple[ComparisonLine, ...]:
+        """Girls against boys, grade 2 against grade 4: a sentence only for a flagged
+        difference, which the engine computes only when both groups are published."""
+        w, lines = self.w, []
+        for group, against in GROUP_PAIRS:
+            comparison = self.data.comparison(indicator.id, ComparisonKind.GROUP, group)
+            if comparison is None or comparison.flag is None:
+                continue
+            other = self.group_label(against)
+            other_value = w.value(comparison.other_value, indicator)
+            sentence = w(
+                "compare.group",
+                group=self.group_label(group),
+                value=w.value(self.data.estimate(indicator.id, group).value, indicator),
+                other=other,
+                other_value=other_value,
+            )
+            lines.append(
+                ComparisonLine(ComparisonKind.GROUP, other, other_value, None, "", sentence)
+            )
+        return tuple(lines)
 
     def point(self, estimate: Estimate, indicator: Indicator, label: str, role: Role) -> Point:
         if estimate.suppressed or not math.isfinite(estimate.value):

@@ -91,6 +91,9 @@ class IndicatorPanel:
     comparisons: tuple[ComparisonLine, ...]
     #: "▲ a steady rise since 2022"; None without a flagged trend.
     trend_line: ComparisonLine | None
+    #: "Girls 30%, boys 18%: a real difference", for each pair of groups of the area (girls
+    #: and boys, grade 2 and 4) whose difference is flagged; both values are published.
+    group_lines: tuple[ComparisonLine, ...]
     #: Bars: this wave, previous wave, rest of the parent area, reference, then the groups.
     bars: tuple[Point, ...]
     #: Index of the first bar of each breakdown (gender, grade), where a separator goes.
@@ -108,7 +111,8 @@ class IndicatorPanel:
     def lines(self) -> tuple[ComparisonLine, ...]:
         """The comparison sentences under the summary, in the order shown."""
         lines = tuple(c for c in self.comparisons if c.sentence)
-        return (*lines, self.trend_line) if self.trend_line else lines
+        trend = (self.trend_line,) if self.trend_line else ()
+        return (*lines, *trend, *self.group_lines)
 
 
 @dataclass(frozen=True)

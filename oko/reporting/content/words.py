@@ -12,7 +12,7 @@ import math
 from oko.indicators.definitions import Indicator, IndicatorSet
 from oko.indicators.results import Comparison, ComparisonKind, Estimate
 from oko.indicators.suppression import Reason, published_reason
-from oko.reporting.data import NAMES_LANGUAGE, ReportData, WaveInfo
+from oko.reporting.data import ReportData, WaveInfo, wave_name
 from oko.reporting.numbers import format_number
 from oko.reporting.texts import Texts
 
@@ -68,9 +68,9 @@ class Words:
     def _named(self, info: WaveInfo) -> WaveInfo:
         """The wave named in this language: by its season and year where the stored name is
         in another language ("Najaar 2026" becomes "Autumn 2026"), else as stored."""
-        if self.t.language == NAMES_LANGUAGE or not info.season or info.year is None:
+        name = wave_name(info.name, info.season, info.year, self.t)
+        if name == info.name:
             return info
-        name = self.t(f"wave.{info.season}", year=info.year)
         short = name if info.short == info.name else info.short
         return WaveInfo(info.id, name, short, info.season, info.year)
 

@@ -23,7 +23,7 @@ from oko.indicators.results import WaveResults
 from oko.models import Municipality, PopulationCount, Response, School, SchoolGradeCount, Wave
 from oko.models.responses import ACCEPTED
 from oko.reporting import Participation, ReportData, WaveInfo, render_report
-from oko.reporting.data import SEASONS
+from oko.reporting.data import season_of
 from oko.services.demo.synthetic_data import SOURCE as SYNTHETIC_SOURCE
 from oko.services.results.engine import Settings, previous_waves, wave_results
 
@@ -183,16 +183,15 @@ def _results(
     years = [(row.closes_at or row.opens_at or row.created_at).year for row in rows]
     unique = len(set(years)) == len(years)
     infos = tuple(
-        WaveInfo(row.slug, row.name, str(year) if unique else row.name, *_season(row))
+        WaveInfo(row.slug, row.name, str(year) if unique else row.name, *wave_season(row))
         for row, year in zip(rows, years, strict=True)
     )
     return infos, results
 
 
-def _season(wave: Wave) -> tuple[str, int | None]:
+def wave_season(wave: Wave) -> tuple[str, int | None]:
     """When the wave ran (its fieldwork start), for naming it in another language."""
-    start = wave.opens_at or wave.closes_at
-    return (SEASONS[start.month], start.year) if start else ("", None)
+    return season_of(wave.opens_at or wave.closes_at)
 
 
 def _taking(session: Session, wave: Wave) -> _Taking:

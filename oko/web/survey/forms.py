@@ -4,7 +4,8 @@ Each questionnaire page gets its own WTForms class, built once with ``type()`` f
 definition and cached; the shared base class is never changed. Fields are named ``q_<item id>``
 so no item id can collide with a Form attribute. Values are checked by
 :func:`oko.questionnaire.validate_answer`, the same rule the JSON importers use; the templates
-render the inputs themselves (fieldset and legend per question, a table for grids).
+render the inputs themselves (fieldset and legend per question, a table for grids), each type
+with the macro its :class:`FieldBuilder` names.
 """
 
 from __future__ import annotations
@@ -139,22 +140,38 @@ class FinishForm(PageForm):
     submission_id = HiddenField(validators=[Length(max=64)])
 
 
-#: Question type name -> what builds the form field of one of its items. Every type of
-#: :data:`oko.questionnaire.question_types.QUESTION_TYPES` needs one (a test checks it); the
-#: templates render the inputs.
-FIELD_BUILDERS: Mapping[str, Callable[[Item], AnswerField]] = {
-    "single": _answer_field,
-    "multiple": _answer_field,
-    "integer": _answer_field,
-    "text": _answer_field,
+@dataclass(frozen=True)
+class FieldBuilder:
+    """How the student's form takes and shows the items of one question type.
+
+    The page template renders every item with ``macro`` of ``template``, so a new type brings
+    its own partial instead of another branch in the page.
+    """
+
+    build: Callable[[Item], AnswerField]
+    macro: str
+    template: str = "survey/_questions.html"
+
+
+#: Question type name -> its form field and the macro that renders its input. Every type of
+#: :data:`oko.questionnaire.question_types.QUESTION_TYPES` needs one (a test checks it).
+FIELD_BUILDERS: Mapping[str, FieldBuilder] = {
+    "single": FieldBuilder(_answer_field, "choice"),
+    "multiple": FieldBuilder(_answer_field, "choice"),
+    "integer": FieldBuilder(_answer_field, "number"),
+    "text": FieldBuilder(_answer_field, "text"),
 }
+
+
+def field_builder(item: Item) -> FieldBuilder:
+    return FIELD_BUILDERS[item.type]
 
 
 @cache
 def page_form(questionnaire: Questionnaire, page_id: str) -> type[PageForm]:
     """The form class of one page: a field per answerable item, grid rows included."""
     page: Page = questionnaire.page(page_id)
-    fields = {field_name(item.id): FIELD_BUILDERS[item.type](item) for item in page.items}
+    fields = {field_name(item.id): field_builder(item).build(item) for item in page.items}
     return type(f"PageForm_{page_id}", (PageForm,), fields)
 
 

@@ -8,12 +8,20 @@ from datetime import UTC, timedelta
 from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
-from oko.questionnaire import Answers, Page, Questionnaire, routing
+from oko.questionnaire import Answers, Item, Page, Questionnaire, routing
 from oko.services.rows import ClassSession, Draft
 from oko.services.survey import drafts, questionnaires
 from oko.web.i18n import translate
 from oko.web.survey import bp
-from oko.web.survey.forms import CodeForm, FinishForm, PageForm, StartForm, field_name
+from oko.web.survey.forms import (
+    CodeForm,
+    FieldBuilder,
+    FinishForm,
+    PageForm,
+    StartForm,
+    field_builder,
+    field_name,
+)
 from oko.web.survey.pages import browser_context, element_views, progress_percent
 from oko.web.survey.text import blocks, unbroken_numbers
 
@@ -36,6 +44,12 @@ def _too_large(_error: Exception):
 @bp.app_template_global()
 def survey_field_name(item_id: str) -> str:
     return field_name(item_id)
+
+
+@bp.app_template_global()
+def survey_field_builder(item: Item) -> FieldBuilder:
+    """Which partial and macro render the item's input (see ``survey/page.html``)."""
+    return field_builder(item)
 
 
 @bp.app_template_filter("text_blocks")
