@@ -4,5 +4,6 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-#: The project checkout that holds ``questionnaires/`` and ``reports/`` next to the package.
+#: The source checkout around the package (tests, benchmarks); oko itself finds its data folders
+#: through ``oko.resources``, which also works for an installed wheel.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from oko import PROJECT_ROOT
+from oko import resources
 
 DEFAULTS: dict[str, Any] = {
     # "development" generates a secret key into the instance folder; "production" requires one.
@@ -29,8 +29,8 @@ DEFAULTS: dict[str, Any] = {
     # schools are a sample of PSUs (YRBS-style), which leaves a municipality with few schools
     # almost no degrees of freedom.
     "SCHOOL_DESIGN": "classes",
-    "QUESTIONNAIRE_DIR": str(PROJECT_ROOT / "questionnaires"),
-    "REPORTS_DIR": str(PROJECT_ROOT / "reports"),
+    "QUESTIONNAIRE_DIR": str(resources.folder("questionnaires")),
+    "REPORTS_DIR": str(resources.folder("reports")),
     # A student's unfinished questionnaire is kept this long (a lesson plus margin).
     "DRAFT_TTL_MINUTES": 180,
     # A class code stops working this long after its session was opened (a school day).

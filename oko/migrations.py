@@ -1,4 +1,5 @@
-"""Run Alembic from code: the scripts live in the top-level ``migrations/`` folder."""
+"""Run Alembic from code: the scripts live in the top-level ``migrations/`` folder (an installed
+wheel carries a copy, see ``oko.resources``)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from oko import PROJECT_ROOT
+from oko import resources
 from oko.db import normalise_url
 
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+MIGRATIONS_DIR = resources.folder("migrations")
 
 
 class NotMigratedError(RuntimeError):

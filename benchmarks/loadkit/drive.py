@@ -16,9 +16,10 @@ from pathlib import Path
 
 import requests
 
-from loadkit.students import NO_RETRIES, Recorder, RetryPolicy, Student, StudentFailed
-from loadkit.world import World
 from oko.questionnaire import Answer
+
+from .students import NO_RETRIES, Recorder, RetryPolicy, Student, StudentFailed
+from .world import World
 
 
 def machine_cpu() -> tuple[float, float]:

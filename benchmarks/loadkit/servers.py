@@ -12,8 +12,9 @@ from pathlib import Path
 
 import requests
 
-from loadkit.databases import free_port
 from oko import PROJECT_ROOT
+
+from .databases import free_port
 
 BENCHMARKS_DIR = PROJECT_ROOT / "benchmarks"
 

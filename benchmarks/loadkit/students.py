@@ -20,8 +20,9 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from loadkit.world import World
 from oko.questionnaire import Answer, Item, Page, Questionnaire
+
+from .world import World
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
 #: Texts a student might leave in the comments box (non-ASCII included on purpose).

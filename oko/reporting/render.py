@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reportlab import rl_config
 
-from oko import PROJECT_ROOT
+from oko import resources
 from oko.indicators.definitions import Domain, IndicatorSet
 from oko.reporting.content import build_content
 from oko.reporting.data import ReportData
@@ -37,7 +37,7 @@ LANGUAGES = ("nl", "en")
 #: document checks it and lays out again when it does not hold.
 _known_pages: dict[tuple[object, ...], dict[str, int]] = {}
 MAX_KNOWN_LAYOUTS = 16
-DEFAULT_REPORTS_DIR = PROJECT_ROOT / "reports"
+DEFAULT_REPORTS_DIR = resources.folder("reports")
 
 
 class ReportRefused(ValueError):

@@ -6,13 +6,10 @@ The factories of tests/survey are reused, so the browser tests build the same ro
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 from playwright.sync_api import expect
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "survey"))
-from survey_factories import core_answers, drafts, make_world, responses
+from tests.survey.survey_factories import core_answers, drafts, make_world, responses
 
 __all__ = [
     "FILL",

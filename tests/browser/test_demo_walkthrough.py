@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_helpers import log_in, watch_console
 from click.testing import CliRunner
 from flask import Flask
 from playwright.sync_api import expect
@@ -21,6 +20,7 @@ from playwright.sync_api import expect
 from oko.cli import main
 from oko.services.demo.instance import ACCOUNTS
 from oko.web import create_app
+from tests.browser.browser_helpers import log_in, watch_console
 
 pytestmark = pytest.mark.browser
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import log_in, watch_console
 
 from oko.models import Municipality
 from oko.services.staff import accounts
+from tests.browser.browser_helpers import log_in, watch_console
 
 pytestmark = pytest.mark.browser
 

@@ -12,13 +12,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from browser_helpers import log_in, watch_console
 from playwright.sync_api import expect
 
 from oko.models import Municipality
 from oko.questionnaire import load
 from oko.services.demo import instance as demo
 from oko.services.staff import accounts
+from tests.browser.browser_helpers import log_in, watch_console
 
 pytestmark = pytest.mark.browser
 

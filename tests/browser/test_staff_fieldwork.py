@@ -8,11 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import log_in, watch_console
 from playwright.sync_api import expect
 
 from oko.models import Municipality, School, SchoolGradeCount, Wave
 from oko.services.staff import accounts
+from tests.browser.browser_helpers import log_in, watch_console
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import watch_console
 from playwright.sync_api import expect
-from survey_steps import (
+
+from tests.browser.browser_helpers import watch_console
+from tests.browser.survey_steps import (
     FILL,
     core_answers,
     drafts,

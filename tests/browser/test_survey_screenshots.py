@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from survey_steps import core_answers, fill_until, make_world
+
+from tests.browser.survey_steps import core_answers, fill_until, make_world
 
 pytestmark = pytest.mark.browser
 

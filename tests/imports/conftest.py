@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import pytest
 from click.testing import CliRunner, Result
-from import_helpers import DATA, World, make_world
 
 from oko.cli import main
 from oko.db import Database
 from oko.questionnaire import Questionnaire, load
+from tests.imports.import_helpers import DATA, World, make_world
 
 
 @pytest.fixture

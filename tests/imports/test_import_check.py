@@ -7,10 +7,10 @@ as a mapping; the messages are asserted exactly, as the people keying in data wi
 from __future__ import annotations
 
 import pytest
-from import_helpers import HEADER, csv_bytes
 
 from oko.questionnaire import Questionnaire
 from oko.services.survey.imports import Problem, check_file, describe_rows
+from tests.imports.import_helpers import HEADER, csv_bytes
 
 SCHOOLS = {"de-linde": 1, "het-baken": 2}
 VALID = "de-linde,2,1,14,1;3,1,2,2,1,1,3,4,hallo"

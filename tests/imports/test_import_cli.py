@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
-from import_helpers import csv_bytes
 from sqlalchemy import func, select
 
 from oko.db import Database
 from oko.models import Response, Wave
+from tests.imports.import_helpers import csv_bytes
 
 VALID = "de-linde,2,1,14,1;3,1,2,2,1,1,3,4,hallo"
 BAD = "de-linde,2,1,99,,1,1,,,1,3,4,"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from import_helpers import World, csv_bytes
 from sqlalchemy import func, select
 
 from oko.db import Database
@@ -15,6 +14,7 @@ from oko.models import AuditEntry, Response, Wave
 from oko.questionnaire import Questionnaire
 from oko.services.results import engine as results
 from oko.services.survey import imports
+from tests.imports.import_helpers import World, csv_bytes
 
 NOW = datetime(2026, 10, 20, 12, 0)
 VALID = "de-linde,2,1,14,1;3,1,2,2,1,1,3,4,hallo"

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from indicator_data import CORE_INDICATORS, indicator
 
 from oko.indicators import NOT_ANSWERED, IndicatorSet, ResponseColumns, load_indicators
 from oko.indicators.definitions import parse_indicators
+from tests.indicators.indicator_data import CORE_INDICATORS, indicator
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 
 import pytest
-from indicator_data import CORE_INDICATORS, indicator
 
 from oko import PROJECT_ROOT
 from oko.indicators import (
@@ -17,6 +16,7 @@ from oko.indicators import (
     load_indicators,
 )
 from oko.indicators.definitions import parse_indicators
+from tests.indicators.indicator_data import CORE_INDICATORS, indicator
 
 #: Every indicator of the domain brief's table and the shared contract.
 CORE_IDS = {

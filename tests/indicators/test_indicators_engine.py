@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from indicator_data import indicator
 from scipy import stats
 
 from oko.indicators import (
@@ -32,6 +31,7 @@ from oko.indicators.intervals import clopper_pearson
 from oko.indicators.multiplicity import benjamini_hochberg
 from oko.indicators.trend import cochran_armitage
 from oko.indicators.variance import design_mean
+from tests.indicators.indicator_data import indicator
 
 MUNICIPALITY = Area(AreaLevel.MUNICIPALITY, 0)
 #: No suppression at all: for checking numbers, not disclosure; the PSUs given are the

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from indicator_data import REFERENCE_DATA, indicator
 from scipy import stats
 
 from oko.indicators import (
@@ -28,6 +27,7 @@ from oko.indicators.multiplicity import benjamini_hochberg, benjamini_hochberg_b
 from oko.indicators.reliability import cronbach_alpha
 from oko.indicators.trend import cochran_armitage
 from oko.indicators.variance import design_mean
+from tests.indicators.indicator_data import REFERENCE_DATA, indicator
 
 # Newcombe (1998), Table I; R binom / prop.test agree.
 SINGLE_PROPORTIONS = [

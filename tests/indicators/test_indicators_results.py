@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-from indicator_data import indicator
 
 from oko.indicators import (
     ALL,
@@ -17,6 +16,7 @@ from oko.indicators import (
     WaveInput,
     compute_waves,
 )
+from tests.indicators.indicator_data import indicator
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from indicator_data import indicator
 
 from oko.indicators import (
     NOT_ANSWERED,
@@ -19,6 +18,7 @@ from oko.indicators.outcomes import outcome
 from oko.indicators.quality import exclusion_counts
 from oko.indicators.reliability import cronbach_alpha
 from oko.indicators.scales import scale_scores
+from tests.indicators.indicator_data import indicator
 
 
 def test_encode_answers_keeps_not_asked_apart_from_not_answered():

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from indicator_data import indicator
 
 from oko.indicators import (
     ALL,
@@ -22,6 +21,7 @@ from oko.indicators import (
 )
 from oko.indicators.columns import NOT_ANSWERED
 from oko.indicators.suppression import CODE, Lines, audited, complementary, primary_reasons
+from tests.indicators.indicator_data import indicator
 
 CONFIG = EngineConfig()
 

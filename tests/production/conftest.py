@@ -2,21 +2,16 @@
 
 The process-level tools (throwaway databases and servers, simulated students over HTTP, the
 audit of stored responses) live in ``benchmarks/loadkit`` and are shared with
-``benchmarks/load.py``; they are put on the import path here.
+``benchmarks/load.py``.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 
 import psycopg
 import pytest
-
-from oko import PROJECT_ROOT
-
-sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 
 #: The server the two-server test creates its private database on, unless
 #: ``OKO_TEST_DATABASE_URL`` names another.
@@ -27,7 +22,7 @@ DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 def postgres_server() -> Iterator[str]:
     """A reachable PostgreSQL server URL (the tests' own database is created on it)."""
     url = os.environ.get("OKO_TEST_DATABASE_URL", DEFAULT_SERVER)
-    from loadkit.databases import admin_conninfo
+    from benchmarks.loadkit.databases import admin_conninfo
 
     try:
         psycopg.connect(admin_conninfo(url), connect_timeout=3).close()

@@ -19,11 +19,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from loadkit.databases import TemporaryPostgres, postgres_bin_dir, private_database
-from loadkit.drive import StudentRun, drive_students
-from loadkit.servers import Gunicorn
-from loadkit.students import PATIENT, Recorder, Student, StudentFailed
-from loadkit.world import audit, prepare
+
+from benchmarks.loadkit.databases import TemporaryPostgres, postgres_bin_dir, private_database
+from benchmarks.loadkit.drive import StudentRun, drive_students
+from benchmarks.loadkit.servers import Gunicorn
+from benchmarks.loadkit.students import PATIENT, Recorder, Student, StudentFailed
+from benchmarks.loadkit.world import audit, prepare
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

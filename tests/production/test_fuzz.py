@@ -21,11 +21,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from loadkit.world import World, prepare
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
+from benchmarks.loadkit.world import World, prepare
 from oko.db import Database
 from oko.models import ApiToken, Draft, Response
 from oko.services.research import api_tokens

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from loadkit.world import prepare
+
+from benchmarks.loadkit.world import prepare
 
 PROXY = "10.0.0.5"
 

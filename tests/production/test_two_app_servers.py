@@ -12,10 +12,11 @@ import re
 from pathlib import Path
 
 import pytest
-from loadkit.databases import private_database
-from loadkit.servers import Gunicorn
-from loadkit.students import Recorder, Student
-from loadkit.world import audit, prepare
+
+from benchmarks.loadkit.databases import private_database
+from benchmarks.loadkit.servers import Gunicorn
+from benchmarks.loadkit.students import Recorder, Student
+from benchmarks.loadkit.world import audit, prepare
 
 pytestmark = pytest.mark.postgres
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from reporting_helpers import PdfText, report_data, scenario_results, small_scenario
 
 from oko.indicators import WaveResults
 from oko.reporting import ReportData, render_report
 from oko.synthetic import Scenario, demo_scenario
+from tests.reporting.reporting_helpers import PdfText, report_data, scenario_results, small_scenario
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from reporting_helpers import collapse, small_scenario
 from sqlalchemy import select
 
 from oko import PROJECT_ROOT
@@ -27,6 +26,7 @@ from oko.services.results import engine as results
 from oko.services.results import reports
 from oko.services.results.engine import Settings
 from oko.synthetic import generate
+from tests.reporting.reporting_helpers import collapse, small_scenario
 
 WAVE = "2026-najaar"
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reporting_helpers import PdfText, collapse
-
 from oko.reporting import ReportData, load_report_setup
 from oko.reporting.charts import Role
 from oko.reporting.content import ReportContent, build_content
+from tests.reporting.reporting_helpers import PdfText, collapse
 
 
 def content(data: ReportData, language: str) -> ReportContent:

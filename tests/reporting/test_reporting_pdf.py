@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from reporting_helpers import PdfText, collapse, numbers
 
 from oko import PROJECT_ROOT
 from oko.indicators import ALL, ComparisonKind, Estimate, Flag, Group, GroupKind, Indicator
@@ -19,6 +18,7 @@ from oko.indicators.suppression import published_reason
 from oko.reporting import ReportData, load_report_setup, render_report
 from oko.reporting import render as render_module
 from oko.reporting.document import ReportDocument
+from tests.reporting.reporting_helpers import PdfText, collapse, numbers
 
 REPORTS = PROJECT_ROOT / "reports"
 
@@ -359,12 +359,13 @@ def test_identical_bytes_in_a_fresh_process(tmp_path: Path, pdf_nl: PdfText):
     """No state of this process (font registration order, caches) leaks into the bytes."""
     out = tmp_path / "report.pdf"
     script = (
-        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[2]);"
-        "from reporting_helpers import report_data, scenario_results;"
+        "import sys; from pathlib import Path;"
+        "from tests.reporting.reporting_helpers import report_data, scenario_results;"
         "from oko.reporting import render_report; from oko.synthetic import demo_scenario;"
         "s = demo_scenario();"
         "Path(sys.argv[1]).write_bytes(render_report(report_data(s, scenario_results(s)), 'nl'))"
     )
-    helpers = str(Path(__file__).parent)
-    subprocess.run([sys.executable, "-c", script, str(out), helpers], check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-c", script, str(out)], cwd=PROJECT_ROOT, check=True, timeout=300
+    )
     assert out.read_bytes() == pdf_nl.pdf

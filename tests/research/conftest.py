@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 
 DATA = Path(__file__).parents[1] / "data" / "research"
 
@@ -14,9 +13,3 @@ DATA = Path(__file__).parents[1] / "data" / "research"
 def app_config(app_config: dict[str, object]) -> dict[str, object]:
     app_config["QUESTIONNAIRE_DIR"] = str(DATA)
     return app_config
-
-
-@pytest.fixture
-def csrf_client(app_config: dict[str, object], request: pytest.FixtureRequest) -> FlaskClient:
-    app_config["WTF_CSRF_ENABLED"] = True
-    return request.getfixturevalue("app").test_client()

@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from frictionless import Package
-from research_factories import committing, municipality, responses, school, token, user, wave
 from sqlalchemy import select
 
 from oko.cli import main
@@ -26,6 +25,15 @@ from oko.research.aggregates import IDENTITY_COLUMNS, RESULT_FIELDS
 from oko.services.research import exports
 from oko.services.results import engine as results
 from oko.services.results.engine import Settings
+from tests.research.research_factories import (
+    committing,
+    municipality,
+    responses,
+    school,
+    token,
+    user,
+    wave,
+)
 
 EVIL_NAME = '=HYPERLINK("http://evil.example","click")'
 SIZES = {"school-a": 45, "school-b": 38, "school-c": 24, "school-d": 8, "school-e": 50}
@@ -358,7 +366,7 @@ def test_coalition_sees_only_its_municipality(app: Flask, client: FlaskClient, d
 
 
 def test_web_download_is_audited(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
-    from test_api_access import _login_without_csrf
+    from tests.research.test_api_access import _login_without_csrf
 
     build_wave(database)
     _login_without_csrf(client, database)

@@ -7,7 +7,11 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from research_factories import (
+from sqlalchemy import func, select
+
+from oko.models import ApiToken, AuditEntry, MicrodataDownload, utcnow
+from oko.services.research import api_tokens, microdata
+from tests.research.research_factories import (
     PASSWORD,
     committing,
     municipality,
@@ -17,10 +21,6 @@ from research_factories import (
     user,
     wave,
 )
-from sqlalchemy import func, select
-
-from oko.models import ApiToken, AuditEntry, MicrodataDownload, utcnow
-from oko.services.research import api_tokens, microdata
 
 
 def bearer(secret: str) -> dict[str, str]:

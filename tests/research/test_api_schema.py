@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from test_aggregate_exports import build_wave
 
 from oko.web.api.openapi import document
+from tests.research.test_aggregate_exports import build_wave
 
 
 @pytest.fixture

@@ -14,7 +14,11 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from jinja2.filters import do_filesizeformat
-from research_factories import (
+from sqlalchemy import select
+
+from oko.cli import main
+from oko.models import ApiToken, AuditEntry, MicrodataDownload, MicrodataGrant, Wave, utcnow
+from tests.research.research_factories import (
     PASSWORD,
     committing,
     municipality,
@@ -23,10 +27,6 @@ from research_factories import (
     user,
     wave,
 )
-from sqlalchemy import select
-
-from oko.cli import main
-from oko.models import ApiToken, AuditEntry, MicrodataDownload, MicrodataGrant, Wave, utcnow
 
 
 def login(client: FlaskClient, email: str) -> None:

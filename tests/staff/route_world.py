@@ -11,10 +11,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 
-import staff_factories as f
 from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from oko.models import Response
+from tests.staff import staff_factories as f
 
 #: Roles and the email they log in with; "other" users belong to the victim municipality.
 ROLES = {

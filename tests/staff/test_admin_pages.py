@@ -1,10 +1,10 @@
 from pathlib import Path
 
 import pytest
-import staff_factories as f
 from sqlalchemy import select
 
 from oko.models import AuditEntry, ClassSession, School, User, Wave
+from tests.staff import staff_factories as f
 
 DATA = Path(__file__).parent / "data"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import staff_factories as f
 
 from oko.services.staff import accounts, admin, authz
+from tests.staff import staff_factories as f
 
 DATA = Path(__file__).parent / "data"
 

@@ -1,9 +1,9 @@
 import pytest
-import staff_factories as f
 from sqlalchemy import select
 
 from oko.models import AuditEntry
 from oko.services.staff import accounts
+from tests.staff import staff_factories as f
 
 
 def _setup(app):

@@ -8,7 +8,6 @@ import re
 from datetime import date
 
 import pytest
-import staff_factories as f
 from sqlalchemy import select
 
 from oko.indicators import ALL, Area, AreaLevel, ComparisonKind
@@ -18,6 +17,7 @@ from oko.services.demo import instance as demo
 from oko.services.results import dashboard
 from oko.services.results.engine import Settings
 from oko.services.staff import accounts, authz
+from tests.staff import staff_factories as f
 
 
 @pytest.fixture

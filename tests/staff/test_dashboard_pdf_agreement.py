@@ -13,7 +13,6 @@ import io
 from html.parser import HTMLParser
 
 import pytest
-import staff_factories as f
 from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -23,6 +22,7 @@ from oko.questionnaire import load
 from oko.reporting.definition import definition_path, load_definition
 from oko.services.demo import instance as demo
 from oko.services.results import dashboard
+from tests.staff import staff_factories as f
 
 #: The parts of the page that show results (not the navigation, downloads or page title).
 RESULT_PARTS = ("figures", "key-messages", "domain")

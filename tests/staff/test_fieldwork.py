@@ -1,8 +1,8 @@
 import pytest
-import staff_factories as f
 
 from oko.models import Response
 from oko.services.staff import accounts, admin, authz, fieldwork
+from tests.staff import staff_factories as f
 
 
 def _response(session, wave, school, grade, n=1):  # type: ignore[no-untyped-def]

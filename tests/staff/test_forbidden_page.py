@@ -4,7 +4,8 @@ keeps the staff menu; anonymous visitors and the API keep the plain answers."""
 from __future__ import annotations
 
 import pytest
-import staff_factories as f
+
+from tests.staff import staff_factories as f
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ account's email."""
 from __future__ import annotations
 
 import pytest
-import staff_factories as f
 from sqlalchemy import func, select
 
 from oko.cli import main
 from oko.models import User
 from oko.services.staff import accounts
+from tests.staff import staff_factories as f
 
 EMAIL = "marieke.devries@example.org"
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
-from route_world import build_world, client_for, urls
 from werkzeug.routing import AnyConverter, IntegerConverter, Rule
+
+from tests.staff.route_world import build_world, client_for, urls
 
 #: Query parameters some page reads; each request sends junk in all of them.
 KNOWN_PARAMETERS = (

@@ -14,10 +14,10 @@ PUBLIC_ENDPOINTS; an unlisted route that answers an anonymous visitor fails this
 from __future__ import annotations
 
 import pytest
-from route_world import build_world, client_for, urls
 from sqlalchemy import select
 
 from oko.models import AuditEntry, ClassSession, Municipality, Response, School, User, Wave
+from tests.staff.route_world import build_world, client_for, urls
 
 CANARY = b"CANARY"
 

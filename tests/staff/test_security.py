@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-import staff_factories as f
 from sqlalchemy import func, select
 
 from oko.models import AuditEntry
 from oko.web import create_app
+from tests.staff import staff_factories as f
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 EVIL = '<img src=x onerror="alert(1)">'

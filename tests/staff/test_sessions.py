@@ -3,12 +3,12 @@ on the server: a cookie copied before stops working, in any browser."""
 
 from __future__ import annotations
 
-import staff_factories as f
 from flask import Flask
 from flask.testing import FlaskClient
 
 from oko.cli import main
 from oko.services.staff import accounts
+from tests.staff import staff_factories as f
 
 NEW_PASSWORD = "brand new secret"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from survey_factories import TEST_QUESTIONNAIRES, Student, World, make_world
 
 from oko.db import Database
+from tests.survey.survey_factories import TEST_QUESTIONNAIRES, Student, World, make_world
 
 
 @pytest.fixture

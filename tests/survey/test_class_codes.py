@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
-from survey_factories import World, count
 
 from oko.config import DEFAULTS
 from oko.models import ClassSession, Draft, RateLimitCounter, Response, Wave, utcnow
 from oko.services.survey import class_sessions
 from oko.services.survey.class_sessions import ALPHABET, CODE_LENGTH
+from tests.survey.survey_factories import World, count
 
 
 def test_codes_use_an_alphabet_without_look_alikes() -> None:
@@ -136,7 +136,7 @@ def test_a_whole_class_behind_one_address_gets_in(app, database, world: World) -
 
 
 def test_a_draft_is_only_valid_for_its_own_class(app, database, world: World) -> None:
-    from survey_factories import Student, make_world
+    from tests.survey.survey_factories import Student, make_world
 
     student = Student(app.test_client(), world)
     student.start()

@@ -4,10 +4,18 @@ close it. Coordinators see their own schools only."""
 from __future__ import annotations
 
 import pytest
-from html_tree import parse
-from survey_factories import Student, World, class_session, core_answers, log_in, make_world, staff
 
 from oko.services.survey.class_sessions import normalise_code
+from tests.survey.html_tree import parse
+from tests.survey.survey_factories import (
+    Student,
+    World,
+    class_session,
+    core_answers,
+    log_in,
+    make_world,
+    staff,
+)
 
 
 @pytest.fixture

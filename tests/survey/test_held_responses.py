@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
-from survey_factories import (
+
+from oko.cli import main
+from oko.models import AuditEntry, ClassSession, Response
+from oko.services.research import microdata
+from oko.services.results import response_columns
+from oko.services.survey.class_sessions import response_bound
+from tests.survey.survey_factories import (
     Student,
     World,
     class_session,
@@ -16,12 +22,6 @@ from survey_factories import (
     responses,
     staff,
 )
-
-from oko.cli import main
-from oko.models import AuditEntry, ClassSession, Response
-from oko.services.research import microdata
-from oko.services.results import response_columns
-from oko.services.survey.class_sessions import response_bound
 
 ANSWERS = {"gender": 2}
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from sqlalchemy import select, update
-from survey_factories import class_session, make_world
 
 from oko.cli import main
 from oko.models import AuditEntry, ClassSession, Wave
 from oko.services.survey.class_sessions import normalise_code
+from tests.survey.survey_factories import class_session, make_world
 
 
 def _invoke(runner: CliRunner, *args: str, **env: str):  # type: ignore[no-untyped-def]

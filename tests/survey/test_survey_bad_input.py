@@ -7,12 +7,20 @@ import json
 from datetime import timedelta
 
 import pytest
-from html_tree import parse
 from sqlalchemy import update
-from survey_factories import Student, World, class_session, core_answers, count, drafts, responses
 
 from oko.models import ClassSession, Draft, Response, utcnow
 from oko.services.survey import class_sessions
+from tests.survey.html_tree import parse
+from tests.survey.survey_factories import (
+    Student,
+    World,
+    class_session,
+    core_answers,
+    count,
+    drafts,
+    responses,
+)
 
 
 def _answers(database) -> dict:

@@ -13,7 +13,6 @@ import pytest
 import yaml
 from flask import Flask
 from jinja2 import ChoiceLoader, DictLoader
-from survey_factories import Student, make_world, responses
 
 from oko import PROJECT_ROOT
 from oko.db import Database
@@ -23,6 +22,7 @@ from oko.questionnaire.question_types.base import whole_number
 from oko.questionnaire.values import Answer
 from oko.web.survey import forms
 from oko.web.survey.forms import FIELD_BUILDERS, AnswerField, FieldBuilder, page_form
+from tests.survey.survey_factories import Student, make_world, responses
 
 
 def test_every_question_type_has_a_field_builder() -> None:

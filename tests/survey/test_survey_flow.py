@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from survey_factories import Student, World, class_session, core_answers, count, drafts, responses
-
 from oko.models import Draft, Response
+from tests.survey.survey_factories import (
+    Student,
+    World,
+    class_session,
+    core_answers,
+    count,
+    drafts,
+    responses,
+)
 
 
 def test_entry_page_asks_for_the_class_code(client, world: World) -> None:

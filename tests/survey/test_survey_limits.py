@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from survey_factories import TEST_QUESTIONNAIRES, Student, World, count, make_world
 
 from oko.db import Database
 from oko.models import Response
 from oko.services.survey.class_sessions import ALPHABET, CODE_LENGTH
+from tests.survey.survey_factories import TEST_QUESTIONNAIRES, Student, World, count, make_world
 
 SCHOOL = {"REMOTE_ADDR": "192.0.2.50"}
 

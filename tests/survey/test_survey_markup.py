@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from html_tree import Node, parse
-from survey_factories import Student, core_answers
 
 import oko.web
+from tests.survey.html_tree import Node, parse
+from tests.survey.survey_factories import Student, core_answers
 
 STATIC = Path(oko.web.__file__).parent / "static" / "css"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from html_tree import parse
-from survey_factories import Student, drafts, responses
+from tests.survey.html_tree import parse
+from tests.survey.survey_factories import Student, drafts, responses
 
 
 def _checked(html: bytes, name: str) -> list[str]:

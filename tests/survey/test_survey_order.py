@@ -10,9 +10,9 @@ import json
 from datetime import timedelta
 
 from sqlalchemy import update
-from survey_factories import Student, World, core_answers, count, drafts, responses
 
 from oko.models import Draft, Response, utcnow
+from tests.survey.survey_factories import Student, World, core_answers, count, drafts, responses
 
 
 def _expire(database) -> None:  # type: ignore[no-untyped-def]

@@ -3,8 +3,8 @@ by a whole class at once, and cheap phones are slow to parse."""
 
 from __future__ import annotations
 
-from html_tree import parse
-from survey_factories import Student, core_answers
+from tests.survey.html_tree import parse
+from tests.survey.survey_factories import Student, core_answers
 
 BUDGET = 100 * 1024
 

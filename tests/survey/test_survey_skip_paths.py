@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from html_tree import parse
-from survey_factories import CORE, Student, core_answers, drafts, responses
 
 from oko.questionnaire import Answer, load
+from tests.survey.html_tree import parse
+from tests.survey.survey_factories import CORE, Student, core_answers, drafts, responses
 
 # element id -> (answers that show it, answers that route past it)
 SKIPS: list[tuple[str, dict[str, Answer], dict[str, Answer]]] = [

@@ -6,7 +6,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import DateTime, Time, update
-from survey_factories import (
+
+from oko.models import Draft, Response, Wave, utcnow
+from oko.services.research.microdata import load_records
+from oko.services.results.durations import median_duration
+from oko.services.survey import class_sessions, submissions
+from tests.survey.survey_factories import (
     Student,
     World,
     class_session,
@@ -15,11 +20,6 @@ from survey_factories import (
     drafts,
     responses,
 )
-
-from oko.models import Draft, Response, Wave, utcnow
-from oko.services.research.microdata import load_records
-from oko.services.results.durations import median_duration
-from oko.services.survey import class_sessions, submissions
 
 
 def test_the_same_post_twice_stores_one_response(student: Student, database, world) -> None:
@@ -49,7 +49,7 @@ def test_a_replay_from_another_client_after_the_cookie_is_gone_stores_nothing(
 def test_without_javascript_the_server_supplies_a_stable_submission_id(
     student: Student, database
 ) -> None:
-    from html_tree import parse
+    from tests.survey.html_tree import parse
 
     student.start()
     student.answer_everything(core_answers())

@@ -1,0 +1,1 @@
+"""Fixtures shared by every test folder, registered in tests/conftest.py with ``pytest_plugins``."""
