@@ -49,7 +49,7 @@ def live_server(live_app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     if not CHROMIUM.exists():
         if os.environ.get("OKO_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing and OKO_REQUIRE_BROWSER=1")
@@ -65,7 +65,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser, live_server: str):  # type: ignore[no-untyped-def]
+def page(browser, live_server: str):
     """A fresh browser context (own cookies) whose relative URLs go to the live server."""
     context = browser.new_context(base_url=live_server, locale="en-GB", accept_downloads=True)
     context.set_default_timeout(10_000)

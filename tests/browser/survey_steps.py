@@ -38,13 +38,13 @@ FILL = """(answers) => {
 }"""
 
 
-def page_id(page) -> str:  # type: ignore[no-untyped-def]
+def page_id(page) -> str:
     match = re.search(r"/p/([a-z_]+)", page.url)
     assert match, page.url
     return match.group(1)
 
 
-def fill_until(page, world, answers, stop_at: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def fill_until(page, world, answers, stop_at: str | None = None) -> None:
     """Fill in and Next through pages until the page ``stop_at`` (or the finish step)."""
     while "/p/" in page.url and page_id(page) != stop_at:
         on_page = {item.id for item in world.questionnaire.page(page_id(page)).items}
@@ -53,7 +53,7 @@ def fill_until(page, world, answers, stop_at: str | None = None) -> None:  # typ
         page.wait_for_load_state()
 
 
-def enter(page, world) -> None:  # type: ignore[no-untyped-def]
+def enter(page, world) -> None:
     """Type the code (lower case, with the dash), choose English, read the intro, Start."""
     page.goto("/")
     shown = f"{world.code[:3]}-{world.code[3:]}".lower()

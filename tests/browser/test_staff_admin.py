@@ -16,7 +16,7 @@ PASSWORD = "quiet meadow compass"
 
 
 @pytest.fixture
-def admin_world(live_app):  # type: ignore[no-untyped-def]
+def admin_world(live_app):
     with live_app.extensions["oko.db"].session() as session:
         session.add(Municipality(slug="zeewolde", name="Zeewolde", region="Flevoland"))
         session.commit()

@@ -26,7 +26,7 @@ PASSWORD = "harbour lantern seven"
 
 
 @pytest.fixture
-def demo_world(live_app):  # type: ignore[no-untyped-def]
+def demo_world(live_app):
     directory = Path(live_app.config["QUESTIONNAIRE_DIR"])
     questionnaire = load(directory / "oko-core.yaml")
     with live_app.extensions["oko.db"].session() as session:
@@ -46,7 +46,7 @@ def demo_world(live_app):  # type: ignore[no-untyped-def]
         )
 
 
-def _screenshot(page, name: str, height: int | None = None) -> None:  # type: ignore[no-untyped-def]
+def _screenshot(page, name: str, height: int | None = None) -> None:
     """The visible part of the page (from the top, ``height`` pixels tall, if given)."""
     folder = os.environ.get("OKO_SCREENSHOTS")
     if not folder:

@@ -21,7 +21,7 @@ PASSWORD = "velvet orchard ladder"
 
 
 @pytest.fixture
-def fieldwork_world(app_config, request):  # type: ignore[no-untyped-def]
+def fieldwork_world(app_config, request):
     app_config["QUESTIONNAIRE_DIR"] = str(QUESTIONNAIRES)
     app_config["MONITOR_POLL_SECONDS"] = 1
     app = request.getfixturevalue("live_app")
@@ -47,7 +47,7 @@ def fieldwork_world(app_config, request):  # type: ignore[no-untyped-def]
         )
 
 
-def finish_questionnaire(page, code: str) -> None:  # type: ignore[no-untyped-def]
+def finish_questionnaire(page, code: str) -> None:
     page.goto(f"/s/{code.replace('-', '')}")
     page.get_by_role("link", name="English").click()
     page.get_by_role("button", name="Start").click()

@@ -27,11 +27,11 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def world(live_app, database):  # type: ignore[no-untyped-def]
+def world(live_app, database):
     return make_world(database)
 
 
-def test_a_student_completes_the_survey(world, page, database) -> None:  # type: ignore[no-untyped-def]
+def test_a_student_completes_the_survey(world, page, database) -> None:
     errors = watch_console(page)
     enter(page, world)
     answers = core_answers(alc_lifetime=3, alc_30d=2, drunk_lifetime=2, drunk_30d=1)
@@ -102,7 +102,7 @@ def test_a_student_completes_the_survey(world, page, database) -> None:  # type:
     assert errors == []
 
 
-def test_the_survey_works_without_javascript(world, browser, live_server, database) -> None:  # type: ignore[no-untyped-def]
+def test_the_survey_works_without_javascript(world, browser, live_server, database) -> None:
     context = browser.new_context(base_url=live_server, locale="en-GB", java_script_enabled=False)
     page = context.new_page()
     enter(page, world)
@@ -147,7 +147,7 @@ def test_the_survey_works_without_javascript(world, browser, live_server, databa
     assert stored.answers["health"] is None  # shown, not answered
 
 
-def test_a_likert_grid_by_keyboard_alone(world, page, database) -> None:  # type: ignore[no-untyped-def]
+def test_a_likert_grid_by_keyboard_alone(world, page, database) -> None:
     enter(page, world)
     page.get_by_role("button", name="Next").click()
     page.wait_for_url(re.compile(r"/p/wellbeing$"))
@@ -184,7 +184,7 @@ def test_a_likert_grid_by_keyboard_alone(world, page, database) -> None:  # type
     assert [stored[f"mood_{n}"] for n in names] == [1, 2, 3, 4, 5]
 
 
-def test_answers_survive_an_expired_draft(world, page, database) -> None:  # type: ignore[no-untyped-def]
+def test_answers_survive_an_expired_draft(world, page, database) -> None:
     """The server's draft expires mid-way (or the cookie is lost): the browser's local copy
     brings every answer back, and the student carries on where they were."""
     from sqlalchemy import update

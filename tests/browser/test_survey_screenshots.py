@@ -25,11 +25,11 @@ def folder(tmp_path: Path) -> Path:
     return DOCS if os.environ.get("OKO_UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 
-def _no_horizontal_scroll(page) -> None:  # type: ignore[no-untyped-def]
+def _no_horizontal_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_screenshots(live_app, database, browser, live_server, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def test_screenshots(live_app, database, browser, live_server, folder: Path) -> None:
     world = make_world(database)
     desktop = browser.new_context(base_url=live_server, locale="nl-NL", viewport=DESKTOP)
     page = desktop.new_page()

@@ -73,7 +73,7 @@ def test_the_revision_goes_down_again(unmigrated_database_url: str, rows: int) -
     assert submitted == [datetime(2026, 11, 23)][:rows]
 
 
-def _store_rows(connection, tables: MetaData, rows=ROWS) -> None:  # type: ignore[no-untyped-def]
+def _store_rows(connection, tables: MetaData, rows=ROWS) -> None:
     """A municipality, a school, a wave and ``rows`` responses, as the previous revision had."""
     t = tables.tables
     connection.execute(insert(t["municipality"]).values(id=1, slug="m", name="M", region="R"))

@@ -11,7 +11,7 @@ from benchmarks.loadkit.world import prepare
 PROXY = "10.0.0.5"
 
 
-def _wrong_code(client, forwarded_for: str) -> int:  # type: ignore[no-untyped-def]
+def _wrong_code(client, forwarded_for: str) -> int:
     response = client.post(
         "/",
         data={"code": "AAA-AAAA"},

@@ -11,9 +11,9 @@ from oko.questionnaire import Questionnaire, check_files, load
 
 def test_loaded_definitions_are_frozen(item_types: Questionnaire) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
-        item_types.items["smokes"].required = True  # type: ignore[misc]
+        item_types.items["smokes"].required = True
     with pytest.raises(TypeError):
-        item_types.items["new"] = item_types.items["smokes"]  # type: ignore[index]
+        item_types.items["new"] = item_types.items["smokes"]
 
 
 def test_same_file_is_loaded_once(data_dir: Path) -> None:

@@ -24,7 +24,7 @@ def shapes(node: object) -> list[object]:
     return [node]
 
 
-def chart_of(drawing):  # type: ignore[no-untyped-def]
+def chart_of(drawing):
     (chart,) = drawing.contents
     return chart
 

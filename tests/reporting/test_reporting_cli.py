@@ -49,7 +49,7 @@ def out_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def build(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
+def build(runner: CliRunner, *args: str):
     return runner.invoke(main, ["report", "build", "--date", "2026-11-23", *args])
 
 

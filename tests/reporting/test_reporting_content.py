@@ -16,7 +16,7 @@ def content(data: ReportData, language: str) -> ReportContent:
     return build_content(data, definition, texts)
 
 
-def panel(report: ReportContent, indicator: str):  # type: ignore[no-untyped-def]
+def panel(report: ReportContent, indicator: str):
     return next(p for d in report.domains for p in d.indicators if p.indicator.id == indicator)
 
 

@@ -42,7 +42,7 @@ def interval(estimate: Estimate, indicator: Indicator) -> str:
     return f"{estimate.lower:.1f}–{estimate.upper:.1f}"
 
 
-def setup(data: ReportData, language: str = "en"):  # type: ignore[no-untyped-def]
+def setup(data: ReportData, language: str = "en"):
     definition, texts = load_report_setup(data, language)
     return definition, texts, data.current.indicators
 

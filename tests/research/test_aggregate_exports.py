@@ -44,7 +44,7 @@ SETTINGS = Settings(
 )
 
 
-def build_wave(database) -> str:  # type: ignore[no-untyped-def]
+def build_wave(database) -> str:
     """Two municipalities in one region, five schools (one too small), a researcher token."""
     with committing(database) as session:
         north = municipality(session, "north")
@@ -60,7 +60,7 @@ def build_wave(database) -> str:  # type: ignore[no-untyped-def]
         return token(session, researcher)
 
 
-def load(database):  # type: ignore[no-untyped-def]
+def load(database):
     with database.session() as session:
         row = session.execute(select(Wave)).scalar_one()
         return results.wave_results(session, row, SETTINGS), exports.wave_aggregates(
@@ -68,7 +68,7 @@ def load(database):  # type: ignore[no-untyped-def]
         )
 
 
-def files(database, file_format: str) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+def files(database, file_format: str) -> dict[str, bytes]:
     with database.session() as session:
         row = session.execute(select(Wave)).scalar_one()
         out, _rows = exports.aggregate_files(session, row, exports.Scope(), file_format, SETTINGS)
@@ -79,7 +79,7 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
 
 
-def test_csv_equals_engine_results(app: Flask, database) -> None:  # type: ignore[no-untyped-def]
+def test_csv_equals_engine_results(app: Flask, database) -> None:
     build_wave(database)
     loaded, _ = load(database)
     engine = loaded.results
@@ -136,11 +136,11 @@ def test_csv_equals_engine_results(app: Flask, database) -> None:  # type: ignor
     assert len(rows) == len(kept)
 
 
-def _id(loaded, area_id: str) -> int:  # type: ignore[no-untyped-def]
+def _id(loaded, area_id: str) -> int:
     return next(area.code for area, name in loaded.areas.items() if name.id == area_id)
 
 
-def test_small_school_never_published(app: Flask, database) -> None:  # type: ignore[no-untyped-def]
+def test_small_school_never_published(app: Flask, database) -> None:
     build_wave(database)
     for file_format in ("csv", "json", "xlsx"):
         for content in files(database, file_format).values():
@@ -163,7 +163,7 @@ VALUE_COLUMNS = tuple(
 )
 
 
-def _values(records: list[dict]) -> list[float]:  # type: ignore[type-arg]
+def _values(records: list[dict]) -> list[float]:
     out = []
     for record in records:
         for column in VALUE_COLUMNS:
@@ -173,12 +173,12 @@ def _values(records: list[dict]) -> list[float]:  # type: ignore[type-arg]
     return out
 
 
-def _sheet_records(sheet) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+def _sheet_records(sheet) -> list[dict]:
     rows = list(sheet.iter_rows(values_only=True))
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
-def hidden_values(database, loaded) -> set[float]:  # type: ignore[no-untyped-def]
+def hidden_values(database, loaded) -> set[float]:
     """What suppressed cells would have shown: the same wave computed with no suppression."""
     with database.session() as session:
         row = session.execute(select(Wave)).scalar_one()
@@ -211,7 +211,7 @@ def hidden_values(database, loaded) -> set[float]:  # type: ignore[no-untyped-de
     return hidden
 
 
-def test_no_suppressed_value_in_any_format(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_no_suppressed_value_in_any_format(app: Flask, client: FlaskClient, database) -> None:
     secret = build_wave(database)
     loaded, aggregates = load(database)
     hidden = hidden_values(database, loaded)
@@ -253,7 +253,7 @@ def test_no_suppressed_value_in_any_format(app: Flask, client: FlaskClient, data
 
 def test_csv_package_validates_and_neutralises_formulas(
     app: Flask, database, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     build_wave(database)
     package = files(database, "csv")
     assert set(package) == {
@@ -285,7 +285,7 @@ def test_csv_package_validates_and_neutralises_formulas(
     assert all(v is None or isinstance(v, float) for v in numeric)
 
 
-def test_json_and_xlsx_hold_the_same_rows(app: Flask, database) -> None:  # type: ignore[no-untyped-def]
+def test_json_and_xlsx_hold_the_same_rows(app: Flask, database) -> None:
     build_wave(database)
     document = json.loads(next(iter(files(database, "json").values())))
     assert set(document) == {"about", "results", "areas", "indicators", "items", "codes"}
@@ -303,7 +303,7 @@ def test_json_and_xlsx_hold_the_same_rows(app: Flask, database) -> None:  # type
                 assert ours == theirs
 
 
-def test_api_filters_and_pages(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_api_filters_and_pages(app: Flask, client: FlaskClient, database) -> None:
     secret = build_wave(database)
     headers = {"Authorization": f"Bearer {secret}"}
     base = "/api/v1/results?wave=2026-autumn"
@@ -345,7 +345,7 @@ def test_api_filters_and_pages(app: Flask, client: FlaskClient, database) -> Non
     assert [i["indicator"] for i in indicators["data"]][:2] == ["alcohol_lifetime", "alcohol_30d"]
 
 
-def test_coalition_sees_only_its_municipality(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_coalition_sees_only_its_municipality(app: Flask, client: FlaskClient, database) -> None:
     build_wave(database)
     with committing(database) as session:
         from oko.models import Municipality
@@ -365,7 +365,7 @@ def test_coalition_sees_only_its_municipality(app: Flask, client: FlaskClient, d
     }
 
 
-def test_web_download_is_audited(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_web_download_is_audited(app: Flask, client: FlaskClient, database) -> None:
     from tests.research.test_api_access import _login_without_csrf
 
     build_wave(database)
@@ -387,7 +387,7 @@ def test_web_download_is_audited(app: Flask, client: FlaskClient, database) -> N
         assert [e.detail["format"] for e in entries] == ["csv", "xlsx"]
 
 
-def test_cli_export_aggregates(runner: CliRunner, database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_export_aggregates(runner: CliRunner, database, tmp_path: Path) -> None:
     build_wave(database)
     env = {"OKO_QUESTIONNAIRE_DIR": SETTINGS.questionnaire_dir}
     out = tmp_path / "out"
@@ -420,7 +420,7 @@ def test_cli_export_aggregates(runner: CliRunner, database, tmp_path: Path) -> N
 @pytest.mark.parametrize("status", ["open", "planned"])
 def test_cli_refuses_unclosed_wave(
     runner: CliRunner, database, tmp_path: Path, status: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with committing(database) as session:
         wave(session, status=status)
     result = runner.invoke(

@@ -27,7 +27,7 @@ def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
-def assert_json_error(response, status: int) -> None:  # type: ignore[no-untyped-def]
+def assert_json_error(response, status: int) -> None:
     assert response.status_code == status, response.data
     assert response.is_json
     body = response.get_json()
@@ -49,7 +49,7 @@ def test_bad_or_unknown_token_gets_401(client: FlaskClient, header: str) -> None
     assert_json_error(client.get("/api/v1/waves", headers={"Authorization": header}), 401)
 
 
-def test_token_works_until_revoked(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_token_works_until_revoked(app: Flask, client: FlaskClient, database) -> None:
     with committing(database) as session:
         owner = user(session, "researcher")
         secret = token(session, owner)
@@ -65,7 +65,7 @@ def test_token_works_until_revoked(app: Flask, client: FlaskClient, database) ->
         assert "api_token.revoke" in actions
 
 
-def test_expired_token_and_disabled_account_refused(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_expired_token_and_disabled_account_refused(client: FlaskClient, database) -> None:
     with committing(database) as session:
         owner = user(session, "researcher")
         secret = token(session, owner)
@@ -78,7 +78,7 @@ def test_expired_token_and_disabled_account_refused(client: FlaskClient, databas
     assert_json_error(client.get("/api/v1/me", headers=bearer(other_secret)), 401)
 
 
-def test_token_is_stored_hashed(app: Flask, database) -> None:  # type: ignore[no-untyped-def]
+def test_token_is_stored_hashed(app: Flask, database) -> None:
     with committing(database) as session:
         owner = user(session, "researcher")
         secret = token(session, owner)
@@ -89,7 +89,7 @@ def test_token_is_stored_hashed(app: Flask, database) -> None:  # type: ignore[n
         assert secret.startswith(row.prefix)
 
 
-def test_tokens_cannot_mint_tokens(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_tokens_cannot_mint_tokens(client: FlaskClient, database) -> None:
     with committing(database) as session:
         secret = token(session, user(session, "researcher"))
     response = client.post("/api/v1/tokens", json={"name": "x"}, headers=bearer(secret))
@@ -98,7 +98,7 @@ def test_tokens_cannot_mint_tokens(client: FlaskClient, database) -> None:  # ty
         assert session.execute(select(func.count(ApiToken.id))).scalar_one() == 1
 
 
-def test_session_token_creation_needs_csrf(csrf_client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_session_token_creation_needs_csrf(csrf_client: FlaskClient, database) -> None:
     with committing(database) as session:
         user(session, "researcher")
     csrf_client.post("/login", data={"email": "researcher@example.org", "password": PASSWORD})
@@ -113,7 +113,7 @@ def test_session_token_creation_needs_csrf(csrf_client: FlaskClient, database) -
         assert session.execute(select(func.count(ApiToken.id))).scalar_one() == 0
 
 
-def _login_without_csrf(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def _login_without_csrf(client: FlaskClient, database) -> None:
     import time
 
     from oko.services.staff import accounts
@@ -128,7 +128,7 @@ def _login_without_csrf(client: FlaskClient, database) -> None:  # type: ignore[
             cookie["login_at"] = int(time.time())
 
 
-def test_session_creates_token_shown_once(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_session_creates_token_shown_once(client: FlaskClient, database) -> None:
     with committing(database) as session:
         user(session, "researcher")
     _login_without_csrf(client, database)
@@ -144,7 +144,7 @@ def test_session_creates_token_shown_once(client: FlaskClient, database) -> None
     assert_json_error(client.post("/api/v1/tokens", data="{", content_type="application/json"), 400)
 
 
-def test_cannot_revoke_someone_elses_token(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_cannot_revoke_someone_elses_token(client: FlaskClient, database) -> None:
     with committing(database) as session:
         mine = token(session, user(session, "researcher"))
         other = user(session, "researcher", "b@example.org")
@@ -156,7 +156,7 @@ def test_cannot_revoke_someone_elses_token(client: FlaskClient, database) -> Non
     assert_json_error(client.delete("/api/v1/tokens/99999", headers=bearer(mine)), 404)
 
 
-def test_rate_limit_per_account(app_config, request, database) -> None:  # type: ignore[no-untyped-def]
+def test_rate_limit_per_account(app_config, request, database) -> None:
     app_config["API_REQUESTS_PER_MINUTE"] = 3
     client = request.getfixturevalue("client")
     with committing(database) as session:
@@ -168,7 +168,7 @@ def test_rate_limit_per_account(app_config, request, database) -> None:  # type:
     assert response.headers["Retry-After"] == "60"
 
 
-def test_failed_token_checks_are_limited(app_config, request) -> None:  # type: ignore[no-untyped-def]
+def test_failed_token_checks_are_limited(app_config, request) -> None:
     app_config["API_AUTH_FAILURES_PER_MINUTE"] = 2
     client = request.getfixturevalue("client")
     statuses = [
@@ -192,14 +192,14 @@ def test_failed_token_checks_are_limited(app_config, request) -> None:  # type: 
         "/api/v1/waves/2026-autumn/microdata?format=pdf",
     ],
 )
-def test_bad_parameters_get_400(client: FlaskClient, database, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_parameters_get_400(client: FlaskClient, database, path: str) -> None:
     with committing(database) as session:
         secret = token(session, user(session, "researcher"))
         wave(session)
     assert_json_error(client.get(path, headers=bearer(secret)), 400)
 
 
-def test_unknown_things_get_404(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_things_get_404(client: FlaskClient, database) -> None:
     with committing(database) as session:
         secret = token(session, user(session, "researcher"))
     for path in (
@@ -214,7 +214,7 @@ def test_unknown_things_get_404(client: FlaskClient, database) -> None:  # type:
     assert_json_error(client.post("/api/v1/waves", headers=bearer(secret)), 405)
 
 
-def test_researcher_sees_only_granted_closed_waves(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_researcher_sees_only_granted_closed_waves(client: FlaskClient, database) -> None:
     with committing(database) as session:
         granted = wave(session, "granted")
         wave(session, "other")
@@ -228,7 +228,7 @@ def test_researcher_sees_only_granted_closed_waves(client: FlaskClient, database
     assert_json_error(client.get("/api/v1/waves/open", headers=bearer(secret)), 403)
 
 
-def test_coordinator_token_reads_nothing(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_coordinator_token_reads_nothing(client: FlaskClient, database) -> None:
     with committing(database) as session:
         town = municipality(session, "zeewolde")
         place = school(session, town, "school-a")
@@ -236,7 +236,7 @@ def test_coordinator_token_reads_nothing(client: FlaskClient, database) -> None:
     assert_json_error(client.get("/api/v1/waves", headers=bearer(secret)), 403)
 
 
-def _microdata_setup(database, *, approved: bool, closed_days_ago: int = 400):  # type: ignore[no-untyped-def]
+def _microdata_setup(database, *, approved: bool, closed_days_ago: int = 400):
     with committing(database) as session:
         town = municipality(session, "zeewolde")
         row = wave(session, closes_at=utcnow() - timedelta(days=closed_days_ago))
@@ -251,7 +251,7 @@ def _microdata_setup(database, *, approved: bool, closed_days_ago: int = 400):  
         return token(session, researcher)
 
 
-def test_researcher_without_grant_gets_403_on_microdata(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_researcher_without_grant_gets_403_on_microdata(client: FlaskClient, database) -> None:
     secret = _microdata_setup(database, approved=False)
     assert_json_error(
         client.get("/api/v1/waves/2026-autumn/microdata", headers=bearer(secret)), 403
@@ -260,14 +260,14 @@ def test_researcher_without_grant_gets_403_on_microdata(client: FlaskClient, dat
         assert session.execute(select(func.count(MicrodataDownload.id))).scalar_one() == 0
 
 
-def test_microdata_waits_for_the_embargo(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_microdata_waits_for_the_embargo(client: FlaskClient, database) -> None:
     secret = _microdata_setup(database, approved=True, closed_days_ago=10)
     response = client.get("/api/v1/waves/2026-autumn/microdata", headers=bearer(secret))
     assert_json_error(response, 403)
     assert "embargo" in response.get_json()["error"]["message"]
 
 
-def test_approved_researcher_downloads_microdata_audited(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_approved_researcher_downloads_microdata_audited(client: FlaskClient, database) -> None:
     secret = _microdata_setup(database, approved=True)
     response = client.get("/api/v1/waves/2026-autumn/microdata?format=csv", headers=bearer(secret))
     assert response.status_code == 200
@@ -286,7 +286,7 @@ def test_approved_researcher_downloads_microdata_audited(client: FlaskClient, da
         assert "microdata.grant" in actions
 
 
-def test_control_characters_are_refused_not_crashing(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_control_characters_are_refused_not_crashing(client: FlaskClient, database) -> None:
     """PostgreSQL refuses NUL in text: such input is a clean 4xx on every database."""
     with committing(database) as session:
         user(session, "researcher")
@@ -298,14 +298,14 @@ def test_control_characters_are_refused_not_crashing(client: FlaskClient, databa
     assert_json_error(client.get("/api/v1/waves/a%00b/microdata", headers=bearer(secret)), 404)
 
 
-def test_huge_ids_are_not_found(client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_huge_ids_are_not_found(client: FlaskClient, database) -> None:
     with committing(database) as session:
         secret = token(session, user(session, "researcher"))
     for token_id in (0, 2**31, 90043951584, 10**30):
         assert_json_error(client.delete(f"/api/v1/tokens/{token_id}", headers=bearer(secret)), 404)
 
 
-def test_csrf_applies_to_cookies_only(csrf_client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_csrf_applies_to_cookies_only(csrf_client: FlaskClient, database) -> None:
     """With CSRF on: a token request needs no CSRF token, a cookie request does."""
     with committing(database) as session:
         owner = user(session, "researcher")

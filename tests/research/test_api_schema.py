@@ -25,7 +25,7 @@ def app_config(app_config: dict[str, object]) -> dict[str, object]:
 
 
 @pytest.fixture
-def secret(app: Flask, database) -> str:  # type: ignore[no-untyped-def]
+def secret(app: Flask, database) -> str:
     return build_wave(database)
 
 
@@ -52,20 +52,20 @@ def test_every_operation_conforms(app: Flask, secret: str) -> None:
             database=None,
             suppress_health_check=list(HealthCheck),
         )
-        def check(case) -> None:  # type: ignore[no-untyped-def]
+        def check(case) -> None:
             case.call_and_validate(headers=headers)
 
         check()
 
 
-def _validator(spec: dict, schema: dict) -> jsonschema.Draft202012Validator:  # type: ignore[type-arg]
+def _validator(spec: dict, schema: dict) -> jsonschema.Draft202012Validator:
     """A validator for ``schema`` whose $refs resolve inside the whole OpenAPI document."""
     resource = Resource.from_contents(spec, default_specification=DRAFT202012)
     registry = Registry().with_resource("urn:oko-api", resource)
     return jsonschema.Draft202012Validator(_rebase(schema), registry=registry)
 
 
-def _rebase(node):  # type: ignore[no-untyped-def]
+def _rebase(node):
     """Point local refs (#/components/...) at the registered document."""
     if isinstance(node, dict):
         return {

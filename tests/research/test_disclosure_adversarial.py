@@ -107,7 +107,7 @@ def adversarial_columns(seed: int) -> ResponseColumns:
     )
 
 
-def audit(columns: ResponseColumns, config: EngineConfig):  # type: ignore[no-untyped-def]
+def audit(columns: ResponseColumns, config: EngineConfig):
     wave = WaveInput("adversarial", 2026, columns)
     results = compute_wave(wave, (), INDICATORS, config)
     truth = compute_wave(wave, (), INDICATORS, config.without_suppression())
@@ -121,7 +121,7 @@ def audit(columns: ResponseColumns, config: EngineConfig):  # type: ignore[no-un
             parents[area] = Area(AreaLevel.REGION, region_of[area.code])
     ids = {area: f"{area.level.value}:{area.code}" for area in results.areas}
     infos = {
-        area: aggregates.AreaInfo(ids[area], ids[area], ids.get(parents.get(area), ""))  # type: ignore[arg-type]
+        area: aggregates.AreaInfo(ids[area], ids[area], ids.get(parents.get(area), ""))
         for area in results.areas
     }
     table = aggregates.result_table(results, infos, str)
@@ -131,7 +131,7 @@ def audit(columns: ResponseColumns, config: EngineConfig):  # type: ignore[no-un
 
 @pytest.mark.parametrize("design", list(SchoolDesign))
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_no_hidden_value_of_the_adversarial_wave_can_be_pinned_down(seed, design) -> None:  # type: ignore[no-untyped-def]
+def test_no_hidden_value_of_the_adversarial_wave_can_be_pinned_down(seed, design) -> None:
     results, ranges = audit(adversarial_columns(seed), EngineConfig(school_design=design))
     hidden = [e for e in results.estimates() if e.suppressed and not e.no_data]
     assert len(hidden) > 50, "the wave should force a lot of suppression"

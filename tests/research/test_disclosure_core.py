@@ -9,7 +9,7 @@ from oko.indicators.disclosure import Cell, InconsistentTable, Relation, feasibl
 PROTECT = (0.0, 0.04)  # a small count of up to 4 in a group of 100
 
 
-def cell(key: str, published: float | None = None, protection=None) -> Cell:  # type: ignore[no-untyped-def]
+def cell(key: str, published: float | None = None, protection=None) -> Cell:
     return Cell(key, 0.0, 1.0, published, protection)
 
 

@@ -15,7 +15,7 @@ POLICY = Policy(pseudonym_key=b"k" * 32, min_school_size=20, min_category_size=5
 
 
 @pytest.fixture(scope="module")
-def questionnaire():  # type: ignore[no-untyped-def]
+def questionnaire():
     return load(MINI)
 
 
@@ -43,14 +43,14 @@ def records(sizes: dict[int, int]) -> list[ResponseRecord]:
     return out
 
 
-def test_free_text_never_exported(questionnaire) -> None:  # type: ignore[no-untyped-def]
+def test_free_text_never_exported(questionnaire) -> None:
     data = microdata.build(questionnaire, records({1: 30, 2: 25}), POLICY)
     assert "comments" not in data.table.names
     assert data.omitted["comments"] == "free text is never exported"
     assert not any("HYPERLINK" in str(v) for row in data.table.rows for v in row)
 
 
-def test_schools_are_pseudonymised_stably_per_key(questionnaire) -> None:  # type: ignore[no-untyped-def]
+def test_schools_are_pseudonymised_stably_per_key(questionnaire) -> None:
     rows = records({101: 30, 102: 25})
     first = microdata.build(questionnaire, rows, POLICY)
     again = microdata.build(questionnaire, rows, POLICY)
@@ -62,7 +62,7 @@ def test_schools_are_pseudonymised_stably_per_key(questionnaire) -> None:  # typ
     assert not any(str(school) in name for name in names for school in (101, 102))
 
 
-def test_small_schools_merged_until_large_enough(questionnaire) -> None:  # type: ignore[no-untyped-def]
+def test_small_schools_merged_until_large_enough(questionnaire) -> None:
     data = microdata.build(questionnaire, records({1: 40, 2: 8, 3: 30, 4: 5}), POLICY)
     schools = data.table.column("school")
     merged = data.table.column("school_merged")
@@ -78,7 +78,7 @@ def test_single_small_school_is_not_left_alone() -> None:
     assert groups[2] == frozenset({2})
 
 
-def test_rare_categories_top_coded(questionnaire) -> None:  # type: ignore[no-untyped-def]
+def test_rare_categories_top_coded(questionnaire) -> None:
     data = microdata.build(questionnaire, records({1: 30, 2: 25}), POLICY)
     ages = data.table.column("age")
     assert 20 not in ages  # two respondents aged 20: merged downwards into 14 ("14 or more")
@@ -87,31 +87,31 @@ def test_rare_categories_top_coded(questionnaire) -> None:  # type: ignore[no-un
     assert age.values[14]["en"] == "14 or more"
 
 
-def test_rare_nominal_category_withheld(questionnaire) -> None:  # type: ignore[no-untyped-def]
+def test_rare_nominal_category_withheld(questionnaire) -> None:
     rows = records({1: 30})
-    rows[0].answers["gender"] = 3  # type: ignore[index]
+    rows[0].answers["gender"] = 3
     data = microdata.build(questionnaire, rows, POLICY)
     assert 3 not in data.table.column("gender")
     assert WITHHELD in data.table.column("gender")
 
 
-def test_rare_multiple_choice_option_dropped(questionnaire) -> None:  # type: ignore[no-untyped-def]
+def test_rare_multiple_choice_option_dropped(questionnaire) -> None:
     rows = records({1: 30})
-    rows[0].answers["pets"] = [3]  # type: ignore[index]
+    rows[0].answers["pets"] = [3]
     data = microdata.build(questionnaire, rows, POLICY)
     assert "pets_3" not in data.table.names
     assert "pets_1" in data.table.names
     assert "pets_3" in data.omitted
 
 
-def test_missing_codes_kept_distinct(questionnaire) -> None:  # type: ignore[no-untyped-def]
+def test_missing_codes_kept_distinct(questionnaire) -> None:
     data = microdata.build(questionnaire, records({1: 30}), POLICY)
     assert set(data.table.column("sch_belong")) == {-1}
     alc, follow_up = data.table.column("alc_lifetime"), data.table.column("alc_30d")
     assert all((a == 1) == (f == -2) for a, f in zip(alc, follow_up, strict=True))
 
 
-def test_rows_do_not_follow_submission_order(questionnaire) -> None:  # type: ignore[no-untyped-def]
+def test_rows_do_not_follow_submission_order(questionnaire) -> None:
     data = microdata.build(questionnaire, records({1: 30}), POLICY)
     flags = data.table.column("flag_too_fast")
     assert data.table.column("row") == list(range(1, 31))
@@ -126,15 +126,15 @@ def test_tail_coding_both_ends() -> None:
 
 
 @pytest.fixture(scope="module")
-def core():  # type: ignore[no-untyped-def]
+def core():
     return load(Path(__file__).parents[2] / "questionnaires" / "oko-core.yaml")
 
 
 def core_records(answers: list[dict[str, object]]) -> list[ResponseRecord]:
-    return [ResponseRecord(n, 1, 2, given) for n, given in enumerate(answers)]  # type: ignore[arg-type]
+    return [ResponseRecord(n, 1, 2, given) for n, given in enumerate(answers)]
 
 
-def test_merged_tail_lists_the_labels_it_holds(core) -> None:  # type: ignore[no-untyped-def]
+def test_merged_tail_lists_the_labels_it_holds(core) -> None:
     """'Never' merged into '11 or younger' is not "11 or younger or less"."""
     rows = [{"drunk_age": 1}] + [{"drunk_age": 2 + n % 6} for n in range(60)]
     data = microdata.build(core, core_records(rows), POLICY)
@@ -147,7 +147,7 @@ def test_merged_tail_lists_the_labels_it_holds(core) -> None:  # type: ignore[no
     assert 1 not in drunk_age.values
 
 
-def test_empty_codes_inside_a_merged_tail_join_it(core) -> None:  # type: ignore[no-untyped-def]
+def test_empty_codes_inside_a_merged_tail_join_it(core) -> None:
     """Life satisfaction 0 (rare) merged into 2 takes the empty 1 along, and keeps 0's words."""
     rows = [{"life_satisfaction": 0}] + [{"life_satisfaction": 2 + n % 9} for n in range(60)]
     data = microdata.build(core, core_records(rows), POLICY)
@@ -158,7 +158,7 @@ def test_empty_codes_inside_a_merged_tail_join_it(core) -> None:  # type: ignore
     assert ladder.note == "recoded (rare categories): 0→2, 1→2"
 
 
-def test_measure_levels_follow_type_and_role(core) -> None:  # type: ignore[no-untyped-def]
+def test_measure_levels_follow_type_and_role(core) -> None:
     rows = [
         {"gender": 1 + n % 2, "school_type": 1 + n % 4, "lives_with": [1, 2], "age": 14}
         for n in range(40)
@@ -172,7 +172,7 @@ def test_measure_levels_follow_type_and_role(core) -> None:  # type: ignore[no-u
     assert measure["row"] == measure["age"] == "scale"
 
 
-def test_multiple_choice_labels_name_question_and_option(core) -> None:  # type: ignore[no-untyped-def]
+def test_multiple_choice_labels_name_question_and_option(core) -> None:
     data = microdata.build(core, core_records([{"lives_with": [1]}] * 30), POLICY)
     mother = next(v for v in data.variables if v.name == "lives_with_1")
     assert mother.label["en"] == (

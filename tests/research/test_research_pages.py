@@ -34,7 +34,7 @@ def login(client: FlaskClient, email: str) -> None:
     assert response.status_code == 302, response.data
 
 
-def setup(database, *, closed_days_ago: int = 400) -> None:  # type: ignore[no-untyped-def]
+def setup(database, *, closed_days_ago: int = 400) -> None:
     with committing(database) as session:
         town = municipality(session, "zeewolde")
         row = wave(session, closes_at=utcnow() - timedelta(days=closed_days_ago))
@@ -44,7 +44,7 @@ def setup(database, *, closed_days_ago: int = 400) -> None:  # type: ignore[no-u
         user(session, "admin")
 
 
-def test_research_page_lists_granted_waves(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_research_page_lists_granted_waves(app: Flask, client: FlaskClient, database) -> None:
     setup(database)
     login(client, "researcher@example.org")
     page = client.get("/research/")
@@ -56,7 +56,7 @@ def test_research_page_lists_granted_waves(app: Flask, client: FlaskClient, data
 
 def test_research_page_links_api_openapi_and_codebook(
     app: Flask, client: FlaskClient, database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     setup(database)
     login(client, "researcher@example.org")
     html = client.get("/research/").get_data(as_text=True)
@@ -80,7 +80,7 @@ def test_research_page_links_api_openapi_and_codebook(
 
 def test_research_page_shows_the_size_of_every_download(
     app: Flask, client: FlaskClient, database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The size shown is the size of the file the link gives."""
     setup(database)
     login(client, "researcher@example.org")
@@ -101,13 +101,13 @@ def test_research_page_shows_the_size_of_every_download(
         assert shown == do_filesizeformat(size), url
 
 
-def test_token_page_shows_secret_once(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_token_page_shows_secret_once(app: Flask, client: FlaskClient, database) -> None:
     setup(database)
     login(client, "researcher@example.org")
     created = client.post("/research/tokens", data={"name": "laptop"})
     assert created.status_code == 200
     assert created.headers["Cache-Control"] == "no-store"
-    secret = re.search(r"oko_[A-Za-z0-9_-]{40,}", created.get_data(as_text=True)).group(0)  # type: ignore[union-attr]
+    secret = re.search(r"oko_[A-Za-z0-9_-]{40,}", created.get_data(as_text=True)).group(0)
     again = client.get("/research/tokens").get_data(as_text=True)
     assert secret not in again and secret[:12] in again
     assert (
@@ -124,10 +124,10 @@ def test_token_page_shows_secret_once(app: Flask, client: FlaskClient, database)
         assert len(session.execute(select(ApiToken)).scalars().all()) == 1
 
 
-def test_revoke_form_needs_csrf(csrf_client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_revoke_form_needs_csrf(csrf_client: FlaskClient, database) -> None:
     setup(database)
     page = csrf_client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     csrf_client.post(
         "/login",
         data={"email": "researcher@example.org", "password": PASSWORD, "csrf_token": csrf},
@@ -137,7 +137,7 @@ def test_revoke_form_needs_csrf(csrf_client: FlaskClient, database) -> None:  # 
         assert session.execute(select(ApiToken)).scalars().all() == []
 
 
-def test_request_approve_download_sav(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_request_approve_download_sav(app: Flask, client: FlaskClient, database) -> None:
     setup(database)
     login(client, "researcher@example.org")
     assert (
@@ -185,7 +185,7 @@ def test_request_approve_download_sav(app: Flask, client: FlaskClient, database)
         assert len(session.execute(select(MicrodataDownload)).scalars().all()) == 4
 
 
-def _read_sav(data: bytes):  # type: ignore[no-untyped-def]
+def _read_sav(data: bytes):
     with tempfile.NamedTemporaryFile(suffix=".sav") as handle:
         handle.write(data)
         handle.flush()
@@ -194,7 +194,7 @@ def _read_sav(data: bytes):  # type: ignore[no-untyped-def]
 
 def test_refused_request_is_explained_in_the_pages_language(
     app: Flask, client: FlaskClient, database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The service's refusal reaches a Dutch page in Dutch and an English page in English."""
     setup(database)
     login(client, "researcher@example.org")
@@ -213,7 +213,7 @@ def test_refused_request_is_explained_in_the_pages_language(
 
 def test_refused_token_name_is_explained_in_dutch(
     app: Flask, client: FlaskClient, database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     setup(database)
     login(client, "researcher@example.org")
     client.get("/research/?lang=nl")
@@ -223,7 +223,7 @@ def test_refused_token_name_is_explained_in_dutch(
         assert session.execute(select(ApiToken)).first() is None
 
 
-def test_other_researchers_grant_is_not_found(app: Flask, client: FlaskClient, database) -> None:  # type: ignore[no-untyped-def]
+def test_other_researchers_grant_is_not_found(app: Flask, client: FlaskClient, database) -> None:
     setup(database)
     runner = CliRunner()
     with committing(database) as session:
@@ -252,7 +252,7 @@ def test_other_researchers_grant_is_not_found(app: Flask, client: FlaskClient, d
     assert client.get(f"/research/microdata/{grant_id}/zip").status_code == 404
 
 
-def test_cli_grant_embargo_export_and_revoke(runner: CliRunner, database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_grant_embargo_export_and_revoke(runner: CliRunner, database, tmp_path) -> None:
     setup(database, closed_days_ago=30)
     env = {"OKO_QUESTIONNAIRE_DIR": str(Path(__file__).parents[1] / "data" / "research")}
     purpose = "Parental monitoring and alcohol use, 2026."

@@ -25,7 +25,7 @@ ROLES = {
 }
 
 
-def build_world(app) -> None:  # type: ignore[no-untyped-def]
+def build_world(app) -> None:
     with app.extensions["oko.db"].session() as session:
         # The victim first: id 1 everywhere.
         south = f.municipality(session, "south", "CANARY South Town")
@@ -93,7 +93,7 @@ def argument_values(rule: Rule, name: str) -> list[object]:
     return ["south"]
 
 
-def urls(  # type: ignore[no-untyped-def]
+def urls(
     app, arguments: Callable[[Rule, str], list[object]] = argument_values
 ) -> Iterator[tuple[str, str, str]]:
     """(endpoint, method, url) for every rule, with every choice ``arguments`` gives for one
@@ -107,7 +107,7 @@ def urls(  # type: ignore[no-untyped-def]
                 yield rule.endpoint, method, url
 
 
-def client_for(app, role: str | None):  # type: ignore[no-untyped-def]
+def client_for(app, role: str | None):
     """A test client, logged in as the ``role`` account of the visitors' world (or anonymous)."""
     client = app.test_client()
     if role is not None:

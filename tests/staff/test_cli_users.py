@@ -13,7 +13,7 @@ DATA = Path(__file__).parent / "data"
 def oko(runner, monkeypatch):
     monkeypatch.setenv("OKO_QUESTIONNAIRE_DIR", str(DATA))
 
-    def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    def run(*args: str, input: str | None = None):
         return runner.invoke(main, list(args), input=input)
 
     return run

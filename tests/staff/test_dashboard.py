@@ -21,7 +21,7 @@ from tests.staff import staff_factories as f
 
 
 @pytest.fixture
-def demo_app(app):  # type: ignore[no-untyped-def]
+def demo_app(app):
     """The demo's three municipalities and closed waves, plus a coalition member of each."""
     with app.extensions["oko.db"].session() as session:
         questionnaire = load(f"{app.config['QUESTIONNAIRE_DIR']}/oko-core.yaml")
@@ -34,7 +34,7 @@ def demo_app(app):  # type: ignore[no-untyped-def]
     return app
 
 
-def _board(app, slug: str, email: str, language: str = "en"):  # type: ignore[no-untyped-def]
+def _board(app, slug: str, email: str, language: str = "en"):
     with app.extensions["oko.db"].session() as session:
         user = accounts.get_by_email(session, email)
         town = dashboard.require_municipality(session, user, slug)

@@ -5,7 +5,7 @@ from oko.services.staff import accounts, admin, authz, fieldwork
 from tests.staff import staff_factories as f
 
 
-def _response(session, wave, school, grade, n=1):  # type: ignore[no-untyped-def]
+def _response(session, wave, school, grade, n=1):
     for _ in range(n):
         session.add(
             Response(
@@ -48,7 +48,7 @@ def world(app):
         return {"wave": wave.slug, "a": a.id, "b": b.id, "c": c.id}
 
 
-def _report(app, email):  # type: ignore[no-untyped-def]
+def _report(app, email):
     with app.extensions["oko.db"].session() as session:
         user = accounts.get_by_email(session, email)
         wave = fieldwork.default_wave(session)
@@ -112,7 +112,7 @@ def test_admin_can_narrow_to_one_municipality(app, world, client) -> None:
     assert client.get(f"/api/monitor/{world['wave']}?municipality=atlantis").status_code == 404
 
 
-def _hold(app, code: str, n: int) -> int:  # type: ignore[no-untyped-def]
+def _hold(app, code: str, n: int) -> int:
     """Mark ``n`` of North A's grade-2 responses as held in session ``code``; its id."""
     from sqlalchemy import select
 

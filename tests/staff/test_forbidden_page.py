@@ -9,7 +9,7 @@ from tests.staff import staff_factories as f
 
 
 @pytest.fixture
-def coalition_client(app):  # type: ignore[no-untyped-def]
+def coalition_client(app):
     with app.extensions["oko.db"].session() as session:
         north = f.municipality(session, "north")
         f.municipality(session, "south")

@@ -65,19 +65,19 @@ def _query(junk: str) -> str:
     return urlencode([(name, junk) for name in names] + [("page", "1")])
 
 
-def _get_urls(app) -> list[str]:  # type: ignore[no-untyped-def]
+def _get_urls(app) -> list[str]:
     real = [url for _, method, url in urls(app) if method == "GET"]
     junk = [url for _, method, url in urls(app, _junk_arguments) if method == "GET"]
     return sorted(set(real)) + sorted(set(junk) - set(real))
 
 
 @pytest.fixture
-def crawl_app(app):  # type: ignore[no-untyped-def]
+def crawl_app(app):
     build_world(app)
     return app
 
 
-def _visit(client, target: str) -> tuple[str | None, bool]:  # type: ignore[no-untyped-def]
+def _visit(client, target: str) -> tuple[str | None, bool]:
     """(the problem, if the answer is a 5xx or an error; whether the view itself answered,
     rather than a refusal or a redirect to login)."""
     try:

@@ -49,7 +49,7 @@ DENIED = {400, 401, 403, 404, 405}
 
 
 @pytest.fixture
-def matrix_app(app_config, request):  # type: ignore[no-untyped-def]
+def matrix_app(app_config, request):
     app_config["LOGIN_ATTEMPTS_PER_MINUTE"] = 10_000
     app = request.getfixturevalue("app")
     build_world(app)
@@ -105,7 +105,7 @@ def test_admin_reaches_every_page(matrix_app) -> None:
     assert not problems, "\n".join(problems)
 
 
-def _assert_nothing_changed(app) -> None:  # type: ignore[no-untyped-def]
+def _assert_nothing_changed(app) -> None:
     with app.extensions["oko.db"].session() as session:
         actions = session.execute(
             select(AuditEntry.action).where(

@@ -16,7 +16,7 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 EVIL = '<img src=x onerror="alert(1)">'
 
 
-def _csrf_login(client, email: str) -> None:  # type: ignore[no-untyped-def]
+def _csrf_login(client, email: str) -> None:
     page = client.get("/login").data.decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post(
@@ -58,18 +58,18 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(csrf_cl
 
 
 @pytest.fixture
-def production_app(app_config, database):  # type: ignore[no-untyped-def]
+def production_app(app_config, database):
     config = dict(app_config)
     config.pop("TESTING")
     config.update({"ENV": "production", "WTF_CSRF_ENABLED": True})
     app = create_app(config)
 
     @app.get("/boom")
-    def boom():  # type: ignore[no-untyped-def]
+    def boom():
         raise RuntimeError("secret internals: password=hunter2")
 
     @app.get("/api/boom")
-    def api_boom():  # type: ignore[no-untyped-def]
+    def api_boom():
         raise RuntimeError("secret internals: password=hunter2")
 
     yield app

@@ -15,12 +15,12 @@ def world(app: Flask, database: Database) -> World:
 
 
 @pytest.fixture
-def student(client, world: World) -> Student:  # type: ignore[no-untyped-def]
+def student(client, world: World) -> Student:
     return Student(client, world)
 
 
 @pytest.fixture
-def routing_student(app_config: dict[str, object], database: Database, request) -> Student:  # type: ignore[no-untyped-def]
+def routing_student(app_config: dict[str, object], database: Database, request) -> Student:
     """A student of the small ``survey-routing`` questionnaire (required item, cross-page skip)."""
     app_config["QUESTIONNAIRE_DIR"] = str(TEST_QUESTIONNAIRES)
     app = request.getfixturevalue("app")
@@ -29,7 +29,7 @@ def routing_student(app_config: dict[str, object], database: Database, request) 
 
 
 @pytest.fixture
-def csrf_student(app_config: dict[str, object], database: Database, request) -> Student:  # type: ignore[no-untyped-def]
+def csrf_student(app_config: dict[str, object], database: Database, request) -> Student:
     """A student of oko-core with CSRF protection on, as in production."""
     app_config["WTF_CSRF_ENABLED"] = True
     app = request.getfixturevalue("app")

@@ -19,7 +19,7 @@ from tests.survey.survey_factories import (
 
 
 @pytest.fixture
-def coordinator(client, database, world: World):  # type: ignore[no-untyped-def]
+def coordinator(client, database, world: World):
     staff(database, "coordinator", "coord@example.org", (world.school_id,))
     log_in(client, "coord@example.org")
     return client

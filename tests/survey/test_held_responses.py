@@ -33,14 +33,14 @@ def test_the_bound_is_the_class_size_plus_ten_percent_at_least_two(pupils, bound
     assert response_bound(pupils) == bound
 
 
-def _class_of(database, world: World, pupils: int) -> None:  # type: ignore[no-untyped-def]
+def _class_of(database, world: World, pupils: int) -> None:
     with database.transaction() as session:
         session.execute(
             update(ClassSession).where(ClassSession.id == world.session_id).values(pupils=pupils)
         )
 
 
-def _send_four(app, world: World) -> None:  # type: ignore[no-untyped-def]
+def _send_four(app, world: World) -> None:
     """Four students of a class of one (bound 3) send their questionnaire."""
     for n in range(4):
         student = Student(app.test_client(), world)
@@ -62,7 +62,7 @@ def test_responses_beyond_the_bound_are_held_out_of_results(app, database, world
 
 
 @pytest.fixture
-def coordinator(client, database, world: World):  # type: ignore[no-untyped-def]
+def coordinator(client, database, world: World):
     staff(database, "coordinator", "coord@example.org", (world.school_id,))
     log_in(client, "coord@example.org")
     return client

@@ -13,7 +13,7 @@ from oko.services.survey.class_sessions import normalise_code
 from tests.survey.survey_factories import class_session, make_world
 
 
-def _invoke(runner: CliRunner, *args: str, **env: str):  # type: ignore[no-untyped-def]
+def _invoke(runner: CliRunner, *args: str, **env: str):
     return runner.invoke(main, list(args), env=env or None)
 
 

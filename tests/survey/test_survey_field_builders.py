@@ -72,7 +72,7 @@ STARS_PARTIAL = """{%- macro stars(view, field, error, lang) %}
 def stars(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     register(Stars)
     monkeypatch.setitem(
-        forms.FIELD_BUILDERS,  # type: ignore[arg-type]
+        forms.FIELD_BUILDERS,
         "stars",
         FieldBuilder(lambda item: AnswerField(item=item), "stars", "survey/_stars.html"),
     )
@@ -83,7 +83,7 @@ def stars(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def stars_student(
     stars: None, app_config: dict[str, object], database: Database, tmp_path: Path, request
-) -> Student:  # type: ignore[no-untyped-def]
+) -> Student:
     definition = {
         "id": "stars",
         "version": "1",

@@ -60,7 +60,7 @@ def test_a_client_guessing_codes_is_stopped(app: Flask, world: World) -> None:
     assert client.post("/", data={"code": _guesses(1)[0]}).status_code == 429
 
 
-def _small_world(app_config: dict[str, object], database: Database, request) -> World:  # type: ignore[no-untyped-def]
+def _small_world(app_config: dict[str, object], database: Database, request) -> World:
     """A class session of the short ``survey-routing`` questionnaire, in an app made now
     (change ``app_config`` before)."""
     app_config["QUESTIONNAIRE_DIR"] = str(TEST_QUESTIONNAIRES)
@@ -69,7 +69,7 @@ def _small_world(app_config: dict[str, object], database: Database, request) -> 
 
 
 @pytest.fixture
-def small_world(app_config: dict[str, object], database: Database, request) -> World:  # type: ignore[no-untyped-def]
+def small_world(app_config: dict[str, object], database: Database, request) -> World:
     return _small_world(app_config, database, request)
 
 
@@ -85,7 +85,7 @@ def test_a_class_behind_one_address_sends_within_a_minute(
 
 def test_a_burst_of_finishes_from_one_client_is_refused(
     app_config: dict[str, object], database: Database, request
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     app_config["FINISHES_PER_MINUTE"] = 3
     small_world = _small_world(app_config, database, request)
     app = request.getfixturevalue("app")

@@ -15,7 +15,7 @@ from oko.models import Draft, Response, utcnow
 from tests.survey.survey_factories import Student, World, core_answers, count, drafts, responses
 
 
-def _expire(database) -> None:  # type: ignore[no-untyped-def]
+def _expire(database) -> None:
     with database.transaction() as session:
         session.execute(update(Draft).values(expires_at=utcnow() - timedelta(minutes=1)))
 

@@ -9,7 +9,7 @@ from tests.survey.survey_factories import Student, core_answers
 BUDGET = 100 * 1024
 
 
-def _weight(client, url: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _weight(client, url: str) -> tuple[int, int]:
     """Bytes of the page and of everything it loads (CSS and JS; there are no images)."""
     page = client.get(url)
     assert page.status_code == 200, url

@@ -82,20 +82,20 @@ def test_a_double_click_race_stores_one_response(student: Student, database, wor
         real_find = submissions.find
         calls = []
 
-        def find_nothing_first(session, submission_id):  # type: ignore[no-untyped-def]
+        def find_nothing_first(session, submission_id):
             calls.append(submission_id)
             return None if len(calls) == 1 else real_find(session, submission_id)
 
         first = submissions.submit(
             one, draft_one, session_one, questionnaire, submission_id="r" * 32, now=now
         )
-        submissions.find = find_nothing_first  # type: ignore[assignment]
+        submissions.find = find_nothing_first
         try:
             second = submissions.submit(
                 two, draft_two, session_two, questionnaire, submission_id="r" * 32, now=now
             )
         finally:
-            submissions.find = real_find  # type: ignore[assignment]
+            submissions.find = real_find
     assert first.created and not second.created
     assert count(database, Response) == 1
     assert class_session(database, world.session_id).finished_count == 1
@@ -128,7 +128,7 @@ def test_a_server_error_during_submit_leaves_nothing_half_written(
     student.start()
     student.answer_everything(core_answers())
 
-    def fail(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def fail(*_args, **_kwargs):
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(class_sessions, "record_finished", fail)
@@ -152,7 +152,7 @@ def test_a_failing_commit_rolls_back_everything(
     student.answer_everything(core_answers())
     real_commit = Session.commit
 
-    def commit_then_fail(self):  # type: ignore[no-untyped-def]
+    def commit_then_fail(self):
         if any(isinstance(obj, Response) for obj in self.identity_map.values()):
             self.flush()  # everything has reached the database, uncommitted
             raise RuntimeError("connection lost at commit")
