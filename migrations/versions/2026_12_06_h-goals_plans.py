@@ -87,7 +87,9 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
-            ["changed_by"], ["user_account.id"], name=op.f("fk_plan_version_changed_by_user_account")
+            ["changed_by"],
+            ["user_account.id"],
+            name=op.f("fk_plan_version_changed_by_user_account"),
         ),
         sa.ForeignKeyConstraint(
             ["municipality_id"],

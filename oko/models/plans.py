@@ -24,7 +24,7 @@ PLAN_KINDS = ("goal", "action")
 
 
 class Goal(Base):
-    """"Fewer girls drunk in the last 30 days: at most 10% by autumn 2028"."""
+    """ "Fewer girls drunk in the last 30 days: at most 10% by autumn 2028"."""
 
     __tablename__ = "plan_goal"
 
@@ -54,7 +54,7 @@ class Goal(Base):
 
 
 class Action(Base):
-    """"Parent evenings on agreements about alcohol, by the youth workers, from March"."""
+    """ "Parent evenings on agreements about alcohol, by the youth workers, from March"."""
 
     __tablename__ = "plan_action"
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from oko.indicators.groups import ALL, Area, AreaLevel, Group, GroupKind
 from oko.indicators.results import Comparison, ComparisonKind, Estimate, WaveResults
+from oko.reporting.plans import Plans
 
 if TYPE_CHECKING:
     from oko.reporting.texts import Texts
@@ -96,6 +97,8 @@ class ReportData:
     report_date: date
     synthetic: bool = False
     weighted: bool = False
+    #: The coalition's goals and actions (municipality reports; empty for schools).
+    plans: Plans = Plans()
 
     def __post_init__(self) -> None:
         if self.area.level not in KINDS:

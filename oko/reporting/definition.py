@@ -19,7 +19,7 @@ import yaml
 from oko.indicators.definitions import Domain
 
 KINDS = ("municipality", "school")
-SECTIONS = ("cover", "contents", "key_messages", "domains", "method")
+SECTIONS = ("cover", "contents", "key_messages", "goals", "actions", "domains", "method")
 BREAKDOWNS = ("gender", "grade")
 
 _TOP_KEYS = {"kind", "layout", "sections", "key_messages", "indicator", "domains"}

@@ -7,8 +7,12 @@ the same content, so a number or sentence shown in both is the same text.
 
 from oko.reporting.content.build import SHOWN_COMPARISONS, build_content
 from oko.reporting.content.model import (
+    ActionLine,
+    ActionsContent,
     ComparisonLine,
     DomainPanel,
+    GoalLine,
+    GoalsContent,
     IndicatorPanel,
     KeyMessage,
     KeyMessagesContent,
@@ -20,8 +24,12 @@ from oko.reporting.content.words import Words
 
 __all__ = [
     "SHOWN_COMPARISONS",
+    "ActionLine",
+    "ActionsContent",
     "ComparisonLine",
     "DomainPanel",
+    "GoalLine",
+    "GoalsContent",
     "IndicatorPanel",
     "KeyMessage",
     "KeyMessagesContent",

@@ -23,6 +23,7 @@ from oko.reporting.content.model import (
     ReportContent,
     TableHeader,
 )
+from oko.reporting.content.plans import actions_content, goals_content
 from oko.reporting.content.words import Words
 from oko.reporting.data import ReportData
 from oko.reporting.definition import ReportDefinition
@@ -69,6 +70,8 @@ def build_content(data: ReportData, definition: ReportDefinition, texts: Texts) 
             reference=words("table.reference"),
         ),
         legend=words("table.legend", points=points) + " " + words("table.caution"),
+        goals=goals_content(words),
+        actions=actions_content(words),
     )
 
 

@@ -15,6 +15,7 @@ from oko.indicators.results import ComparisonKind, Estimate
 from oko.reporting.charts import Point, Scale
 from oko.reporting.content.words import Words
 from oko.reporting.data import ReportData
+from oko.reporting.plans import Verdict
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,59 @@ class ReportContent:
     header: TableHeader
     #: Under each domain table: what the flags mean, and the asterisk.
     legend: str
+    goals: GoalsContent
+    actions: ActionsContent
 
     def domain(self, domain_id: str) -> DomainPanel | None:
         return next((d for d in self.domains if d.id == domain_id), None)
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    """One goal as both the dashboard and the PDF show it."""
+
+    indicator: Indicator
+    #: "Drunk in the last 30 days (girls): down to at most 10% by 2028".
+    title: str
+    #: "The coalition's reason: …", or "" when none was given.
+    priority: str
+    #: "18% in 2024", or "not measured" when the starting wave is not in this report.
+    baseline: str
+    target: str
+    #: "14% (95% interval 11–17%)", or why no figure is shown.
+    current: str
+    verdict: Verdict
+    verdict_text: str
+    #: Why the verdict is what it is, in plain words.
+    explanation: str
+
+
+@dataclass(frozen=True)
+class GoalsContent:
+    title: str
+    intro: str
+    #: Said instead of the list when the coalition set no goals.
+    none: str
+    columns: tuple[str, str, str, str]
+    goals: tuple[GoalLine, ...]
+    #: How a verdict is reached (the method text's paragraph, also shown on the dashboard).
+    rule: str
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    what: str
+    responsible: str
+    since: str
+    #: The indicator the action aims at, by its label.
+    aim: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ActionsContent:
+    title: str
+    intro: str
+    none: str
+    columns: tuple[str, str, str, str, str]
+    actions: tuple[ActionLine, ...]

@@ -117,6 +117,8 @@ def _body(section: Section) -> Iterator[Flowable]:
             ),
         ),
     ]
+    if section.content.goals.goals:
+        sections.insert(2, ("method.goals_title", section.content.goals.rule))
     for title, text in sections:
         yield Paragraph(section.text(title), s.h3)
         yield Paragraph(para(text), s.method)
