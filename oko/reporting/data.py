@@ -8,7 +8,7 @@ turns it into a PDF. Numbers stay in the engine's own types (:class:`WaveResults
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -98,7 +98,7 @@ class ReportData:
     synthetic: bool = False
     weighted: bool = False
     #: The coalition's goals and actions (municipality reports; empty for schools).
-    plans: Plans = Plans()
+    plans: Plans = field(default_factory=Plans)
 
     def __post_init__(self) -> None:
         if self.area.level not in KINDS:
