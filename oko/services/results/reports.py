@@ -24,7 +24,9 @@ from oko.models import Municipality, PopulationCount, Response, School, SchoolGr
 from oko.models.responses import ACCEPTED
 from oko.reporting import Participation, ReportData, WaveInfo, render_report
 from oko.reporting.data import season_of
+from oko.reporting.plans import Plans
 from oko.services.demo.synthetic_data import SOURCE as SYNTHETIC_SOURCE
+from oko.services.plans import reading as plans
 from oko.services.results.engine import Settings, previous_waves, wave_results
 
 
@@ -54,6 +56,8 @@ class _Taking:
     pupils: Mapping[tuple[int, int], int]
     #: Municipalities with pupil counts for this wave: their results are weighted.
     weighted: frozenset[int]
+    #: Each municipality's goals and actions as this wave's report shows them.
+    plans: Mapping[int, Plans]
 
 
 def find_wave(session: Session, slug: str) -> Wave:
@@ -229,7 +233,9 @@ def _taking(session: Session, wave: Wave) -> _Taking:
             select(SchoolGradeCount.school_id, SchoolGradeCount.grade, SchoolGradeCount.pupils)
         )
     }
-    return _Taking(responses, town_of, frozenset(synthetic), pupils, weighted)
+    return _Taking(
+        responses, town_of, frozenset(synthetic), pupils, weighted, plans.for_wave(session, wave)
+    )
 
 
 def _data(
@@ -278,6 +284,7 @@ def _data(
         report_date=report_date,
         synthetic=any(s in taking.synthetic for s in schools),
         weighted=town.id in taking.weighted,
+        plans=taking.plans.get(town.id, Plans()) if school is None else Plans(),
     )
 
 

@@ -1,0 +1,106 @@
+"""Loading a municipality's plan: for its coalition pages, for a report of one wave, and for
+researchers evaluating the approach.
+
+A report of a wave shows the goals set at or before that wave (a goal set later did not
+exist yet) and the actions started by the wave's close, so an old report reads the same
+after new goals are set.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oko.models import Action, Goal, Municipality, PlanVersion, User, Wave
+from oko.reporting.plans import ActionPlan, GoalPlan, Plans
+from oko.services.plans.refusals import parse_group
+from oko.services.staff import authz
+
+
+def goals_of(session: Session, user: User | None, town: Municipality) -> list[Goal]:
+    authz.require_municipality(user, town.id)
+    query = select(Goal).where(Goal.municipality_id == town.id).order_by(Goal.id)
+    return list(session.execute(query).scalars())
+
+
+def actions_of(session: Session, user: User | None, town: Municipality) -> list[Action]:
+    authz.require_municipality(user, town.id)
+    query = select(Action).where(Action.municipality_id == town.id).order_by(Action.starts_on)
+    return list(session.execute(query).scalars())
+
+
+def goal(session: Session, user: User | None, town: Municipality, goal_id: int) -> Goal:
+    """The goal, if it belongs to ``town`` and ``user`` may see it (LookupError, Forbidden)."""
+    authz.require_municipality(user, town.id)
+    row = session.get(Goal, goal_id)
+    if row is None or row.municipality_id != town.id:
+        raise LookupError(goal_id)
+    return row
+
+
+def action(session: Session, user: User | None, town: Municipality, action_id: int) -> Action:
+    authz.require_municipality(user, town.id)
+    row = session.get(Action, action_id)
+    if row is None or row.municipality_id != town.id:
+        raise LookupError(action_id)
+    return row
+
+
+def history(session: Session, user: User | None, town: Municipality) -> list[PlanVersion]:
+    """Every saved version of the municipality's goals and actions, newest first."""
+    authz.require_municipality(user, town.id)
+    query = (
+        select(PlanVersion)
+        .where(PlanVersion.municipality_id == town.id)
+        .order_by(PlanVersion.id.desc())
+    )
+    return list(session.execute(query).scalars())
+
+
+def _moment(wave: Wave) -> datetime:
+    return wave.closes_at or wave.opens_at or wave.created_at
+
+
+def for_wave(session: Session, wave: Wave) -> Mapping[int, Plans]:
+    """Each municipality's plan as a report of ``wave`` shows it, by municipality id."""
+    moment = _moment(wave)
+    waves = {row.id: row for row in session.execute(select(Wave)).scalars()}
+    goals: dict[int, list[GoalPlan]] = defaultdict(list)
+    for row in session.execute(select(Goal).order_by(Goal.id)).scalars():
+        baseline = waves[row.baseline_wave_id]
+        if _moment(baseline) > moment:
+            continue
+        target = waves.get(row.target_wave_id) if row.target_wave_id else None
+        goals[row.municipality_id].append(
+            GoalPlan(
+                indicator=row.indicator,
+                direction=row.direction,
+                target=row.target,
+                group=parse_group(row.group),
+                baseline_wave=baseline.slug,
+                target_wave=target.slug if target else None,
+                target_year=row.target_year or _moment(target or wave).year,
+                priority=row.priority,
+                reason=row.reason,
+            )
+        )
+    actions: dict[int, list[ActionPlan]] = defaultdict(list)
+    until: date = moment.date()
+    query = select(Action).where(Action.starts_on <= until).order_by(Action.starts_on, Action.id)
+    for started in session.execute(query).scalars():
+        actions[started.municipality_id].append(
+            ActionPlan(
+                started.what,
+                started.responsible,
+                started.starts_on,
+                started.indicator,
+                started.status,
+            )
+        )
+    return {
+        town: Plans(tuple(goals[town]), tuple(actions[town])) for town in set(goals) | set(actions)
+    }
