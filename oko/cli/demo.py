@@ -26,6 +26,7 @@ from oko.models import ClassSession, utcnow
 from oko.questionnaire import Questionnaire, QuestionnaireError, load
 from oko.reporting import LANGUAGES, render_report
 from oko.services.demo import instance as demo_service
+from oko.services.demo import plans as demo_plans
 from oko.services.demo.synthetic_data import count_synthetic
 from oko.services.results import reports
 from oko.services.results.engine import Settings
@@ -62,6 +63,7 @@ def demo(ctx: click.Context, reset: bool, no_serve: bool, port: int) -> None:
         class_session = _open_wave(app, session, questionnaire)
         code = class_sessions.format_code(class_session.code)
         _results(app, session)
+        _plans(app, session)
         _reports(app, session)
         logins = demo_service.ensure_accounts(session)
     _step("Ready in", f"{time.monotonic() - started:.1f} s\n")
@@ -143,6 +145,13 @@ def _headline(line: demo_service.Headline) -> str:
     if line.previous is not None:
         text += f"   previous wave {line.previous:.0%}"
     return text + (f", trend {line.trend}" if line.trend else ", no clear trend")
+
+
+def _plans(app: Flask, session: Session) -> None:
+    """The demo coalition's goals and actions, set after an earlier wave."""
+    settings = Settings.from_config(app.config)
+    goals = demo_plans.ensure_plans(session, settings, demo_service.COALITION_MUNICIPALITY)
+    _step("Plans", f"{goals} goals and their actions for {demo_service.COALITION_MUNICIPALITY}")
 
 
 def _reports(app: Flask, session: Session) -> None:

@@ -146,7 +146,7 @@ def _group(
     return group
 
 
-def _fields(row: Goal | Action) -> dict[str, Any]:
+def plan_fields(row: Goal | Action) -> dict[str, Any]:
     """The saved fields of a goal or action, as the version history keeps them."""
     if isinstance(row, Goal):
         return {
@@ -171,7 +171,7 @@ def _fields(row: Goal | Action) -> dict[str, Any]:
 
 def _keep_version(session: Session, kind: str, row: Goal | Action, user: User) -> None:
     session.flush()
-    fields = _fields(row)
+    fields = plan_fields(row)
     session.add(
         PlanVersion(
             kind=kind,
