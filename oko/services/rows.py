@@ -5,6 +5,32 @@ change rows only through a service: the import contract forbids ``oko.web`` to i
 ``oko.models`` itself, so a query cannot creep back into a view.
 """
 
-from oko.models import ROLES, ApiToken, ClassSession, Draft, Municipality, User, Wave, utcnow
+from oko.models import (
+    ACTION_STATUSES,
+    GOAL_DIRECTIONS,
+    ROLES,
+    Action,
+    ApiToken,
+    ClassSession,
+    Draft,
+    Goal,
+    Municipality,
+    User,
+    Wave,
+    utcnow,
+)
 
-__all__ = ["ROLES", "ApiToken", "ClassSession", "Draft", "Municipality", "User", "Wave", "utcnow"]
+__all__ = [
+    "ACTION_STATUSES",
+    "GOAL_DIRECTIONS",
+    "ROLES",
+    "Action",
+    "ApiToken",
+    "ClassSession",
+    "Draft",
+    "Goal",
+    "Municipality",
+    "User",
+    "Wave",
+    "utcnow",
+]

@@ -271,3 +271,29 @@ def save_action(
     action.status = data.status
     _keep_version(session, "action", action, user)
     return action
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What the goal and action forms offer for a municipality: the indicators of its
+    questionnaire, the groups its results are broken down by, the waves still to come."""
+
+    indicators: tuple[Indicator, ...]
+    groups: tuple[str, ...]
+    waves: tuple[Wave, ...]
+
+
+def options(
+    session: Session, user: User | None, town: Municipality, *, settings: Settings
+) -> PlanOptions:
+    authz.require_municipality(user, town.id)
+    setting = _setting(session, town, settings)
+    results = wave_results(session, setting.baseline, settings).results
+    waves = session.execute(
+        select(Wave).where(Wave.status != "closed").order_by(Wave.opens_at, Wave.id)
+    ).scalars()
+    return PlanOptions(
+        tuple(setting.indicators.values()),
+        tuple(str(group) for group in results.groups),
+        tuple(waves),
+    )

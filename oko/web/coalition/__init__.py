@@ -12,4 +12,4 @@ add_nav_item(
     bp, "coalition.monitor_home", "nav.monitor", roles=("coordinator", "coalition"), order=30
 )
 
-from oko.web.coalition import dashboard, monitor  # noqa: E402,F401  (routes attach to bp)
+from oko.web.coalition import dashboard, monitor, plans  # noqa: E402,F401  (routes attach to bp)

@@ -1,0 +1,165 @@
+"""The coalition's plan: goals and actions with their verdicts on the dashboard, and the
+forms to set and edit them (coalition members for their own municipality, admins for all)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+
+from oko.services.plans import editing, reading
+from oko.services.results import dashboard
+from oko.services.rows import Municipality
+from oko.web.auth import login_required
+from oko.web.coalition import bp
+from oko.web.coalition.dashboard import READERS, _municipality, _options, _user
+from oko.web.coalition.forms import GoalForm, PlanActionForm
+from oko.web.context import db_session
+from oko.web.i18n import current_language, refusal_text, translate
+
+
+@bp.get("/dashboard/<municipality_slug>/<wave_slug>/goals")
+@login_required(*READERS)
+def wave_goals(municipality_slug: str, wave_slug: str):
+    """ "Our goals" and "What we did since last time" of a wave's report, as the PDF shows."""
+    session = db_session()
+    town = _municipality(municipality_slug)
+    try:
+        wave = dashboard.require_result_wave(session, town, wave_slug)
+        board = dashboard.municipality_dashboard(
+            session, _user(), town, wave, language=current_language(), **_options()
+        )
+    except dashboard.NoResults:
+        abort(404)
+    return render_template(
+        "coalition/dashboard_goals.html",
+        board=board,
+        waves=dashboard.result_waves(session, town),
+    )
+
+
+@bp.get("/plans/<municipality_slug>/")
+@login_required(*READERS)
+def plans_home(municipality_slug: str):
+    session = db_session()
+    town = _municipality(municipality_slug)
+    return render_template(
+        "coalition/plans.html",
+        municipality=town,
+        goals=reading.goals_of(session, _user(), town),
+        actions=reading.actions_of(session, _user(), town),
+        history=reading.history(session, _user(), town)[:50],
+    )
+
+
+def _plan_options(town: Municipality) -> editing.PlanOptions:
+    options = _options()
+    try:
+        return editing.options(db_session(), _user(), town, settings=options["settings"])
+    except editing.PlanError as exc:
+        flash(refusal_text(exc), "error")
+        abort(redirect(url_for("coalition.plans_home", municipality_slug=town.slug)))
+
+
+def _indicator_choices(options: editing.PlanOptions) -> list[tuple[str, str]]:
+    language = current_language()
+    return [(i.id, i.label(language)) for i in options.indicators]
+
+
+def _group_label(group: str) -> str:
+    kind, _, code = group.partition("=")
+    return translate(f"plans.group_{kind}", code=code)
+
+
+@bp.route("/plans/<municipality_slug>/goals/new", methods=["GET", "POST"])
+@bp.route("/plans/<municipality_slug>/goals/<int:goal_id>", methods=["GET", "POST"])
+@login_required(*READERS)
+def goal_form(municipality_slug: str, goal_id: int | None = None):
+    session = db_session()
+    town = _municipality(municipality_slug)
+    options = _plan_options(town)
+    row = None
+    data = {}
+    if goal_id is not None:
+        try:
+            row = reading.goal(session, _user(), town, goal_id)
+        except LookupError:
+            abort(404)
+        percent = any(i.id == row.indicator and i.is_proportion for i in options.indicators)
+        data = {
+            "target": row.target * 100 if percent else row.target,
+            "target_wave": row.target_wave.slug if row.target_wave else "",
+            "target_year": None if row.target_wave else row.target_year,
+        }
+    form = GoalForm(obj=row, data=data or None)
+    form.indicator.choices = _indicator_choices(options)
+    form.direction.choices = [(d, translate(f"plans.direction_{d}")) for d in ("down", "up")]
+    form.group.choices = [(g, _group_label(g)) for g in options.groups]
+    form.target_wave.choices = [("", "–")] + [(w.slug, w.name) for w in options.waves]
+    if form.validate_on_submit():
+        try:
+            editing.save_goal(
+                session,
+                _user(),
+                town,
+                editing.GoalInput(
+                    indicator=form.indicator.data,
+                    direction=form.direction.data,
+                    target=form.target.data,
+                    group=form.group.data,
+                    target_wave=form.target_wave.data or None,
+                    target_year=form.target_year.data,
+                    priority=form.priority.data,
+                    reason=form.reason.data or "",
+                ),
+                settings=_options()["settings"],
+                today=_options()["today"],
+                goal=row,
+            )
+        except editing.PlanError as exc:
+            form.form_errors.append(refusal_text(exc))
+        else:
+            flash(translate("plans.saved"))
+            return redirect(url_for("coalition.plans_home", municipality_slug=town.slug))
+    return render_template("coalition/goal_form.html", form=form, municipality=town, row=row), (
+        422 if form.errors or form.form_errors else 200
+    )
+
+
+@bp.route("/plans/<municipality_slug>/actions/new", methods=["GET", "POST"])
+@bp.route("/plans/<municipality_slug>/actions/<int:action_id>", methods=["GET", "POST"])
+@login_required(*READERS)
+def action_form(municipality_slug: str, action_id: int | None = None):
+    session = db_session()
+    town = _municipality(municipality_slug)
+    row = None
+    if action_id is not None:
+        try:
+            row = reading.action(session, _user(), town, action_id)
+        except LookupError:
+            abort(404)
+    form = PlanActionForm(obj=row)
+    form.indicator.choices = _indicator_choices(_plan_options(town))
+    form.status.choices = [(s, translate(f"plans.status_{s}")) for s, _ in form.status.choices]
+    if form.validate_on_submit():
+        try:
+            editing.save_action(
+                session,
+                _user(),
+                town,
+                editing.ActionInput(
+                    what=form.what.data,
+                    responsible=form.responsible.data,
+                    starts_on=form.starts_on.data,
+                    indicator=form.indicator.data,
+                    status=form.status.data,
+                ),
+                settings=_options()["settings"],
+                action=row,
+            )
+        except editing.PlanError as exc:
+            form.form_errors.append(refusal_text(exc))
+        else:
+            flash(translate("plans.saved"))
+            return redirect(url_for("coalition.plans_home", municipality_slug=town.slug))
+    return render_template("coalition/action_form.html", form=form, municipality=town, row=row), (
+        422 if form.errors or form.form_errors else 200
+    )
