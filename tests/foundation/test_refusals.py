@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from oko.services.plans.refusals import PlanError
 from oko.services.refusal import Refusal
 from oko.services.research.api_tokens import TokenError
 from oko.services.research.microdata import MicrodataError
@@ -13,7 +14,15 @@ from oko.services.survey.class_sessions import SessionError
 from oko.services.survey.imports import ImportRefused
 from oko.web.i18n import LANGUAGES, catalogue
 
-REFUSALS = (AccountError, AdminError, ImportRefused, MicrodataError, SessionError, TokenError)
+REFUSALS = (
+    AccountError,
+    AdminError,
+    ImportRefused,
+    MicrodataError,
+    PlanError,
+    SessionError,
+    TokenError,
+)
 
 
 def test_every_refusal_subclass_is_listed() -> None:

@@ -1,6 +1,7 @@
 """The dashboard and the PDF say the same thing: every number and sentence shown on a
-municipality's dashboard, in every domain, appears identically in the PDF report of that
-municipality, wave and language, for every demo municipality and closed wave.
+municipality's dashboard, in every domain and on its goals and actions page, appears
+identically in the PDF report of that municipality, wave and language, for every demo
+municipality and closed wave.
 
 The demo data are built once for the module. The PDF is the one the dashboard's download link
 serves, read back with pypdf; whitespace is left out on both sides, since the PDF breaks lines
@@ -21,11 +22,13 @@ from oko.models import Municipality
 from oko.questionnaire import load
 from oko.reporting.definition import definition_path, load_definition
 from oko.services.demo import instance as demo
+from oko.services.demo import plans as demo_plans
 from oko.services.results import dashboard
+from oko.services.results.engine import Settings
 from tests.staff import staff_factories as f
 
 #: The parts of the page that show results (not the navigation, downloads or page title).
-RESULT_PARTS = ("figures", "key-messages", "domain")
+RESULT_PARTS = ("figures", "key-messages", "domain", "goals", "actions")
 #: Texts that name a chart for screen readers, composed by the page: not report content.
 SKIPPED_TAGS = {"title", "desc", "caption", "a"}
 
@@ -37,6 +40,9 @@ def demo_app(module_app: Flask) -> Flask:
         demo.load_data(session, questionnaire)
         f.user(session, "admin")
         session.commit()
+        demo_plans.ensure_plans(
+            session, Settings.from_config(module_app.config), demo.COALITION_MUNICIPALITY
+        )
     return module_app
 
 
@@ -94,6 +100,7 @@ def test_every_number_and_sentence_on_the_dashboard_is_in_the_pdf(demo_app: Flas
     definition = load_definition(definition_path(demo_app.config["REPORTS_DIR"], "municipality"))
     domains = [section.id.value for section in definition.domains]
     assert len(pages) == 9  # three municipalities, three closed waves each
+    goals_checked = 0
     for town, wave in pages:
         for language in ("nl", "en"):
             base = f"/dashboard/{town}/{wave}"
@@ -113,3 +120,12 @@ def test_every_number_and_sentence_on_the_dashboard_is_in_the_pdf(demo_app: Flas
                 assert not missing, (town, wave, language, domain, missing[:5])
                 checked += len(parser.texts)
             assert checked > 100
+            page = client.get(f"{base}/goals?lang={language}")
+            assert page.status_code == 200
+            parser = _ResultTexts()
+            parser.feed(page.data.decode())
+            missing = [t for t in parser.texts if _squeezed(t) not in corpus]
+            assert not missing, (town, wave, language, "goals", missing[:5])
+            goals_checked += len(parser.texts) if town == demo.COALITION_MUNICIPALITY else 0
+    # Zilverhaven's goals and actions: titles, figures, verdicts and their reasons.
+    assert goals_checked > 40

@@ -14,15 +14,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from oko.services.rows import ACTION_STATUSES, GOAL_DIRECTIONS
 from oko.web.auth.forms import StaffForm
 
 
 class GoalForm(StaffForm):
     indicator = SelectField("plans.indicator", validators=[DataRequired()])
-    direction = SelectField(
-        "plans.direction", choices=[(d, d) for d in GOAL_DIRECTIONS], validators=[DataRequired()]
-    )
+    direction = SelectField("plans.direction", validators=[DataRequired()])
     target = FloatField("plans.target", validators=[InputRequired()])
     group = SelectField("plans.group", validators=[DataRequired()])
     target_wave = SelectField("plans.target_wave", validators=[Optional()])
@@ -36,6 +33,4 @@ class PlanActionForm(StaffForm):
     responsible = StringField("plans.responsible", validators=[DataRequired(), Length(max=200)])
     starts_on = DateField("plans.starts_on", validators=[DataRequired()])
     indicator = SelectField("plans.aim", validators=[DataRequired()])
-    status = SelectField(
-        "plans.status", choices=[(s, s) for s in ACTION_STATUSES], validators=[DataRequired()]
-    )
+    status = SelectField("plans.status", validators=[DataRequired()])

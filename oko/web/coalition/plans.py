@@ -4,10 +4,11 @@ forms to set and edit them (coalition members for their own municipality, admins
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from wtforms.fields.choices import SelectChoice
 
 from oko.services.plans import editing, reading
 from oko.services.results import dashboard
-from oko.services.rows import Municipality
+from oko.services.rows import ACTION_STATUSES, GOAL_DIRECTIONS, Municipality
 from oko.web.auth import login_required
 from oko.web.coalition import bp
 from oko.web.coalition.dashboard import READERS, _municipality, _options, _user
@@ -59,9 +60,9 @@ def _plan_options(town: Municipality) -> editing.PlanOptions:
         abort(redirect(url_for("coalition.plans_home", municipality_slug=town.slug)))
 
 
-def _indicator_choices(options: editing.PlanOptions) -> list[tuple[str, str]]:
+def _indicator_choices(options: editing.PlanOptions) -> list[SelectChoice]:
     language = current_language()
-    return [(i.id, i.label(language)) for i in options.indicators]
+    return [SelectChoice(i.id, i.label(language)) for i in options.indicators]
 
 
 def _group_label(group: str) -> str:
@@ -91,9 +92,14 @@ def goal_form(municipality_slug: str, goal_id: int | None = None):
         }
     form = GoalForm(obj=row, data=data or None)
     form.indicator.choices = _indicator_choices(options)
-    form.direction.choices = [(d, translate(f"plans.direction_{d}")) for d in ("down", "up")]
-    form.group.choices = [(g, _group_label(g)) for g in options.groups]
-    form.target_wave.choices = [("", "–")] + [(w.slug, w.name) for w in options.waves]
+    form.direction.choices = [
+        SelectChoice(d, translate(f"plans.direction_{d}")) for d in GOAL_DIRECTIONS
+    ]
+    form.group.choices = [SelectChoice(g, _group_label(g)) for g in options.groups]
+    form.target_wave.choices = [
+        SelectChoice("", "–"),
+        *(SelectChoice(w.slug, w.name) for w in options.waves),
+    ]
     if form.validate_on_submit():
         try:
             editing.save_goal(
@@ -138,7 +144,7 @@ def action_form(municipality_slug: str, action_id: int | None = None):
             abort(404)
     form = PlanActionForm(obj=row)
     form.indicator.choices = _indicator_choices(_plan_options(town))
-    form.status.choices = [(s, translate(f"plans.status_{s}")) for s, _ in form.status.choices]
+    form.status.choices = [SelectChoice(s, translate(f"plans.status_{s}")) for s in ACTION_STATUSES]
     if form.validate_on_submit():
         try:
             editing.save_action(
