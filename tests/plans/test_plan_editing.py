@@ -266,3 +266,27 @@ def test_the_plan_forms_need_their_csrf_token(plans_app: Flask) -> None:
             assert counts(session) == stored
     finally:
         plans_app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_the_api_gives_researchers_the_goals_and_coalitions_only_their_own(
+    plans_app: Flask, session: Session, settings: Settings
+) -> None:
+    editing.save_goal(
+        session,
+        account(session, "zilver@example.org"),
+        town(session),
+        GOAL,
+        settings=settings,
+        today=TODAY,
+    )
+    researcher = plans_app.test_client()
+    f.login(researcher, "researcher@example.org")
+    body = researcher.get("/api/v1/plans?wave=2026-najaar").get_json()
+    assert body["wave"] == "2026-najaar"
+    assert {"zilverhaven"} <= {goal["municipality"] for goal in body["goals"]}
+    assert any(goal["group"] == "gender=2" and goal["target"] == 0.04 for goal in body["goals"])
+    other = plans_app.test_client()
+    f.login(other, "duin@example.org")
+    theirs = other.get("/api/v1/plans?wave=2026-najaar").get_json()
+    assert {goal["municipality"] for goal in theirs["goals"]} <= {"duinrade"}
+    assert researcher.get("/api/v1/plans?wave=nope").status_code == 404

@@ -102,6 +102,8 @@ def test_known_requests_match_the_document(client: FlaskClient, secret: str) -> 
         ("get", "/results", "/results?wave=2026-autumn&page=999", auth),
         ("get", "/results", "/results?wave=2026-autumn", {"Authorization": "Bearer oko_x"}),
         ("get", "/waves/{slug}/microdata", "/waves/2026-autumn/microdata", auth),
+        ("get", "/plans", "/plans?wave=2026-autumn", auth),
+        ("get", "/plans", "/plans?wave=nope", auth),
     ]
     seen = set()
     for method, template, url, headers in calls:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oko.models import Action, Goal, Municipality, PlanVersion, User, Wave
+from oko.models import Action, Goal, Municipality, PlanVersion, Response, School, User, Wave
 from oko.reporting.plans import ActionPlan, GoalPlan, Plans
 from oko.services.plans.refusals import parse_group
 from oko.services.staff import authz
@@ -103,4 +104,64 @@ def for_wave(session: Session, wave: Wave) -> Mapping[int, Plans]:
         )
     return {
         town: Plans(tuple(goals[town]), tuple(actions[town])) for town in set(goals) | set(actions)
+    }
+
+
+def for_research(session: Session, user: User, wave: Wave) -> dict[str, list[dict[str, Any]]]:
+    """The current goals and actions of the municipalities that took part in ``wave``, for an
+    account that may read the wave (checked by the caller with ``readable_wave``): part of
+    the evaluation of the approach. A coalition member gets their own municipality's only."""
+    took_part = (
+        select(School.municipality_id)
+        .join(Response, Response.school_id == School.id)
+        .where(Response.wave_id == wave.id)
+        .distinct()
+    )
+    towns = {
+        town.id: town.slug
+        for town in session.execute(
+            select(Municipality).where(Municipality.id.in_(took_part))
+        ).scalars()
+        if user.role != "coalition" or town.id == user.municipality_id
+    }
+    slugs = {row.id: row.slug for row in session.execute(select(Wave)).scalars()}
+    goals = session.execute(
+        select(Goal).where(Goal.municipality_id.in_(towns)).order_by(Goal.id)
+    ).scalars()
+    actions = session.execute(
+        select(Action).where(Action.municipality_id.in_(towns)).order_by(Action.id)
+    ).scalars()
+    return {
+        "goals": [
+            {
+                "id": row.id,
+                "municipality": towns[row.municipality_id],
+                "indicator": row.indicator,
+                "direction": row.direction,
+                "target": row.target,
+                "group": row.group,
+                "baseline_wave": slugs[row.baseline_wave_id],
+                "target_wave": slugs[row.target_wave_id] if row.target_wave_id else None,
+                "target_year": row.target_year,
+                "priority": row.priority,
+                "reason": row.reason,
+                "version": row.version,
+                "updated_at": row.updated_at.isoformat() + "Z",
+            }
+            for row in goals
+        ],
+        "actions": [
+            {
+                "id": row.id,
+                "municipality": towns[row.municipality_id],
+                "what": row.what,
+                "responsible": row.responsible,
+                "starts_on": row.starts_on.isoformat(),
+                "indicator": row.indicator,
+                "status": row.status,
+                "version": row.version,
+                "updated_at": row.updated_at.isoformat() + "Z",
+            }
+            for row in actions
+        ],
     }

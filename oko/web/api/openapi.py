@@ -105,6 +105,54 @@ def _get(
     return {"get": operation}
 
 
+def _plans_schema() -> dict[str, Any]:
+    """A wave's goals and actions: every field required, nothing else allowed."""
+    text, number = {"type": "string"}, {"type": "number"}
+    integer, moment = {"type": "integer"}, {"type": "string", "format": "date-time"}
+    goal = {
+        "id": integer,
+        "municipality": text,
+        "indicator": text,
+        "direction": {"type": "string", "enum": ["down", "up"]},
+        "target": number,
+        "group": text,
+        "baseline_wave": text,
+        "target_wave": {"type": ["string", "null"]},
+        "target_year": {"type": ["integer", "null"]},
+        "priority": {"type": "boolean"},
+        "reason": text,
+        "version": integer,
+        "updated_at": moment,
+    }
+    action = {
+        "id": integer,
+        "municipality": text,
+        "what": text,
+        "responsible": text,
+        "starts_on": {"type": "string", "format": "date"},
+        "indicator": text,
+        "status": {"type": "string", "enum": ["planned", "running", "done", "stopped"]},
+        "version": integer,
+        "updated_at": moment,
+    }
+
+    def strict(properties: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": list(properties),
+            "properties": properties,
+        }
+
+    return strict(
+        {
+            "wave": text,
+            "goals": {"type": "array", "items": strict(goal)},
+            "actions": {"type": "array", "items": strict(action)},
+        }
+    )
+
+
 def document(server: str) -> dict[str, Any]:
     """The document, with ``server`` (scheme and host of the request) as the base URL."""
     paths: dict[str, Any] = {
@@ -209,6 +257,14 @@ def document(server: str) -> dict[str, Any]:
                 {"$ref": "#/components/parameters/indicator"},
                 *PAGE_PARAMETERS,
             ],
+            errors=(400, 401, 403, 404, 429),
+        ),
+        "/plans": _get(
+            "listPlans",
+            "The coalitions' goals and actions in the municipalities of a wave (current "
+            "versions), for evaluating the approach.",
+            _json(_ref("Plans"), "Goals and actions."),
+            [WAVE_QUERY],
             errors=(400, 401, 403, 404, 429),
         ),
         "/waves/{slug}/microdata": {
@@ -394,6 +450,7 @@ def _components() -> dict[str, Any]:
         "Area": _record(AREA_FIELDS, ("area", "area_level", "area_name")),
         "Indicator": _record(INDICATOR_FIELDS, ("indicator", "kind", "direction")),
         "Result": _record(RESULT_FIELDS, ("wave", "indicator", "area", "group", "suppressed")),
+        "Plans": _plans_schema(),
     }
     schemas["CreatedToken"] = {
         "allOf": [

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, current_app, request, url_for
 
+from oko.services.plans import reading as plans
 from oko.services.research import api_tokens, exports, microdata
 from oko.services.rows import ApiToken, Wave
 from oko.web.api import bp, params
@@ -186,6 +187,14 @@ def results():
     except exports.UnknownFilter as exc:
         raise ApiError(404, str(exc)) from exc
     return params.paginate(rows, chosen, "api.results")
+
+
+@bp.get("/plans")
+def wave_plans():
+    """The goals and actions of the municipalities of a readable wave (their evaluation)."""
+    params.check_known(("wave",))
+    wave = _readable_wave(params.required("wave"))
+    return {"wave": wave.slug, **plans.for_research(db_session(), require_user(), wave)}
 
 
 @bp.get("/waves/<slug>/microdata")
