@@ -23,6 +23,7 @@ from oko.reporting.content.model import (
     ReportContent,
     TableHeader,
 )
+from oko.reporting.content.profile import build_profile
 from oko.reporting.content.words import Words
 from oko.reporting.data import ReportData
 from oko.reporting.definition import ReportDefinition
@@ -69,6 +70,15 @@ def build_content(data: ReportData, definition: ReportDefinition, texts: Texts) 
             reference=words("table.reference"),
         ),
         legend=words("table.legend", points=points) + " " + words("table.caution"),
+        profile=build_profile(
+            definition.profile,
+            words,
+            builder.comparison_line,
+            builder.group_label,
+            SHOWN_COMPARISONS,
+        )
+        if definition.profile is not None
+        else None,
     )
 
 

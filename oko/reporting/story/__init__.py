@@ -1,4 +1,5 @@
-"""The report's content as a ReportLab story: cover, contents, key messages, domains, method.
+"""The report's content as a ReportLab story: cover, contents, key messages, profile, domains,
+method.
 
 Each section is a module that lays out part of :class:`~oko.reporting.content.ReportContent`
 (built once by :func:`~oko.reporting.content.build_content`); none of them words a number
@@ -18,6 +19,7 @@ from oko.reporting.story.cover import contents, cover
 from oko.reporting.story.domains import domains
 from oko.reporting.story.messages import key_messages
 from oko.reporting.story.method import method
+from oko.reporting.story.profile import profile
 from oko.reporting.styles import Styles
 
 #: The sections a report definition may list, by name.
@@ -25,6 +27,7 @@ SECTIONS: dict[str, Callable[[Section], Iterator[Flowable]]] = {
     "cover": cover,
     "contents": contents,
     "key_messages": key_messages,
+    "profile": profile,
     "domains": domains,
     "method": method,
 }
