@@ -215,7 +215,7 @@ def parse_definition(raw: Any, source: str) -> ReportDefinition:
     breakdown = _names(indicator.get("breakdown", []), BREAKDOWNS, "indicator.breakdown", error)
 
     domains = _domains(raw.get("domains"), error)
-    profile = _profile(raw.get("profile"), "profile" in sections, error)
+    profile = _profile(raw.get("profile"), sections, error)
     if problems:
         raise ReportDefinitionError(problems)
     return ReportDefinition(
@@ -284,13 +284,14 @@ def _domains(value: Any, error: Any) -> tuple[DomainSection, ...]:
     return tuple(result)
 
 
-def _profile(value: Any, shown: bool, error: Any) -> Profile | None:
-    """The ``profile`` mapping: required with the ``profile`` section, refused without it."""
+def _profile(value: Any, sections: tuple[str, ...], error: Any) -> Profile | None:
+    """The ``profile`` mapping: required with the ``profile`` section, refused without it
+    (unless the sections themselves are wrong: that is reported already)."""
     if value is None:
-        if shown:
+        if "profile" in sections:
             error("profile", "the 'profile' section needs a 'profile' mapping")
         return None
-    if not shown:
+    if sections and "profile" not in sections:
         error("profile", "given, but 'profile' is not among the sections")
     if not isinstance(value, dict) or set(value) != {"breakdown", "factors"}:
         error("profile", "expected a mapping with exactly 'breakdown' and 'factors'")

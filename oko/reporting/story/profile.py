@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Table
 
 from oko.reporting.content import ProfileContent, ProfileFactor
-from oko.reporting.document import FixedHeight, Heading
+from oko.reporting.document import FRAME_HEIGHT, FixedHeight, Heading
 from oko.reporting.story.common import PAGE_BODY_HEIGHT, Section, para
 from oko.reporting.styles import ACCENT, RULE, SHADE, Styles, table_style
 
@@ -23,6 +23,8 @@ FACTOR_WIDTHS = (32, 48, 12, 20, 20, 21, 21)
 #: The group table: factor, indicator, then the groups share what is left.
 GROUP_LABEL_WIDTHS = (32, 48)
 TABLE_WIDTH = sum(FACTOR_WIDTHS)
+#: The second page holds its title too, so a longer translation shrinks instead of spilling.
+FRAME_BODY_HEIGHT = FRAME_HEIGHT - 12  # frame padding
 
 
 def profile(section: Section) -> Iterator[Flowable]:
@@ -32,8 +34,8 @@ def profile(section: Section) -> Iterator[Flowable]:
     yield Heading(para(content.title), s.h1, level=0, key="profile")
     yield FixedHeight(PAGE_BODY_HEIGHT, list(_answer(section, content)))
     yield PageBreak()
-    yield Paragraph(para(content.groups_title), s.h1)
-    yield FixedHeight(PAGE_BODY_HEIGHT, [_group_table(section, content)])
+    title = Paragraph(para(content.groups_title), s.h1)
+    yield FixedHeight(FRAME_BODY_HEIGHT, [title, _group_table(section, content)])
 
 
 def _answer(section: Section, content: ProfileContent) -> Iterator[Flowable]:
