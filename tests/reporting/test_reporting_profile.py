@@ -243,7 +243,10 @@ def test_the_profile_section_and_mapping_go_together():
     ("indicator", "problem"),
     [
         ("parents_warmthh", "unknown indicator 'parents_warmthh'"),
-        ("school_climate", "indicator 'school_climate' is a mean score; the profile needs a share (%)"),
+        (
+            "school_climate",
+            "indicator 'school_climate' is a mean score; the profile needs a share (%)",
+        ),
         ("truancy_30d", "indicator 'truancy_30d' is a risk; the profile needs a protective one"),
     ],
 )
