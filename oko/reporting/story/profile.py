@@ -2,7 +2,7 @@
 
 Two pages of fixed height in every language: the answer in plain sentences and the factors
 weakest first with their comparisons; then each factor by group, a hidden group by its
-reason and a group missing out marked ▼.
+reason and a group missing out marked ▼, the legend under both tables.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from oko.reporting.styles import ACCENT, RULE, SHADE, Styles, table_style
 
 #: Column widths (mm) of the factor table: factor, indicator, value, interval, then the
 #: previous wave, the rest of the region and the reference; the same total as a domain table.
-FACTOR_WIDTHS = (32, 48, 12, 20, 20, 21, 21)
+FACTOR_WIDTHS = (32, 45, 12, 23, 20, 21, 21)
 #: The group table: factor, indicator, then the groups share what is left.
-GROUP_LABEL_WIDTHS = (32, 48)
+GROUP_LABEL_WIDTHS = (32, 45)
 TABLE_WIDTH = sum(FACTOR_WIDTHS)
 #: The second page holds its title too, so a longer translation shrinks instead of spilling.
 FRAME_BODY_HEIGHT = FRAME_HEIGHT - 12  # frame padding
@@ -35,7 +35,8 @@ def profile(section: Section) -> Iterator[Flowable]:
     yield FixedHeight(PAGE_BODY_HEIGHT, list(_answer(section, content)))
     yield PageBreak()
     title = Paragraph(para(content.groups_title), s.h1)
-    yield FixedHeight(FRAME_BODY_HEIGHT, [title, _group_table(section, content)])
+    legend = Paragraph(para(content.legend), s.small)
+    yield FixedHeight(FRAME_BODY_HEIGHT, [title, _group_table(section, content), legend])
 
 
 def _answer(section: Section, content: ProfileContent) -> Iterator[Flowable]:
