@@ -105,16 +105,23 @@ def build_profile(
     )
 
 
+def _published_headline(factor: ProfileFactor) -> bool:
+    """Whether the factor's first indicator, which speaks for it, has a published figure."""
+    if not factor.measures:
+        return False
+    estimate = factor.measures[0].estimate
+    return not estimate.suppressed and math.isfinite(estimate.value)
+
+
 def _weakest_first(factor: ProfileFactor) -> tuple[int, float, int]:
     """The lowest share of strong protection first (its first indicator speaks for it);
     factors without a published figure after, those not measured last; ties in NJi order."""
     order = FACTORS.index(factor.id)
     if not factor.measures:
         return (2, 0.0, order)
-    estimate = factor.measures[0].estimate
-    if estimate.suppressed or not math.isfinite(estimate.value):
+    if not _published_headline(factor):
         return (1, 0.0, order)
-    return (0, estimate.value, order)
+    return (0, factor.measures[0].estimate.value, order)
 
 
 def _missing_out(
@@ -176,7 +183,7 @@ def _weak_sentences(w: Words, factors: list[ProfileFactor]) -> list[str]:
             break
     if sentences:
         return sentences
-    weakest = next((f for f in factors if f.measures and _weakest_first(f)[0] == 0), None)
+    weakest = next((f for f in factors if _published_headline(f)), None)
     if weakest is None:
         return [w("profile.none_measured")]
     measure = weakest.measures[0]
@@ -197,6 +204,8 @@ def _weakest_line(measure: ProfileMeasure) -> ComparisonLine | None:
 def _missing_sentences(
     w: Words, factors: list[ProfileFactor], group_label: Callable[[Group], str]
 ) -> list[str]:
+    if not any(_published_headline(f) for f in factors):
+        return []  # nothing shown, so nothing to say about groups either
     partner = {a: b for pair in GROUP_PAIRS for a, b in (pair, pair[::-1])}
     sentences: list[str] = []
     for factor in factors:
