@@ -16,13 +16,39 @@ from typing import Any
 
 import yaml
 
-from oko.indicators.definitions import Domain
+from oko.indicators.definitions import Direction, Domain, IndicatorSet
 
 KINDS = ("municipality", "school")
-SECTIONS = ("cover", "contents", "key_messages", "goals", "actions", "domains", "method")
+SECTIONS = (
+    "cover",
+    "contents",
+    "key_messages",
+    "profile",
+    "goals",
+    "actions",
+    "domains",
+    "method",
+)
 BREAKDOWNS = ("gender", "grade")
+#: The NJi top-10 protective factors of a strong pedagogical basis, in the NJi's order: the
+#: rows of the profile. Their names per language are texts (``profile.factors.<id>``).
+FACTORS = (
+    "bonding",
+    "involvement",
+    "norms",
+    "recognition",
+    "support",
+    "leisure",
+    "social_competence",
+    "cognitive",
+    "commitment",
+    "identity",
+)
+#: Why a factor has no figure: a student survey cannot measure it (cognitive skills), or
+#: this questionnaire does not ask it. Each has a text ``profile.not_measured_<reason>``.
+NOT_MEASURED = ("survey", "questionnaire")
 
-_TOP_KEYS = {"kind", "layout", "sections", "key_messages", "indicator", "domains"}
+_TOP_KEYS = {"kind", "layout", "sections", "key_messages", "indicator", "profile", "domains"}
 LAYOUTS = ("full", "compact")
 _INDICATOR_KEYS = {"breakdown", "trend", "table"}
 
@@ -42,6 +68,28 @@ class DomainSection:
 
 
 @dataclass(frozen=True)
+class Factor:
+    """One protective factor of the profile and the indicators measuring it ("% of young
+    people with strong protection"); none, with the reason, when it is not measured."""
+
+    id: str
+    indicators: tuple[str, ...]
+    not_measured: str = ""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The pedagogical-basis profile: the ten factors and the groups it is broken down by."""
+
+    factors: tuple[Factor, ...]
+    breakdown: tuple[str, ...]
+
+    @property
+    def indicator_ids(self) -> tuple[str, ...]:
+        return tuple(i for factor in self.factors for i in factor.indicators)
+
+
+@dataclass(frozen=True)
 class ReportDefinition:
     """A validated report definition; build it with :func:`load_definition`."""
 
@@ -56,6 +104,8 @@ class ReportDefinition:
     #: "compact": domains follow each other on the page and each chart has its summary
     #: beside it (the school report); "full": a page per domain, summaries above charts.
     layout: str = "full"
+    #: The pedagogical-basis profile; None when the report has no ``profile`` section.
+    profile: Profile | None = None
 
     @property
     def compact(self) -> bool:
@@ -73,6 +123,32 @@ class ReportDefinition:
             for ident in domain.indicators
             if ident not in known
         ]
+        if self.profile is not None:
+            problems += [
+                f"{self.source}: profile.factors.{factor.id}: unknown indicator '{ident}'"
+                for factor in self.profile.factors
+                for ident in factor.indicators
+                if ident not in known
+            ]
+        if problems:
+            raise ReportDefinitionError(problems)
+
+    def check_profile(self, indicators: IndicatorSet) -> None:
+        """Raise :class:`ReportDefinitionError` unless every profile indicator is a share of
+        young people with something protective: the profile reads "% with strong protection",
+        so a mean score or a risk cannot stand in a row of it."""
+        self.check_indicators(indicators.ids)
+        if self.profile is None:
+            return
+        problems = []
+        for factor in self.profile.factors:
+            for ident in factor.indicators:
+                indicator = indicators[ident]
+                where = f"{self.source}: profile.factors.{factor.id}: indicator '{ident}'"
+                if not indicator.is_proportion:
+                    problems.append(f"{where} is a mean score; the profile needs a share (%)")
+                if indicator.direction is not Direction.PROTECTIVE:
+                    problems.append(f"{where} is a risk; the profile needs a protective one")
         if problems:
             raise ReportDefinitionError(problems)
 
@@ -148,6 +224,7 @@ def parse_definition(raw: Any, source: str) -> ReportDefinition:
     breakdown = _names(indicator.get("breakdown", []), BREAKDOWNS, "indicator.breakdown", error)
 
     domains = _domains(raw.get("domains"), error)
+    profile = _profile(raw.get("profile"), sections, error)
     if problems:
         raise ReportDefinitionError(problems)
     return ReportDefinition(
@@ -160,6 +237,7 @@ def parse_definition(raw: Any, source: str) -> ReportDefinition:
         table=flags["table"],
         domains=domains,
         layout=layout,
+        profile=profile,
     )
 
 
@@ -213,3 +291,55 @@ def _domains(value: Any, error: Any) -> tuple[DomainSection, ...]:
             seen_indicators[ident] = where
         result.append(DomainSection(domain, tuple(indicators)))
     return tuple(result)
+
+
+def _profile(value: Any, sections: tuple[str, ...], error: Any) -> Profile | None:
+    """The ``profile`` mapping: required with the ``profile`` section, refused without it
+    (unless the sections themselves are wrong: that is reported already)."""
+    if value is None:
+        if "profile" in sections:
+            error("profile", "the 'profile' section needs a 'profile' mapping")
+        return None
+    if sections and "profile" not in sections:
+        error("profile", "given, but 'profile' is not among the sections")
+    if not isinstance(value, dict) or set(value) != {"breakdown", "factors"}:
+        error("profile", "expected a mapping with exactly 'breakdown' and 'factors'")
+        return None
+    breakdown = _names(value["breakdown"], BREAKDOWNS, "profile.breakdown", error)
+    entries = value["factors"]
+    if not isinstance(entries, list):
+        error("profile.factors", f"expected a list of the ten factors, got {entries!r}")
+        return None
+    factors = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"profile.factors[{number}]"
+        if not isinstance(entry, dict) or "id" not in entry:
+            error(where, "expected a mapping with 'id' and 'indicators' or 'not_measured'")
+            continue
+        ident = entry["id"]
+        if ident not in FACTORS:
+            error(where, f"unknown factor {ident!r} (allowed: {', '.join(FACTORS)})")
+            continue
+        where = f"profile.factors.{ident}"
+        for key in sorted(set(entry) - {"id", "indicators", "not_measured"}, key=str):
+            error(where, f"unknown key '{key}' (allowed: id, indicators, not_measured)")
+        indicators = entry.get("indicators", [])
+        reason = entry.get("not_measured", "")
+        if not isinstance(indicators, list) or not all(isinstance(i, str) for i in indicators):
+            error(where, f"'indicators' must be a list of ids, got {indicators!r}")
+            continue
+        if bool(indicators) == bool(reason):
+            error(where, "give either 'indicators' or 'not_measured' (why there is no figure)")
+        elif reason and reason not in NOT_MEASURED:
+            error(where, f"not_measured: unknown {reason!r} (allowed: {', '.join(NOT_MEASURED)})")
+        duplicates = sorted({i for i in indicators if indicators.count(i) > 1})
+        if duplicates:
+            error(where, f"indicator listed twice: {', '.join(duplicates)}")
+        factors.append(Factor(ident, tuple(indicators), reason))
+    listed = [e["id"] for e in entries if isinstance(e, dict) and e.get("id") in FACTORS]
+    if len(listed) == len(entries) and listed != list(FACTORS):
+        error(
+            "profile.factors",
+            f"list the ten NJi factors once each, in order: {', '.join(FACTORS)}",
+        )
+    return Profile(tuple(factors), breakdown)

@@ -70,7 +70,7 @@ def load_report_setup(
     folder = Path(reports_dir) if reports_dir is not None else DEFAULT_REPORTS_DIR
     indicators = data.current.indicators
     definition = load_definition(definition_path(folder, data.kind))
-    definition.check_indicators(indicators.ids)
+    definition.check_profile(indicators)
     texts = load_texts(
         texts_path(folder, language),
         domains=[d.value for d in Domain],
@@ -107,7 +107,7 @@ def check_reports(reports_dir: str | os.PathLike[str], indicators: IndicatorSet)
     problems: list[str] = []
     for kind in KINDS:
         try:
-            load_definition(definition_path(folder, kind)).check_indicators(indicators.ids)
+            load_definition(definition_path(folder, kind)).check_profile(indicators)
         except ReportDefinitionError as exc:
             problems.extend(exc.problems)
     for language in LANGUAGES:

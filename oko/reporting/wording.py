@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from oko.indicators.config import EngineConfig
 from oko.indicators.suppression import HIDDEN, Reason
 from oko.reporting.data import SEASONS
+from oko.reporting.definition import FACTORS, NOT_MEASURED
 
 
 @dataclass(frozen=True)
@@ -187,12 +188,30 @@ SCHEMA: dict[str, TextSpec] = {
     "method.unweighted": PLAIN,
     "method.suppression_title": PLAIN,
     "method.suppression": spec("min_group", "min_school", "small_count?"),
+    "profile.title": PLAIN,
+    "profile.question": PLAIN,
+    "profile.intro": spec(*AREA),
+    "profile.factor": PLAIN,
+    "profile.groups_title": PLAIN,
+    "profile.legend": PLAIN,
+    "profile.weak_versus": spec("factor", "now", "other", "reference"),
+    "profile.weak_change": spec("factor", "now", "then", "previous"),
+    "profile.none_weak": spec("factor", "value"),
+    "profile.none_measured": PLAIN,
+    "profile.missing_out": spec("group", "factor", "value", "other", "other_value"),
+    "profile.nobody_missing_out": PLAIN,
+    "method.profile_title": PLAIN,
+    "method.profile": PLAIN,
     "method.questionnaire_title": PLAIN,
     "method.questionnaire": spec("questionnaire", "version"),
     "method.synthetic": PLAIN,
 }
 for _season in set(SEASONS.values()):
     SCHEMA[f"wave.{_season}"] = spec("year")
+for _factor in FACTORS:
+    SCHEMA[f"profile.factors.{_factor}"] = PLAIN
+for _reason in NOT_MEASURED:
+    SCHEMA[f"profile.not_measured_{_reason}"] = PLAIN
 for _gender in (1, 2):
     SCHEMA[f"chart.gender_{_gender}"] = PLAIN
 for _month in range(1, 13):

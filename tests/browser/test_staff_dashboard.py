@@ -56,6 +56,13 @@ def _screenshot(page, name: str, height: int | None = None) -> None:
     page.screenshot(path=str(Path(folder) / name), full_page=bool(height), clip=clip)
 
 
+def _element_screenshot(element, name: str) -> None:
+    folder = os.environ.get("OKO_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        element.screenshot(path=str(Path(folder) / name))
+
+
 def test_coalition_reads_the_dashboard_and_downloads_the_report(demo_world, page) -> None:
     errors = watch_console(page)
     page.set_viewport_size({"width": 1280, "height": 1000})
@@ -65,6 +72,14 @@ def test_coalition_reads_the_dashboard_and_downloads_the_report(demo_world, page
     expect(page.get_by_role("heading", level=1)).to_contain_text("Zilverhaven")
     expect(page.get_by_role("heading", name="Key messages")).to_be_visible()
     _screenshot(page, "dashboard.png", height=1500)
+
+    profile = page.locator("#profile")
+    expect(profile.get_by_role("heading", name="Pedagogical basis profile")).to_be_visible()
+    expect(profile).to_contain_text("Which protective factors are weak here, and for whom?")
+    expect(profile).to_contain_text("Cognitive skills")
+    expect(profile).to_contain_text("Not measured by a student survey.")
+    assert profile.locator("tbody.weak").count() >= 1  # the weakest, flagged factor in bold
+    _element_screenshot(profile, "dashboard-profile.png")
 
     page.get_by_role("link", name="Alcohol, tobacco and cannabis").click()
     charts = page.locator("svg.chart")

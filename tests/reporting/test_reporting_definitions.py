@@ -60,8 +60,8 @@ def test_municipality_report_shows_every_indicator():
         ({"colour": "red"}, "unknown key 'colour'"),
         (
             {"sections": ["cover", "summary", "domains"]},
-            "sections: unknown 'summary' (allowed: cover, contents, key_messages, goals, "
-            "actions, domains, method)",
+            "sections: unknown 'summary' "
+            "(allowed: cover, contents, key_messages, profile, goals, actions, domains, method)",
         ),
         ({"sections": ["cover", "method"]}, "sections: must include 'domains'"),
         (

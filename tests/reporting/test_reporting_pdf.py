@@ -173,7 +173,9 @@ def key_message_sections(pdf: PdfText) -> tuple[str, str]:
     start = pdf.page_with("What goes well")
     text = " ".join(pdf.pages[start : start + 2])
     good, rest = text.split("What goes well", 1)[1].split("What needs attention", 1)
-    return good, rest.split("Family", 1)[0]
+    for next_section in ("Pedagogical basis profile", "Family"):
+        rest = rest.split(next_section, 1)[0]
+    return good, rest
 
 
 def expected_messages(data: ReportData, indicator_ids: tuple[str, ...]) -> dict[Flag, set]:

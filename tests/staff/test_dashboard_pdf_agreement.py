@@ -1,5 +1,6 @@
 """The dashboard and the PDF say the same thing: every number and sentence shown on a
-municipality's dashboard, in every domain and on its goals and actions page, appears
+municipality's dashboard, in every domain, in the protective-factor profile and on its goals
+and actions page, appears
 identically in the PDF report of that municipality, wave and language, for every demo
 municipality and closed wave.
 
@@ -11,14 +12,18 @@ where the page does and the HTML where the template does.
 from __future__ import annotations
 
 import io
+from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from oko.models import Municipality
+from oko.models import Municipality, User
 from oko.questionnaire import load
 from oko.reporting.definition import definition_path, load_definition
 from oko.services.demo import instance as demo
@@ -28,7 +33,7 @@ from oko.services.results.engine import Settings
 from tests.staff import staff_factories as f
 
 #: The parts of the page that show results (not the navigation, downloads or page title).
-RESULT_PARTS = ("figures", "key-messages", "domain", "goals", "actions")
+RESULT_PARTS = ("figures", "key-messages", "profile", "domain", "goals", "actions")
 #: Texts that name a chart for screen readers, composed by the page: not report content.
 SKIPPED_TAGS = {"title", "desc", "caption", "a"}
 
@@ -89,6 +94,11 @@ class _ResultTexts(HTMLParser):
             self.texts.append(data.strip())
 
 
+def _texts(app: Flask, language: str) -> dict[str, Any]:
+    path = Path(app.config["REPORTS_DIR"]) / "texts" / f"{language}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 def _squeezed(text: str) -> str:
     return "".join(text.split())
 
@@ -111,6 +121,9 @@ def test_every_number_and_sentence_on_the_dashboard_is_in_the_pdf(demo_app: Flas
             if language == "en":  # waves named in English, not by their Dutch names
                 assert "Autumn" in corpus and "Najaar" not in corpus
             checked = 0
+            question = {
+                lang: _texts(demo_app, lang)["profile"]["question"] for lang in ("nl", "en")
+            }
             for domain in domains:
                 page = client.get(f"{base}?lang={language}&domain={domain}")
                 assert page.status_code == 200
@@ -119,6 +132,7 @@ def test_every_number_and_sentence_on_the_dashboard_is_in_the_pdf(demo_app: Flas
                 missing = [t for t in parser.texts if _squeezed(t) not in corpus]
                 assert not missing, (town, wave, language, domain, missing[:5])
                 checked += len(parser.texts)
+                assert question[language] in parser.texts  # the profile is checked too
             assert checked > 100
             page = client.get(f"{base}/goals?lang={language}")
             assert page.status_code == 200
@@ -129,3 +143,41 @@ def test_every_number_and_sentence_on_the_dashboard_is_in_the_pdf(demo_app: Flas
             goals_checked += len(parser.texts) if town == demo.COALITION_MUNICIPALITY else 0
     # Zilverhaven's goals and actions: titles, figures, verdicts and their reasons.
     assert goals_checked > 40
+
+
+def test_every_profile_figure_is_the_engines_estimate_or_its_suppression(
+    demo_app: Flask,
+) -> None:
+    """For every demo municipality and closed wave, each figure of the profile (the factor
+    and each of its groups) is the engine's estimate as the report writes it; a hidden one
+    carries its reason and no digit."""
+    options = {
+        "settings": Settings.from_config(demo_app.config),
+        "reports_dir": str(demo_app.config["REPORTS_DIR"]),
+        "today": date(2026, 12, 1),
+    }
+    cells = 0
+    with demo_app.extensions["oko.db"].session() as session:
+        admin = session.execute(select(User).where(User.role == "admin")).scalars().first()
+        for town_slug, wave_slug in _dashboards(demo_app):
+            town = dashboard.require_municipality(session, admin, town_slug)
+            wave = dashboard.require_result_wave(session, town, wave_slug)
+            content = dashboard.municipality_dashboard(
+                session, admin, town, wave, language="en", **options
+            ).content
+            assert content.profile is not None
+            data, w = content.data, content.words
+            for factor in content.profile.factors:
+                for measure in factor.measures:
+                    ident = measure.indicator.id
+                    engine = data.estimate(ident)
+                    assert measure.estimate == engine
+                    assert measure.value_cell.rstrip("*") == w.shown(engine, measure.indicator)
+                    for cell in measure.groups:
+                        group_estimate = data.estimate(ident, cell.group)
+                        assert cell.estimate == group_estimate
+                        assert cell.shown == w.shown(group_estimate, measure.indicator)
+                        cells += 1
+                        if group_estimate.suppressed:
+                            assert not any(ch.isdigit() for ch in cell.cell)
+    assert cells > 100

@@ -24,6 +24,7 @@ from oko.reporting.content.model import (
     TableHeader,
 )
 from oko.reporting.content.plans import actions_content, goals_content
+from oko.reporting.content.profile import build_profile
 from oko.reporting.content.words import Words
 from oko.reporting.data import ReportData
 from oko.reporting.definition import ReportDefinition
@@ -72,6 +73,15 @@ def build_content(data: ReportData, definition: ReportDefinition, texts: Texts) 
         legend=words("table.legend", points=points) + " " + words("table.caution"),
         goals=goals_content(words),
         actions=actions_content(words),
+        profile=build_profile(
+            definition.profile,
+            words,
+            builder.comparison_line,
+            builder.group_label,
+            SHOWN_COMPARISONS,
+        )
+        if definition.profile is not None
+        else None,
     )
 
 

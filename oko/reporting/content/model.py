@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from oko.indicators.definitions import Indicator
 from oko.indicators.flagging import Flag
+from oko.indicators.groups import Group
 from oko.indicators.results import ComparisonKind, Estimate
 from oko.reporting.charts import Point, Scale
 from oko.reporting.content.words import Words
@@ -138,6 +139,84 @@ class TableHeader:
 
 
 @dataclass(frozen=True)
+class GroupCell:
+    """One group's share with strong protection, or why it is hidden (never a number then)."""
+
+    group: Group
+    label: str
+    estimate: Estimate
+    #: "31%", or the reason it is not shown ("hidden").
+    shown: str
+    #: The engine flags this group clearly below its counterpart (girls against boys).
+    missing_out: bool
+
+    @property
+    def cell(self) -> str:
+        """The table cell: the value or reason, marked ▼ when the group is missing out."""
+        return f"▼ {self.shown}" if self.missing_out else self.shown
+
+
+@dataclass(frozen=True)
+class ProfileMeasure:
+    """One indicator of a protective factor: this wave, compared, and by group."""
+
+    indicator: Indicator
+    label: str
+    estimate: Estimate
+    #: The value with an asterisk when to be read with caution, or why it is hidden.
+    value_cell: str
+    interval: str
+    #: Against the previous wave, the rest of the parent area and the reference, in the
+    #: order of :data:`~oko.reporting.content.SHOWN_COMPARISONS`.
+    comparisons: tuple[ComparisonLine, ...]
+    groups: tuple[GroupCell, ...]
+
+    @property
+    def weak(self) -> bool:
+        """Clearly worse than last time, the rest of the region or the reference."""
+        return any(c.flag is Flag.WORSE for c in self.comparisons)
+
+
+@dataclass(frozen=True)
+class ProfileFactor:
+    """One of the NJi top-10 protective factors, with its measures (none if not measured)."""
+
+    id: str
+    name: str
+    measures: tuple[ProfileMeasure, ...]
+    #: Why there is no figure ("not measured by a student survey"); "" when measured.
+    not_measured: str
+
+    @property
+    def weak(self) -> bool:
+        return any(m.weak for m in self.measures)
+
+    @property
+    def heading(self) -> str:
+        """The name as a table row starts it: texts write it as a sentence uses it."""
+        return self.name[:1].upper() + self.name[1:]
+
+
+@dataclass(frozen=True)
+class ProfileContent:
+    """The pedagogical-basis profile: the factors weakest first, and in plain sentences
+    which are weak here and for whom."""
+
+    title: str
+    #: "Which protective factors are weak here, and for whom?"
+    question: str
+    intro: str
+    #: The answer to the question: weak factors, then the groups missing out.
+    messages: tuple[str, ...]
+    factors: tuple[ProfileFactor, ...]
+    #: Column heads of the table by group.
+    factor_header: str
+    groups_title: str
+    group_labels: tuple[str, ...]
+    legend: str
+
+
+@dataclass(frozen=True)
 class ReportContent:
     data: ReportData
     #: Labels and numbers in the report's language, for the renderers' fixed labels.
@@ -150,6 +229,8 @@ class ReportContent:
     legend: str
     goals: GoalsContent
     actions: ActionsContent
+    #: The pedagogical-basis profile; None when the report has none.
+    profile: ProfileContent | None = None
 
     def domain(self, domain_id: str) -> DomainPanel | None:
         return next((d for d in self.domains if d.id == domain_id), None)

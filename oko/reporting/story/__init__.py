@@ -1,5 +1,5 @@
-"""The report's content as a ReportLab story: cover, contents, key messages, the coalition's
-goals and actions, domains, method.
+"""The report's content as a ReportLab story: cover, contents, key messages, profile, the
+coalition's goals and actions, domains, method.
 
 Each section is a module that lays out part of :class:`~oko.reporting.content.ReportContent`
 (built once by :func:`~oko.reporting.content.build_content`); none of them words a number
@@ -20,6 +20,7 @@ from oko.reporting.story.domains import domains
 from oko.reporting.story.messages import key_messages
 from oko.reporting.story.method import method
 from oko.reporting.story.plans import actions, goals
+from oko.reporting.story.profile import profile
 from oko.reporting.styles import Styles
 
 #: The sections a report definition may list, by name.
@@ -27,6 +28,7 @@ SECTIONS: dict[str, Callable[[Section], Iterator[Flowable]]] = {
     "cover": cover,
     "contents": contents,
     "key_messages": key_messages,
+    "profile": profile,
     "goals": goals,
     "actions": actions,
     "domains": domains,

@@ -1,5 +1,6 @@
 """The method page: who was asked and the response rate, who was left out, how intervals,
-flags, comparisons, weights and hidden figures work, and which questionnaire was used."""
+flags, comparisons, the protective-factor profile, weights and hidden figures work, and which
+questionnaire was used."""
 
 from __future__ import annotations
 
@@ -97,6 +98,11 @@ def _body(section: Section) -> Iterator[Flowable]:
                 municipality=data.municipality_name,
                 area=data.area_name,
             ),
+        ),
+        *(
+            [("method.profile_title", w("method.profile"))]
+            if section.definition.profile is not None
+            else []
         ),
         ("method.weights_title", w("method.weighted" if data.weighted else "method.unweighted")),
         (

@@ -1,0 +1,270 @@
+"""The pedagogical-basis profile: its figures are the engine's, hidden groups carry no number,
+both languages have the same structure, and a bad profile definition is named precisely."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+import yaml
+
+from oko import PROJECT_ROOT
+from oko.indicators import load_indicators
+from oko.indicators.flagging import Flag
+from oko.indicators.results import ComparisonKind
+from oko.indicators.wave_comparisons import GROUP_PAIRS
+from oko.reporting import ReportData, load_report_setup
+from oko.reporting.content import SHOWN_COMPARISONS, ProfileContent, build_content
+from oko.reporting.definition import (
+    FACTORS,
+    ReportDefinitionError,
+    load_definition,
+    parse_definition,
+)
+from tests.reporting.reporting_helpers import PdfText
+
+REPORTS = PROJECT_ROOT / "reports"
+INDICATORS = load_indicators(PROJECT_ROOT / "questionnaires" / "oko-core.indicators.yaml")
+SOURCE = "reports/test.yaml"
+
+
+def profile_of(data: ReportData, language: str, definition: Any = None) -> ProfileContent:
+    loaded, texts = load_report_setup(data, language)
+    content = build_content(data, definition or loaded, texts)
+    assert content.profile is not None
+    return content.profile
+
+
+def test_every_figure_is_the_engines_estimate(municipality_data: ReportData) -> None:
+    profile = profile_of(municipality_data, "en")
+    definition = load_definition(REPORTS / "municipality.yaml")
+    assert definition.profile is not None
+    mapped = {f.id: f.indicators for f in definition.profile.factors}
+    assert {f.id: tuple(m.indicator.id for m in f.measures) for f in profile.factors} == mapped
+    groups = municipality_data.groups(definition.profile.breakdown)
+    for factor in profile.factors:
+        for measure in factor.measures:
+            ident = measure.indicator.id
+            assert measure.estimate == municipality_data.estimate(ident)
+            for line, kind in zip(measure.comparisons, SHOWN_COMPARISONS, strict=True):
+                engine = municipality_data.comparison(ident, kind)
+                assert line.flag == (engine.flag if engine is not None else None)
+            assert tuple(cell.group for cell in measure.groups) == groups
+            for cell in measure.groups:
+                assert cell.estimate == municipality_data.estimate(ident, cell.group)
+
+
+def test_weakest_factors_come_first_and_weak_ones_are_flagged_worse(
+    municipality_data: ReportData,
+) -> None:
+    profile = profile_of(municipality_data, "en")
+    shown = [f.measures[0].estimate.value for f in profile.factors if f.measures]
+    assert shown == sorted(shown)
+    assert [f.id for f in profile.factors if not f.measures][-1] == "cognitive"
+    for factor in profile.factors:
+        worse = [
+            municipality_data.comparison(m.indicator.id, kind)
+            for m in factor.measures
+            for kind in SHOWN_COMPARISONS
+        ]
+        assert factor.weak == any(c is not None and c.flag is Flag.WORSE for c in worse)
+    assert any(f.weak for f in profile.factors)  # the demo has something to say
+    weak = next(f for f in profile.factors if f.weak)
+    assert weak.name in profile.messages[0]
+
+
+def test_a_group_misses_out_only_when_the_engine_flags_it_below_its_pair(
+    municipality_data: ReportData,
+) -> None:
+    profile = profile_of(municipality_data, "en")
+    found = 0
+    for factor in profile.factors:
+        for measure in factor.measures:
+            for first, second in GROUP_PAIRS:
+                comparison = municipality_data.comparison(
+                    measure.indicator.id, ComparisonKind.GROUP, first
+                )
+                flag = comparison.flag if comparison is not None else None
+                cells = {cell.group: cell for cell in measure.groups}
+                assert cells[first].missing_out == (flag is Flag.WORSE)
+                assert cells[second].missing_out == (flag is Flag.BETTER)
+                if flag is not None:
+                    found += 1
+                    assert any(cells[first].label in m for m in profile.messages)
+    assert found  # the demo shows a group missing out
+
+
+def test_hidden_groups_show_their_reason_and_no_number(
+    school_data: ReportData, small_data: ReportData
+) -> None:
+    """A school's groups (and a small municipality) are partly or wholly hidden."""
+    municipality = load_definition(REPORTS / "municipality.yaml")
+    hidden = shown = 0
+    for data in (school_data, small_data):
+        profile = profile_of(data, "en", municipality)
+        for factor in profile.factors:
+            for measure in factor.measures:
+                cells = [(measure.estimate, measure.value_cell)]
+                cells += [(cell.estimate, cell.cell) for cell in measure.groups]
+                for estimate, text in cells:
+                    if estimate.suppressed or not math.isfinite(estimate.value):
+                        hidden += 1
+                        assert text == "hidden to protect privacy", text
+                    else:
+                        shown += 1
+                        assert any(ch.isdigit() for ch in text)
+                assert not any(c.missing_out for c in measure.groups if c.estimate.suppressed)
+    assert hidden and shown
+    small = profile_of(small_data, "en", municipality)
+    assert small.messages == ("No protective factor can be shown for this area.",)
+
+
+def test_dutch_and_english_profiles_have_the_same_structure(
+    municipality_data: ReportData, pdf_nl: PdfText, pdf_en: PdfText
+) -> None:
+    dutch, english = profile_of(municipality_data, "nl"), profile_of(municipality_data, "en")
+
+    def shape(profile: ProfileContent) -> object:
+        return (
+            len(profile.messages),
+            len(profile.group_labels),
+            [
+                (f.id, f.weak, bool(f.not_measured), [m.indicator.id for m in f.measures])
+                for f in profile.factors
+            ],
+            [c.missing_out for f in profile.factors for m in f.measures for c in m.groups],
+        )
+
+    assert shape(dutch) == shape(english)
+    assert len(pdf_nl.pages) == len(pdf_en.pages)
+    for pdf, profile in ((pdf_nl, dutch), (pdf_en, english)):
+        page = next(i for i, text in enumerate(pdf.pages) if profile.question in text)
+        assert profile.title in pdf.pages[page]
+        assert profile.groups_title in pdf.pages[page + 1]
+    assert pdf_nl.pages.index(next(p for p in pdf_nl.pages if dutch.question in p)) == (
+        pdf_en.pages.index(next(p for p in pdf_en.pages if english.question in p))
+    )
+
+
+def test_the_method_page_explains_cut_points_and_cognitive_skills(pdf_en: PdfText) -> None:
+    method = pdf_en.pages[-1]
+    assert "cut point" in method
+    assert "Cognitive skills" in method
+
+
+# -- the definition ------------------------------------------------------------------------
+
+
+def definition(**profile_changes: Any) -> dict[str, Any]:
+    raw = yaml.safe_load((REPORTS / "municipality.yaml").read_text(encoding="utf-8"))
+    raw["profile"].update(profile_changes)
+    return raw
+
+
+def factors(**changes: Any) -> list[dict[str, Any]]:
+    """The shipped factor list with some factors' entries replaced."""
+    raw = definition()["profile"]["factors"]
+    return [changes.get(entry["id"], entry) for entry in raw]
+
+
+def problems_of(raw: Any) -> tuple[str, ...]:
+    with pytest.raises(ReportDefinitionError) as caught:
+        parse_definition(raw, source=SOURCE)
+    return caught.value.problems
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"breakdown": ["affluence"]},
+            "profile.breakdown: unknown 'affluence' (allowed: gender, grade)",
+        ),
+        (
+            {"factors": factors(bonding={"id": "family", "indicators": ["parents_warmth"]})},
+            "profile.factors[1]: unknown factor 'family' (allowed: " + ", ".join(FACTORS) + ")",
+        ),
+        (
+            {"factors": factors(cognitive={"id": "cognitive", "not_measured": "never"})},
+            "profile.factors.cognitive: not_measured: unknown 'never' (allowed: survey, "
+            "questionnaire)",
+        ),
+        (
+            {"factors": factors(cognitive={"id": "cognitive", "indicators": []})},
+            "profile.factors.cognitive: give either 'indicators' or 'not_measured'",
+        ),
+        (
+            {
+                "factors": factors(
+                    support={"id": "support", "indicators": ["teachers_care", "teachers_care"]}
+                )
+            },
+            "profile.factors.support: indicator listed twice: teachers_care",
+        ),
+        (
+            {"factors": factors(support={"id": "support", "indicators": "teachers_care"})},
+            "profile.factors.support: 'indicators' must be a list of ids, got 'teachers_care'",
+        ),
+        (
+            {"factors": factors(support={"id": "support", "colour": "red"})},
+            "profile.factors.support: unknown key 'colour'",
+        ),
+        (
+            {"factors": factors()[1:]},
+            "profile.factors: list the ten NJi factors once each, in order: bonding, ",
+        ),
+        ({"colour": "red"}, "profile: expected a mapping with exactly 'breakdown' and 'factors'"),
+    ],
+)
+def test_profile_errors_name_file_place_and_problem(changes: dict[str, Any], message: str):
+    problems = problems_of(definition(**changes))
+    assert any(p.startswith(f"{SOURCE}: {message}") for p in problems), problems
+
+
+def test_the_profile_section_and_mapping_go_together():
+    without_mapping = definition()
+    del without_mapping["profile"]
+    assert problems_of(without_mapping) == (
+        f"{SOURCE}: profile: the 'profile' section needs a 'profile' mapping",
+    )
+    without_section = definition()
+    without_section["sections"] = ["cover", "key_messages", "domains", "method"]
+    assert problems_of(without_section) == (
+        f"{SOURCE}: profile: given, but 'profile' is not among the sections",
+    )
+
+
+@pytest.mark.parametrize(
+    ("indicator", "problem"),
+    [
+        ("parents_warmthh", "unknown indicator 'parents_warmthh'"),
+        (
+            "school_climate",
+            "indicator 'school_climate' is a mean score; the profile needs a share (%)",
+        ),
+        ("truancy_30d", "indicator 'truancy_30d' is a risk; the profile needs a protective one"),
+    ],
+)
+def test_profile_indicators_must_be_known_protective_shares(indicator: str, problem: str):
+    raw = definition(factors=factors(commitment={"id": "commitment", "indicators": [indicator]}))
+    loaded = parse_definition(raw, source=SOURCE)
+    with pytest.raises(ReportDefinitionError) as caught:
+        loaded.check_profile(INDICATORS)
+    assert caught.value.problems == (f"{SOURCE}: profile.factors.commitment: {problem}",)
+
+
+def test_switching_to_other_indicators_is_a_yaml_change(municipality_data: ReportData) -> None:
+    """The lead maps factors to the module's indicators at merge: only the YAML changes."""
+    raw = definition(
+        breakdown=["gender"],
+        factors=factors(
+            identity={"id": "identity", "not_measured": "questionnaire"},
+            leisure={"id": "leisure", "indicators": ["sport_4x_week"]},
+        ),
+    )
+    profile = profile_of(municipality_data, "en", parse_definition(raw, source=SOURCE))
+    by_id = {f.id: f for f in profile.factors}
+    assert by_id["identity"].not_measured == "Not asked in this questionnaire."
+    assert [m.indicator.id for m in by_id["leisure"].measures] == ["sport_4x_week"]
+    assert profile.group_labels == ("Boys", "Girls")
