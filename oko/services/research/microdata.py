@@ -55,12 +55,10 @@ class MicrodataError(Refusal):
         "microdata_no_grant": "There is no microdata grant {grant}.",
         "microdata_researchers_only": "Only researchers can request microdata.",
         "microdata_not_researcher": "{email} is not a researcher.",
-        "microdata_purpose_short": "Describe the research purpose in at least {length} "
-        "characters.",
+        "microdata_purpose_short": "Describe the research purpose in at least {length} characters.",
         "microdata_purpose_long": "The purpose has at most {length} characters.",
         "microdata_purpose_control": "The purpose cannot hold control characters.",
-        "microdata_grant_exists": "{email} already has a {status} microdata grant for wave "
-        "{wave}.",
+        "microdata_grant_exists": "{email} already has a {status} microdata grant for wave {wave}.",
         "microdata_not_pending": "Grant {grant} is {status}, not awaiting a decision.",
         "microdata_nothing_to_revoke": "Grant {grant} is {status}; there is nothing to revoke.",
         "microdata_unknown_format": "Unknown format '{file_format}'; choose one of {formats}.",
