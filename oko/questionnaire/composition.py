@@ -44,14 +44,15 @@ def is_module(raw: object) -> bool:
 
 
 def parts(raw: Mapping[str, Any], folder: Path) -> list[Path]:
-    """The files a composition reads (core first, then each module), for cache keys."""
+    """The existing files a composition reads (core first, then each module), for cache keys;
+    a missing one is reported by :func:`compose`."""
     found = []
     if isinstance(raw.get("core"), str):
         found.append(folder / raw["core"])
     modules = raw.get("modules") or []
     if isinstance(modules, list):
         found.extend(folder / MODULE_FOLDER / f"{m}.yaml" for m in modules if isinstance(m, str))
-    return found
+    return [path for path in found if path.is_file()]
 
 
 def compose(
