@@ -62,6 +62,19 @@ SCALES: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {
         {"parents": 0.45, "school": 0.35},
     ),
 }
+#: Where each scale's latent is centred: some factors are weaker than others, so the demo's
+#: profile has something to say (young people report less say and support than bonding).
+LEVEL: dict[str, float] = {
+    "family": 0.35,
+    "involvement": -0.45,
+    "norms": 0.15,
+    "recognition": -0.2,
+    "support": -0.35,
+    "leisure": 0.0,
+    "social": 0.25,
+    "commitment": -0.3,
+    "identity": 0.05,
+}
 #: Reverse-worded items: the protective end is code 1.
 REVERSED = frozenset(
     {"pf_norms_unclear", "pf_rec_ignored", "pf_lei_bored", "pf_com_waste", "pf_id_useless"}
@@ -129,7 +142,7 @@ def draw_module_answers(students: Students, streams: Streams) -> dict[str, np.nd
         latent = np.asarray(mixed) + own * rng.standard_normal(n)
         if scale == "identity":
             latent = latent - 0.25 * girl
-        latent = (latent - latent.mean()) / (latent.std() or 1.0)
+        latent = (latent - latent.mean()) / (latent.std() or 1.0) + LEVEL[scale]
         for item in items:
             if item in REVERSED:
                 answers[item] = ordinal(rng, -latent, _AGREE[::-1], 0.6)
