@@ -161,8 +161,8 @@ def test_engine_estimates_equal_an_independent_computation(ident: str) -> None:
                 for c, flip in zip(codes, reverse, strict=True)
                 if low <= c <= high
             ]
-            if len(indicator.items) == 1:  # a reason: asked only of those with a wish
-                if low <= codes[0] <= high:
+            if len(indicator.items) == 1:  # a reason: not asked (no wish) counts as no
+                if low <= codes[0] <= high or codes[0] == NOT_ASKED:
                     counted += 1
                     yes += codes[0] in indicator.yes_codes
                 continue

@@ -79,7 +79,8 @@ def test_a_module_changes_the_composed_questionnaire_without_a_stale_cache(
         (
             {"extra": MODULE},
             compose("[nothing]"),
-            "composed.yaml: unknown module 'nothing': no file modules/nothing.yaml (modules: extra)",
+            "composed.yaml: unknown module 'nothing': no file modules/nothing.yaml "
+            "(modules: extra)",
         ),
         (
             {"extra": MODULE},
@@ -95,7 +96,8 @@ def test_a_module_changes_the_composed_questionnaire_without_a_stale_cache(
         (
             {"extra": MODULE, "second": MODULE.replace("module: extra", "module: second")},
             compose("[extra, second]"),
-            "composed.yaml: module 'second': item 'extra_item' is already defined in module 'extra'",
+            "composed.yaml: module 'second': item 'extra_item' is already defined in module "
+            "'extra'",
         ),
         (
             {
