@@ -3,6 +3,9 @@
 The YAML dialect is PyYAML's safe loader with two traps removed: a key repeated in one mapping
 is an error instead of silently replacing the first, and only ``true``/``false`` are booleans,
 so ``{nl: Nee, en: No}`` stays text (YAML 1.1 would read ``No`` as false).
+
+A composition file (core plus modules) is merged by :mod:`oko.questionnaire.composition` and
+then built like any questionnaire; its cache key holds the versions of every file it reads.
 """
 
 from __future__ import annotations
