@@ -9,6 +9,7 @@ from setuptools import find_namespace_packages, setup
 
 DATA_PACKAGES = {
     "oko._data.questionnaires": "questionnaires",
+    "oko._data.questionnaires.modules": "questionnaires/modules",
     "oko._data.reports": "reports",
     "oko._data.reports.texts": "reports/texts",
     "oko._data.migrations": "migrations",

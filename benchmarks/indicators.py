@@ -13,7 +13,8 @@ sample of domains and is extrapolated to the engine's number of domain estimates
 comparisons themselves, a subtraction per pair, are left out of the baseline: a favour to it).
 
 Usage: ``.venv/bin/python benchmarks/indicators.py [--rows N] [--municipalities M]
-[--baseline-domains K] [--no-baseline]``. Needs the ``bench`` extra for the baseline.
+[--baseline-domains K] [--no-baseline] [--indicators FILE]``. Needs the ``bench`` extra for
+the baseline.
 """
 
 from __future__ import annotations
@@ -158,6 +159,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline-domains", type=int, default=300)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--indicators",
+        default="oko-core.indicators.yaml",
+        help="indicator file in questionnaires/ (oko-basis.indicators.yaml: core plus modules)",
+    )
     parser.add_argument("--census", action="store_true", help="schools as strata (census)")
     args = parser.parse_args()
 
@@ -168,7 +174,7 @@ def main() -> None:
         f"({args.municipalities} municipalities, {args.waves} waves) "
         f"in {time.perf_counter() - start:.1f} s"
     )
-    indicators = load_indicators(PROJECT_ROOT / "questionnaires" / "oko-core.indicators.yaml")
+    indicators = load_indicators(PROJECT_ROOT / "questionnaires" / args.indicators)
     design = SchoolDesign.CENSUS if args.census else SchoolDesign.SAMPLED
     config = EngineConfig(school_design=design)
     results, seconds, cpu, peak = run_engine(waves, indicators, config)

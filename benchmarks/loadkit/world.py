@@ -100,7 +100,7 @@ def preload(world: World, count: int, *, seed: int = 1) -> None:
     """
     scenario = benchmark_scenario(1, min(count, PRELOAD_DISTINCT), n_waves=1, seed=seed)
     sample = generate(scenario, seed)
-    answers = list(sample.iter_answers())
+    answers = list(sample.iter_answers(items=world.questionnaire.items))
     flags = [quality_flags(world.questionnaire, given) for given in answers]
     durations = [rounded_duration(float(seconds)) for seconds in sample.duration_seconds]
     database = Database(world.database_url)

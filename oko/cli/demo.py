@@ -34,7 +34,7 @@ from oko.services.survey import class_sessions
 from oko.synthetic import SYNTHETIC_MARK, demo_scenario
 
 #: The questionnaire the synthetic data answer.
-QUESTIONNAIRE_FILE = "oko-core.yaml"
+QUESTIONNAIRE_FILE = "oko-basis.yaml"
 #: Where the demo's PDF reports go, inside the instance folder.
 REPORTS_FOLDER = "reports"
 
@@ -212,7 +212,7 @@ def _questionnaire(app: Flask) -> Questionnaire:
     try:
         return load(Path(app.config["QUESTIONNAIRE_DIR"]) / QUESTIONNAIRE_FILE)
     except QuestionnaireError as exc:
-        raise click.ClickException(f"The demo needs the core questionnaire: {exc}") from exc
+        raise click.ClickException(f"The demo needs the oko-basis questionnaire: {exc}") from exc
 
 
 def _describe(url: str) -> str:

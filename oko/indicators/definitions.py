@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections import Counter
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,10 +28,10 @@ import yaml
 REQUIRED_LANGUAGES = ("nl", "en")
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_TOP_KEYS = {"questionnaire", "indicators"}
+_TOP_KEYS = {"questionnaire", "include", "indicators"}
 _COMMON_KEYS = {"id", "label", "domain", "kind", "direction", "sensitive", "valid", "reference"}
 _KIND_KEYS = {
-    "proportion": {"item", "yes_codes", "not_asked"},
+    "proportion": {"item", "items", "yes_codes", "not_asked", "cut", "reverse", "min_answered"},
     "mean": {"item"},
     "scale": {"items", "reverse", "min_answered"},
 }
@@ -44,6 +45,7 @@ class Domain(StrEnum):
     LEISURE = "leisure"
     SCHOOL = "school"
     PEERS = "peers"
+    PROTECTION = "protection"
     SUBSTANCE_USE = "substance_use"
     WELLBEING = "wellbeing"
 
@@ -97,6 +99,9 @@ class Indicator:
     #: Scale: the score exists when at least this share of its items is answered.
     min_answered: float = 0.75
     reference: Reference | None = None
+    #: Proportion over a scale: "yes" when the student's scale score is at least this value
+    #: (e.g. "strong protection"); ``None`` for other indicators.
+    cut: float | None = None
 
     def label(self, language: str) -> str:
         for lang, text in self.labels:
@@ -191,7 +196,35 @@ def _load_cached(path: str, mtime_ns: int) -> IndicatorSet:
             raw = yaml.safe_load(handle)
         except yaml.YAMLError as exc:
             raise IndicatorDefinitionError([f"{path}: not valid YAML: {exc}"]) from exc
-    return parse_indicators(raw, source=path)
+    own = parse_indicators(raw, source=path)
+    included = raw.get("include", []) if isinstance(raw, dict) else []
+    return _with_included(own, included, Path(path).parent)
+
+
+def _with_included(own: IndicatorSet, included: Any, folder: Path) -> IndicatorSet:
+    """A composed questionnaire's set: the included files' indicators (e.g. the core's) first,
+    then its own. Included files are loaded as they are (their ``questionnaire`` may differ)."""
+    if not isinstance(included, list) or not all(isinstance(n, str) for n in included):
+        raise IndicatorDefinitionError(
+            [f"{own.source}: 'include' must list indicator files, got {included!r}"]
+        )
+    indicators: list[Indicator] = []
+    for name in included:
+        target = (folder / name).resolve()
+        if not target.is_file():
+            raise IndicatorDefinitionError([f"{own.source}: include: no file {name!r}"])
+        indicators.extend(_load_cached(str(target), target.stat().st_mtime_ns))
+    indicators.extend(own)
+    counts = Counter(indicator.id for indicator in indicators)
+    twice = [ident for ident, count in counts.items() if count > 1]
+    if twice:
+        raise IndicatorDefinitionError(
+            [
+                f"{own.source}: indicator '{i}' is defined twice (here and in an include)"
+                for i in twice
+            ]
+        )
+    return IndicatorSet(own.source, own.questionnaire, tuple(indicators))
 
 
 def parse_indicators(raw: Any, source: str) -> IndicatorSet:
@@ -264,12 +297,16 @@ class _Parser:
             self.error(ident, f"'sensitive' must be true or false, got {sensitive!r}")
         valid = self.valid(ident, entry.get("valid"))
         fields: dict[str, Any] = {}
-        if kind in (Kind.PROPORTION, Kind.MEAN):
+        if kind is Kind.PROPORTION and "items" in entry:
+            fields.update(self.multi_item_proportion(ident, entry, valid))
+        elif kind in (Kind.PROPORTION, Kind.MEAN):
             item = entry.get("item")
             if not isinstance(item, str) or not _ID.match(item):
                 self.error(ident, f"'item' must be an item id, got {item!r}")
             fields["items"] = (item,)
-        if kind is Kind.PROPORTION:
+        if kind is Kind.PROPORTION and "items" not in entry:
+            for key in sorted({"cut", "reverse", "min_answered"} & set(entry)):
+                self.error(ident, f"'{key}' needs 'items' (a proportion over several items)")
             fields["yes_codes"] = self.yes_codes(ident, entry.get("yes_codes"), valid)
             fields["not_asked"] = self.choice(
                 ident, entry, "not_asked", NotAsked, default=NotAsked.MISSING
@@ -380,6 +417,40 @@ class _Parser:
             self.error(ident, f"'min_answered' must be a share in (0, 1], got {share!r}")
             share = 0.75
         return {"items": tuple(items), "reverse": frozenset(reverse), "min_answered": share}
+
+    def multi_item_proportion(
+        self, ident: str, entry: dict[str, Any], valid: tuple[int, int] | None
+    ) -> dict[str, Any]:
+        """Over several items: a scale score of at least ``cut`` (reverse coding as for a
+        scale), or, without ``cut``, any item answered with one of ``yes_codes``."""
+        if "item" in entry:
+            self.error(ident, "give either 'item' or 'items', not both")
+        if "not_asked" in entry:
+            self.error(
+                ident,
+                "'not_asked' applies to one item; over 'items' a student "
+                "needs min_answered of them answered",
+            )
+        fields = self.scale(ident, entry)
+        if "cut" not in entry:
+            if fields.get("reverse"):
+                self.error(ident, "'reverse' needs 'cut' (only a scale score is reverse-coded)")
+            fields["yes_codes"] = self.yes_codes(ident, entry.get("yes_codes"), valid)
+            return fields
+        if "yes_codes" in entry:
+            self.error(ident, "give either 'cut' (a scale score) or 'yes_codes', not both")
+        cut = entry["cut"]
+        if isinstance(cut, bool) or not isinstance(cut, int | float):
+            self.error(ident, f"'cut' must be a number, got {cut!r}")
+        elif valid is not None and not valid[0] < cut <= valid[1]:
+            self.error(
+                ident,
+                f"cut {cut} must lie above the lowest and within {list(valid)}, or "
+                "everyone or no one is 'yes'",
+            )
+        else:
+            fields["cut"] = float(cut)
+        return fields
 
     def reference(
         self, ident: str, value: Any, kind: Kind | None, valid: tuple[int, int] | None

@@ -3,8 +3,10 @@
 Proportion: 1 for a "yes" code, 0 for another valid code; a student routed past the item
 counts as 0 when the indicator says ``not_asked: "no"`` (never drank -> not drunk in the last
 30 days), otherwise as missing. "Shown but not answered" is always missing. Mean: the code
-itself. Scale: the scale score. An item absent from the columns (not in this questionnaire
-version) makes the indicator missing for everyone, never 0%.
+itself. Scale: the scale score. A proportion over several items: a scale score of at least the
+cut (e.g. "strong protection"), or any item with a "yes" code (e.g. "any organised leisure").
+An item absent from the columns (not in this questionnaire version) makes the indicator missing
+for everyone, never 0%.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ def outcome(indicator: Indicator, columns: ResponseColumns) -> tuple[np.ndarray,
         scale_items = [columns.answers[item] for item in indicator.items]
         reverse = [item in indicator.reverse for item in indicator.items]
         return scale_scores(scale_items, reverse, indicator.valid, indicator.min_answered)
+    if len(indicator.items) > 1:
+        return _multi_item_proportion(indicator, columns)
     codes = columns.answers[indicator.items[0]]
     if indicator.kind is Kind.MEAN:
         valid = (codes >= low) & (codes <= high)
@@ -39,6 +43,29 @@ def outcome(indicator: Indicator, columns: ResponseColumns) -> tuple[np.ndarray,
     counts[0] = indicator.not_asked is NotAsked.NO
     index = np.minimum(codes.astype(np.intp) - NOT_ASKED, size - 1)
     return yes[index], counts[index]
+
+
+def _multi_item_proportion(
+    indicator: Indicator, columns: ResponseColumns
+) -> tuple[np.ndarray, np.ndarray]:
+    """A proportion over several items: scale score at least ``cut``, or any "yes" code.
+
+    Either way a student counts only with ``min_answered`` of the items answered, like a scale.
+    """
+    codes = [columns.answers[item] for item in indicator.items]
+    if indicator.cut is not None:
+        reverse = [item in indicator.reverse for item in indicator.items]
+        score, has_score = scale_scores(codes, reverse, indicator.valid, indicator.min_answered)
+        return ((score >= indicator.cut - 1e-9) & has_score).astype(np.float64), has_score
+    low, high = indicator.valid
+    answered = np.zeros(columns.n, dtype=np.int16)
+    yes = np.zeros(columns.n, dtype=bool)
+    wanted = np.asarray(sorted(indicator.yes_codes), dtype=np.int16)
+    for column in codes:
+        answered += (column >= low) & (column <= high)
+        yes |= np.isin(column, wanted)
+    counts = answered >= indicator.min_answered * len(codes) - 1e-9
+    return (yes & counts).astype(np.float64), counts
 
 
 def scale_items(indicator: Indicator, columns: ResponseColumns) -> np.ndarray | None:

@@ -3,6 +3,9 @@
 The YAML dialect is PyYAML's safe loader with two traps removed: a key repeated in one mapping
 is an error instead of silently replacing the first, and only ``true``/``false`` are booleans,
 so ``{nl: Nee, en: No}`` stays text (YAML 1.1 would read ``No`` as false).
+
+A composition file (core plus modules) is merged by :mod:`oko.questionnaire.composition` and
+then built like any questionnaire; its cache key holds the versions of every file it reads.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode
 
+from oko.questionnaire import composition
 from oko.questionnaire.builder import QuestionnaireError, build
 from oko.questionnaire.model import Questionnaire
 
@@ -54,11 +60,20 @@ def load(path: str | os.PathLike[str]) -> Questionnaire:
     load on every request.
     """
     display = os.fspath(path)
-    try:
-        stat = os.stat(display)
-    except OSError as exc:
-        raise QuestionnaireError([f"{display}: cannot read: {exc.strerror}"]) from None
-    return _load_version(display, os.path.realpath(display), stat.st_mtime_ns, stat.st_size)
+    real = os.path.realpath(display)
+    stamp = _stamp(display, real)
+    raw = _read_version(display, *stamp)
+    if composition.is_composition(raw):
+        folder = Path(real).parent
+        parts = tuple(
+            _stamp(os.fspath(p), os.path.realpath(p)) for p in composition.parts(raw, folder)
+        )
+        return _compose_version(display, stamp, parts)
+    if composition.is_module(raw):
+        raise QuestionnaireError(
+            [f"{display}: is a module, not a questionnaire: check a composition that lists it"]
+        )
+    return _load_version(display, *stamp)
 
 
 def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
@@ -72,9 +87,40 @@ def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     return errors
 
 
+def _stamp(display: str, real_path: str) -> tuple[str, int, int]:
+    """``(real path, mtime, size)``: a file version's cache key."""
+    try:
+        stat = os.stat(real_path)
+    except OSError as exc:
+        raise QuestionnaireError([f"{display}: cannot read: {exc.strerror}"]) from None
+    return real_path, stat.st_mtime_ns, stat.st_size
+
+
 @lru_cache(maxsize=32)
 def _load_version(display: str, real_path: str, mtime_ns: int, size: int) -> Questionnaire:
     """One version of one file; ``mtime_ns`` and ``size`` are only part of the cache key."""
+    return build(_read_version(display, real_path, mtime_ns, size), display)
+
+
+@lru_cache(maxsize=32)
+def _compose_version(
+    display: str, stamp: tuple[str, int, int], parts: tuple[tuple[str, int, int], ...]
+) -> Questionnaire:
+    """A composition at the versions of its own file and of its parts (the cache key)."""
+    raw = _read_version(display, *stamp)
+
+    def read(path: Path) -> object:
+        return _read_version(os.fspath(path), *_stamp(os.fspath(path), os.path.realpath(path)))
+
+    merged, errors, modules = composition.compose(raw, Path(stamp[0]).parent, display, read)
+    if errors:
+        raise QuestionnaireError(errors)
+    return replace(build(merged, display), modules=modules)
+
+
+@lru_cache(maxsize=64)
+def _read_version(display: str, real_path: str, mtime_ns: int, size: int) -> Any:
+    """Parsed YAML of one file version (callers never change it)."""
     try:
         text = Path(real_path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -89,4 +135,4 @@ def _load_version(display: str, real_path: str, mtime_ns: int, size: int) -> Que
         raise QuestionnaireError([f"{display}: not valid YAML: {exc.problem}{where}"]) from None
     except yaml.YAMLError as exc:
         raise QuestionnaireError([f"{display}: not valid YAML: {exc}"]) from None
-    return build(raw, display)
+    return raw

@@ -164,6 +164,9 @@ class Questionnaire:
     quality: QualityRules = field(default_factory=QualityRules)
     #: The file it was loaded from, for messages.
     source: str = ""
+    #: A composition's modules as ``(module id, module version)``, in order; empty for a
+    #: questionnaire that is not composed (see :mod:`oko.questionnaire.composition`).
+    modules: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def items(self) -> Mapping[str, Item]:

@@ -110,12 +110,28 @@ def parse_texts(
     for key in sorted(set(schema) - set(flat)):
         problems.append(f"{source}: {key}: missing")
     for key in sorted(set(flat) - set(schema)):
+        if _other_indicator(key, flat, schema):
+            continue
         problems.append(f"{source}: {key}: unknown key (a typo, or a text no report uses)")
     for key in sorted(set(flat) & set(schema)):
         problems.extend(f"{source}: {key}: {p}" for p in _check(flat[key], schema[key]))
     if problems:
         raise TextsError(problems)
     return Texts(expected, source, MappingProxyType({k: flat[k] for k in sorted(schema)}))
+
+
+def _other_indicator(key: str, flat: Mapping[str, Any], schema: Mapping[str, Any]) -> bool:
+    """A complete text (higher and lower) of an indicator this set lacks: one language file
+    serves every questionnaire, so it also holds the indicators of modules (see
+    ``questionnaires/README.md``) that this wave did not ask. A misspelt id is still caught:
+    the indicator it was meant for is then missing."""
+    parts = key.split(".")
+    if len(parts) != 3 or parts[0] != "indicators":
+        return False
+    prefix = f"indicators.{parts[1]}."
+    if prefix + "higher" in schema:  # one of this set's: an extra key is a typo
+        return False
+    return all(isinstance(flat.get(prefix + part), str) for part in ("higher", "lower"))
 
 
 def _flatten(

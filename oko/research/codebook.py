@@ -125,6 +125,20 @@ def codebook_tables(
 def definition(indicator: Indicator) -> str:
     """One sentence a researcher can check the numbers against."""
     low, high = indicator.valid
+    if indicator.kind is Kind.PROPORTION and len(indicator.items) > 1:
+        items, share = ", ".join(indicator.items), f"{indicator.min_answered:.0%}"
+        if indicator.cut is not None:
+            reverse = sorted(indicator.reverse)
+            flipped = f"; reversed ({low}+{high}−code): {', '.join(reverse)}" if reverse else ""
+            return (
+                f"Share of students whose mean of {items} is at least {indicator.cut:g}, among "
+                f"students who answered at least {share} of them{flipped}."
+            )
+        codes = ", ".join(str(code) for code in sorted(indicator.yes_codes))
+        return (
+            f"Share of students answering {codes} to any of {items}, among students who "
+            f"answered at least {share} of them ({low}..{high})."
+        )
     if indicator.kind is Kind.PROPORTION:
         codes = ", ".join(str(code) for code in sorted(indicator.yes_codes))
         routed = (
@@ -171,7 +185,7 @@ def _item_row(
 
 def _indicator_row(indicator: Indicator) -> tuple[Value, ...]:
     proportion = indicator.kind is Kind.PROPORTION
-    scale = indicator.kind is Kind.SCALE
+    scale = indicator.kind is Kind.SCALE or len(indicator.items) > 1
     reference = indicator.reference
     return (
         indicator.id,

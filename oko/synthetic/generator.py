@@ -1,9 +1,9 @@
 """``generate``: a scenario and a seed in, a :class:`SyntheticSample` out.
 
 The steps, in the order a real response comes about: students and their latent values
-(:mod:`oko.synthetic.latent`), their honest answers (:mod:`oko.synthetic.items`), what goes
-wrong (:mod:`oko.synthetic.problems`), then the questionnaire's skip logic. Vectorised
-throughout: a million rows take a few seconds.
+(:mod:`oko.synthetic.latent`), their honest answers (:mod:`oko.synthetic.items`; the
+modules' in :mod:`oko.synthetic.modules`), what goes wrong (:mod:`oko.synthetic.problems`),
+then the questionnaire's skip logic. Vectorised throughout: a million rows take a few seconds.
 """
 
 from __future__ import annotations
@@ -11,10 +11,16 @@ from __future__ import annotations
 import numpy as np
 
 from oko.indicators.columns import NOT_ANSWERED, NOT_ASKED
-from oko.questionnaire.quality import FICTITIOUS_DRUG
+from oko.questionnaire.quality import FICTITIOUS_DRUG, STRAIGHTLINING
 from oko.synthetic import problems
 from oko.synthetic.items import CHOICES, ITEM_CODES, ROUTES, draw_answers
 from oko.synthetic.latent import Streams, draw_students
+from oko.synthetic.modules import (
+    MODULE_ITEM_CODES,
+    MODULE_ROUTES,
+    blank_modules,
+    draw_module_answers,
+)
 from oko.synthetic.sample import COMMENTS, SyntheticSample
 from oko.synthetic.scenario import Scenario
 
@@ -39,6 +45,9 @@ def generate(scenario: Scenario, seed: int = 0, school_seed: int | None = None) 
     answers = draw_answers(students, streams, jokers)
     duration, planted = problems.plant(streams, answers, jokers)
     problems.blank(streams, answers, planted)
+    module_answers = draw_module_answers(students, streams)
+    blank_modules(streams, module_answers, planted[STRAIGHTLINING])
+    answers.update(module_answers)
     route(answers)
     planted[FICTITIOUS_DRUG] = answers["relevin_lifetime"] > 1
 
@@ -55,7 +64,7 @@ def generate(scenario: Scenario, seed: int = 0, school_seed: int | None = None) 
         school=students.school,
         klass=students.klass,
         grade=students.grade,
-        answers={item: answers[item] for item in ITEM_CODES},
+        answers={item: answers[item] for item in (*ITEM_CODES, *MODULE_ITEM_CODES)},
         choices={item: answers[item] for item in CHOICES},
         comment=comment,
         duration_seconds=duration,
@@ -68,5 +77,5 @@ def generate(scenario: Scenario, seed: int = 0, school_seed: int | None = None) 
 def route(answers: dict[str, np.ndarray]) -> None:
     """Skip logic: a follow-up whose condition fails was not asked (in questionnaire order,
     so a chain of skips resolves in one pass)."""
-    for item, asked in ROUTES.items():
+    for item, asked in (*ROUTES.items(), *MODULE_ROUTES.items()):
         answers[item] = np.where(asked(answers), answers[item], NOT_ASKED).astype(np.int16)

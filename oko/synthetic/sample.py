@@ -6,7 +6,7 @@ demo database (one answers dict per row, in the stored convention), so the two n
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,14 +64,22 @@ class SyntheticSample:
         """Row ``index`` as a stored answers dict (absent = not asked, ``None`` = not answered)."""
         return next(self.iter_answers(index, index + 1))
 
-    def iter_answers(self, start: int = 0, stop: int | None = None) -> Iterator[dict[str, Answer]]:
+    def iter_answers(
+        self, start: int = 0, stop: int | None = None, items: Container[str] | None = None
+    ) -> Iterator[dict[str, Answer]]:
         """The answers dicts of rows ``start`` to ``stop``, in row order.
 
-        Fast enough for a database load of thousands of rows: columns are converted to Python
-        lists once, not element by element.
+        ``items`` keeps only the items of one questionnaire (the model also answers the
+        modules, which a wave of the core alone never asked). Fast enough for a database
+        load of thousands of rows: columns are converted to Python lists once, not element
+        by element.
         """
         window = slice(start, stop)
-        codes = [(item, column[window].tolist()) for item, column in self.answers.items()]
+        codes = [
+            (item, column[window].tolist())
+            for item, column in self.answers.items()
+            if items is None or item in items
+        ]
         masks = [(item, column[window].tolist()) for item, column in self.choices.items()]
         for row, comment in enumerate(self.comment[window].tolist()):
             answers: dict[str, Answer] = {}

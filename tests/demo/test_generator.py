@@ -24,13 +24,15 @@ from oko.synthetic import (
     generate,
 )
 from oko.synthetic.latent import SUBSTANCES, Streams, draw_students, planned
+from oko.synthetic.modules import MODULE_ITEM_CODES, MODULE_ROUTES
 
 SEED = 7
 
 
 @cache
-def core() -> Questionnaire:
-    return load(PROJECT_ROOT / "questionnaires" / "oko-core.yaml")
+def basis() -> Questionnaire:
+    """The demo's questionnaire: the core and the modules the generator answers."""
+    return load(PROJECT_ROOT / "questionnaires" / "oko-basis.yaml")
 
 
 @cache
@@ -175,11 +177,11 @@ def test_protective_factors_go_with_less_use_and_groups_differ() -> None:
     assert ladder[boys & (ladder >= 0)].mean() > ladder[girls & (ladder >= 0)].mean()
 
 
-def test_items_and_codes_match_the_core_questionnaire() -> None:
-    items = core().items
-    generated = {*ITEM_CODES, *CHOICES, "comments"}
+def test_items_and_codes_match_the_demo_questionnaire() -> None:
+    items = basis().items
+    generated = {*ITEM_CODES, *MODULE_ITEM_CODES, *CHOICES, "comments"}
     assert generated == set(items)
-    for item_id, (low, high) in ITEM_CODES.items():
+    for item_id, (low, high) in {**ITEM_CODES, **MODULE_ITEM_CODES}.items():
         item = items[item_id]
         codes = (
             (item.min, item.max) if item.type == "integer" else (min(item.codes), max(item.codes))
@@ -188,22 +190,22 @@ def test_items_and_codes_match_the_core_questionnaire() -> None:
     for item_id, shares in CHOICES.items():
         assert items[item_id].codes == tuple(range(1, len(shares) + 1)), item_id
     conditional = {item.id for item in items.values() if item.show_if is not None}
-    assert conditional == set(ROUTES)
+    assert conditional == {*ROUTES, *MODULE_ROUTES}
 
 
 def test_skip_logic_not_asked_exactly_when_routed_past() -> None:
     sample = demo()
     for index, answers in enumerate(sample.iter_answers()):
-        visible = core().visible_ids(answers)
-        assert set(answers) == {item for item in core().items if item in visible}, index
-    for item, asked in ROUTES.items():
+        visible = basis().visible_ids(answers)
+        assert set(answers) == {item for item in basis().items if item in visible}, index
+    for item, asked in (*ROUTES.items(), *MODULE_ROUTES.items()):
         columns = {**sample.answers, **sample.choices}
         column = columns[item]
         assert np.array_equal(column == NOT_ASKED, ~asked(columns)), item
 
 
 def test_every_answer_is_valid_for_the_questionnaire() -> None:
-    questionnaire = core()
+    questionnaire = basis()
     for answers in demo().iter_answers():
         assert questionnaire.prune(answers) == answers
         for item_id, value in answers.items():
@@ -225,12 +227,12 @@ def test_item_nonresponse_is_a_little() -> None:
 def test_planted_problems_are_what_the_quality_checks_find(flag: str) -> None:
     sample = demo()
     median = float(np.median(sample.duration_seconds))
-    share = core().quality.too_fast_share_of_median
+    share = basis().quality.too_fast_share_of_median
     planted = sample.planted[flag]
     assert 0.003 < planted.mean() < 0.03
     found = np.array(
         [
-            flag in quality_flags(core(), answers)
+            flag in quality_flags(basis(), answers)
             or (flag == "too_fast" and too_fast(sample.duration_seconds[i], median, share))
             for i, answers in enumerate(sample.iter_answers())
         ]

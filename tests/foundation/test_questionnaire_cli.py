@@ -43,7 +43,8 @@ def test_without_paths_checks_the_shipped_questionnaires(
     monkeypatch.delenv("OKO_QUESTIONNAIRE_DIR", raising=False)
     result = _check_configured(tmp_path)
     assert result.exit_code == 0, result.output
-    assert "1 questionnaire file(s) OK" in result.output
+    # oko-core and the composition oko-basis (core plus modules)
+    assert "2 questionnaire file(s) OK" in result.output
 
 
 def test_without_paths_checks_every_questionnaire_in_the_configured_folder(

@@ -57,7 +57,8 @@ def test_core_codes_and_directions(core_indicators):
     assert monitoring.kind is Kind.SCALE and monitoring.reverse == set(monitoring.items)
     assert monitoring.min_answered == 0.75
     assert core_indicators["life_satisfaction_mean"].valid == (0, 10)
-    assert {ind.domain for ind in core_indicators} == set(Domain)
+    # Every domain but the protective factors, which the oko-basis modules add.
+    assert {ind.domain for ind in core_indicators} == set(Domain) - {Domain.PROTECTION}
 
 
 def test_core_file_matches_the_core_questionnaire():
@@ -85,7 +86,7 @@ ONE = "ind.yaml: indicator 'yes': "
         (
             {"domain": "health"},
             "unknown domain 'health' (expected one of: family, leisure, school, peers, "
-            "substance_use, wellbeing)",
+            "protection, substance_use, wellbeing)",
         ),
         ({"kind": "ratio"}, "unknown kind 'ratio' (expected one of: proportion, mean, scale)"),
         ({"direction": "up"}, "unknown direction 'up' (expected one of: protective, risk)"),
@@ -111,7 +112,21 @@ ONE = "ind.yaml: indicator 'yes': "
             "unknown key 'True' for kind 'proportion' "
             "(YAML reads an unquoted yes/no/on/off key as true/false)",
         ),
-        ({"items": ["a", "b"]}, "unknown key 'items' for kind 'proportion'"),
+        ({"rows": ["a", "b"]}, "unknown key 'rows' for kind 'proportion'"),
+        ({"cut": 3}, "'cut' needs 'items' (a proportion over several items)"),
+        (
+            {"items": ["a", "b"], "cut": 2, "yes_codes": [1]},
+            "give either 'cut' (a scale score) or 'yes_codes', not both",
+        ),
+        (
+            {"items": ["a", "b"], "cut": 1},
+            "cut 1 must lie above the lowest and within [1, 2], or everyone or no one is 'yes'",
+        ),
+        ({"items": ["a", "b"], "item": "a"}, "give either 'item' or 'items', not both"),
+        (
+            {"items": ["a", "b"], "reverse": ["a"]},
+            "'reverse' needs 'cut' (only a scale score is reverse-coded)",
+        ),
     ],
 )
 def test_precise_messages(changes, message):
@@ -128,8 +143,9 @@ def test_bad_id_and_file_level_problems():
     assert problems(indicator("Bad Id")) == [
         "ind.yaml: indicator 1: 'id' must be lower_snake_case, got 'Bad Id'"
     ]
-    assert "ind.yaml: unknown key 'extra' (allowed: indicators, questionnaire)" in problems(
-        indicator(), top={"extra": 1}
+    assert (
+        "ind.yaml: unknown key 'extra' (allowed: include, indicators, questionnaire)"
+        in problems(indicator(), top={"extra": 1})
     )
     with pytest.raises(IndicatorDefinitionError, match="'indicators' must be a non-empty list"):
         parse_indicators({"questionnaire": "q", "indicators": []}, "ind.yaml")

@@ -217,7 +217,7 @@ def test_service_data_match_the_database(loaded: Database):
 def test_check_reports(runner: CliRunner, out_dir: Path):
     result = runner.invoke(main, ["report", "check"])
     assert result.exit_code == 0, result.output
-    assert "OK (1 indicator file(s))" in result.output
+    assert "OK (2 indicator file(s))" in result.output  # oko-core and oko-basis
     broken = out_dir / "reports"
     shutil.copytree(PROJECT_ROOT / "reports", broken)
     texts = broken / "texts" / "nl.yaml"

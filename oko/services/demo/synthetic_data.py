@@ -231,7 +231,7 @@ def _insert_responses(
     ids = rng.integers(0, 2**63, size=(len(sample), 2), dtype=np.int64)
     flagged = 0
     rows = []
-    for index, answers in enumerate(sample.iter_answers()):
+    for index, answers in enumerate(sample.iter_answers(items=questionnaire.items)):
         flags = quality_flags(questionnaire, answers)
         duration = durations[index]
         flagged += bool(flags) or too_fast(duration, medians[int(sample.wave[index])], share)
