@@ -103,6 +103,11 @@ class EngineConfig:
     #: (see :func:`oko.indicators.suppression.rest_of_parent_shown`). Switching it off
     #: reopens a known leak; it exists so the disclosure audit can be shown to catch it.
     protect_rest_of_parent: bool = True
+    #: Give values hidden as complements a protection interval of their own and hide more
+    #: until they reach it (see :func:`oko.indicators.suppression.protection`). Switching it
+    #: off lets a complement be pinned down; it exists so the disclosure audit can be shown
+    #: to catch that.
+    protect_complementary: bool = True
 
     def without_suppression(self) -> EngineConfig:
         """The same estimates with nothing hidden but empty groups: the true values that the

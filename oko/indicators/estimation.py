@@ -130,6 +130,7 @@ class WaveEstimates:
             minimum=config.min_denominator,
             counts=np.where(sensitive, estimates.k, np.nan),
             small_count=config.sensitive_small_count,
+            protect_complementary=config.protect_complementary,
         )
         table, internals = estimates.publish(reason, indicators, design, config)
         rest = _rest(rest_parts, indicators, design, config, shown=reason == 0)

@@ -45,7 +45,9 @@ the other schools' girls in another). So the table is then audited as statistica
 values, how far each hidden value can move while every line still adds up
 (:mod:`oko.indicators.disclosure`), hides one more value wherever a hidden value cannot
 reach its protection interval (:func:`protection`), applies the line rules again, and
-repeats until every hidden value is protected.
+repeats until every hidden value is protected. Values hidden as complements are held to an
+interval too: a value that is hidden but can be worked out exactly from what is shown is
+published in all but name, and no longer protects anything.
 
 Readers learn only *that* a value is hidden (:func:`published_reason`): "too few students
 gave this answer" would tell them what the value was.
@@ -267,25 +269,44 @@ SMALL_GROUP_MARGIN = 0.10
 #: How close a feasible range must come to the ends of a protection interval, in students:
 #: with weights one student counts for a little more or less than 1 / n of a group.
 HALF_A_STUDENT = 0.5
+#: Reasons whose hidden values need a protection interval of their own (imprecise values,
+#: hidden for a wide interval, are not sensitive and only take part in the equations).
+GUARDED = frozenset({Reason.SMALL_COUNT, Reason.COMPLEMENTARY, *SMALL_GROUPS})
 
 
 def protection(
-    reason: Reason | None, value: float, n: float, lowest: float, highest: float, small_count: int
+    reason: Reason | None,
+    value: float,
+    n: float,
+    lowest: float,
+    highest: float,
+    small_count: int,
+    *,
+    complementary: bool = True,
 ) -> tuple[tuple[float, float], float] | None:
     """The interval a hidden value must be able to lie anywhere in, and the slack with which
     a feasible range counts as reaching its ends; None when the value protects others only.
 
     A small count of "yes" (or "no") must be able to be anything from 0 to ``small_count``;
     a small group's value anything within :data:`SMALL_GROUP_MARGIN` of its true value.
-    Imprecise and complementary values need no interval of their own.
+    A complement (unless ``complementary`` is off) must be able to lie ``small_count``
+    students' worth either side of its true value: its count of "yes" as uncertain as a small
+    count is, never worked out exactly. A fixed ± 10 points would be out of reach for every
+    large school next to a small one (its value moves by the small school's answers divided
+    among its own pupils) and would hide whole municipalities for no gain; a number of
+    students scales with the group. Imprecise values need no interval of their own.
     """
-    if n <= 0 or (reason is not Reason.SMALL_COUNT and reason not in SMALL_GROUPS):
+    guarded = GUARDED if complementary else GUARDED - {Reason.COMPLEMENTARY}
+    if n <= 0 or reason not in guarded:
         return None
     slack = HALF_A_STUDENT * (highest - lowest) / n
     if reason is Reason.SMALL_COUNT:
         share = min(1.0, small_count / n)
         return ((0.0, share) if value <= 0.5 else (1.0 - share, 1.0)), slack
-    margin = SMALL_GROUP_MARGIN * (highest - lowest)
+    if reason is Reason.COMPLEMENTARY:
+        margin = min(1.0, small_count / n) * (highest - lowest)
+    else:
+        margin = SMALL_GROUP_MARGIN * (highest - lowest)
     return (max(lowest, value - margin), min(highest, value + margin)), slack
 
 
@@ -302,6 +323,7 @@ def audited(
     minimum: int,
     counts: np.ndarray | None = None,
     small_count: int = 0,
+    protect_complementary: bool = True,
 ) -> np.ndarray:
     """Reason codes after :func:`complementary` with as much more hidden as the audit needs.
 
@@ -313,7 +335,8 @@ def audited(
     all hidden), the line rules are applied again, and the ``block`` (an indicator: lines
     never cross blocks) is audited again, until nothing fails. Rest-of-parent values add
     nothing here: they are published only where both their values are
-    (:func:`rest_of_parent_shown`).
+    (:func:`rest_of_parent_shown`). ``protect_complementary=False`` leaves complements
+    without an interval of their own (see :func:`protection`).
     """
     reason = complementary(reason, n, lines, minimum, counts=counts, small_count=small_count)
     if lines.line.size == 0:
@@ -322,7 +345,14 @@ def audited(
     check = np.unique(entry_block)
     while check.size:
         entries = np.isin(entry_block, check)
-        failing = _unprotected(reason, lines, entries, n, size, value, lowest, highest, small_count)
+        failing = _unprotected(
+            reason,
+            lines,
+            entries,
+            (n, size, value, lowest, highest),
+            small_count,
+            complementary=protect_complementary,
+        )
         newly = {_to_hide(cell, reason, lines, entries, n, size) for cell in failing}
         newly.discard(None)
         if not newly:
@@ -338,15 +368,14 @@ def _unprotected(
     reason: np.ndarray,
     lines: Lines,
     entries: np.ndarray,
-    n: np.ndarray,
-    size: np.ndarray,
-    value: np.ndarray,
-    lowest: np.ndarray,
-    highest: np.ndarray,
+    columns: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     small_count: int,
+    *,
+    complementary: bool,
 ) -> list[int]:
     """Hidden estimates (in the lines ``entries`` selects) whose feasible range does not cover
-    their protection interval."""
+    their protection interval; ``columns`` are n, size, value, lowest and highest."""
+    n, size, value, lowest, highest = columns
     present = (n > 0) & (size > 0)
     hidden = (reason > 0) & present
     keep = entries & present[lines.member]
@@ -365,7 +394,8 @@ def _unprotected(
         shape=(size_of_graph, size_of_graph),
     )
     _, label = connected_components(graph, directed=False)
-    guarded = hidden & np.isin(reason, [CODE[r] for r in (Reason.SMALL_COUNT, *SMALL_GROUPS)])
+    guarded_reasons = GUARDED if complementary else GUARDED - {Reason.COMPLEMENTARY}
+    guarded = hidden & np.isin(reason, [CODE[r] for r in guarded_reasons])
     keep = np.isin(label[n.size + line], label[np.flatnonzero(guarded)])
     line, member, total = line[keep], member[keep], total[keep]
     if line.size == 0:
@@ -390,6 +420,7 @@ def _unprotected(
                     low,
                     high,
                     small_count,
+                    complementary=complementary,
                 )
             )
             cells.append(

@@ -20,7 +20,16 @@ from oko.indicators import (
     compute_wave,
 )
 from oko.indicators.columns import NOT_ANSWERED
-from oko.indicators.suppression import CODE, Lines, audited, complementary, primary_reasons
+from oko.indicators.disclosure import Cell, Relation, feasible_ranges
+from oko.indicators.suppression import (
+    CODE,
+    REASON_BY_CODE,
+    Lines,
+    audited,
+    complementary,
+    primary_reasons,
+    protection,
+)
 from tests.indicators.indicator_data import indicator
 
 CONFIG = EngineConfig()
@@ -124,7 +133,7 @@ def two_lines():
     return reason, n, yes, lines
 
 
-def audit(reason, n, yes, lines):
+def audit(reason, n, yes, lines, *, protect_complementary=True):
     return audited(
         reason,
         lines,
@@ -137,6 +146,7 @@ def audit(reason, n, yes, lines):
         minimum=30,
         counts=yes,
         small_count=4,
+        protect_complementary=protect_complementary,
     )
 
 
@@ -153,10 +163,15 @@ def test_the_audit_hides_more_where_two_lines_together_pin_a_hidden_value():
         0,
         CODE[Reason.COMPLEMENTARY],
     ]
-    result = audit(reason, n, yes, lines)
+    result = audit(reason, n, yes, lines, protect_complementary=False)
     assert result[4] == CODE[Reason.COMPLEMENTARY]
     assert (result[by_lines > 0] == by_lines[by_lines > 0]).all()
     assert result[[0, 3]].tolist() == [0, 0]
+    # A's boys, a complement, would then be known to within 3 "yes" answers (A's girls hold
+    # 0..4, the 2 others 0..2): A's "all" is hidden as well.
+    protected = audit(reason, n, yes, lines)
+    assert protected[0] == CODE[Reason.COMPLEMENTARY]
+    assert unprotected(protected, n, yes / n, lines) == []
 
 
 def test_the_audit_hides_nothing_more_where_the_lines_suffice():
@@ -164,7 +179,84 @@ def test_the_audit_hides_nothing_more_where_the_lines_suffice():
     yes[5] = 20  # C's girls no longer pin the sum
     yes[3] = 2 + 50 + 20
     expected = complementary(reason, n, lines, 30, counts=yes, small_count=4)
-    assert audit(reason, n, yes, lines).tolist() == expected.tolist()
+    # (A's boys, a complement, still ask for more: see the test above.)
+    assert audit(reason, n, yes, lines, protect_complementary=False).tolist() == expected.tolist()
+
+
+def unprotected(reason, n, value, lines, small_count=4):
+    """Hidden cells whose feasible range misses their protection interval, from a linear
+    system built here from the lines (each total = its parts + an unknown remainder)."""
+    cells = []
+    for i in range(n.size):
+        hidden = reason[i] > 0
+        guard = protection(
+            REASON_BY_CODE[int(reason[i])] if hidden else None,
+            float(value[i]),
+            float(n[i]),
+            0.0,
+            1.0,
+            small_count,
+        )
+        cells.append(Cell(i, 0.0, 1.0, None if hidden else float(value[i]), *(guard or ())))
+    relations = []
+    for line_id in np.unique(lines.line):
+        members = lines.member[lines.line == line_id]
+        totals = lines.total[lines.line == line_id]
+        total = int(members[totals][0])
+        parts = members[~totals]
+        terms = [(total, float(n[total]))] + [(int(p), -float(n[p])) for p in parts]
+        rest = float(n[total] - n[parts].sum())
+        if rest > 0:
+            terms.append((len(cells), -rest))
+            cells.append(Cell(None, 0.0, 1.0))
+        relations.append(Relation(tuple(terms), 0.0))
+    return [r.cell.key for r in feasible_ranges(cells, relations) if not r.protected]
+
+
+def pinned_complements():
+    """A small group P (10 pupils) hidden with X in one line; its complements C, Q and S
+    are each hidden with one other in three lines (C+Q, Q+S, C+S) whose totals are shown:
+    three equations in three unknowns, so each complement is known exactly."""
+    #               T1   P   C   X   T2   Q   T3   S   T4
+    n = np.array([100, 10, 50, 40, 100, 50, 100, 50, 100], float)
+    value = np.array([0.43, 0.3, 0.4, 0.5, 0.5, 0.6, 0.4, 0.2, 0.3])
+    lines = Lines(
+        line=np.array([0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]),
+        member=np.array([0, 1, 2, 3, 4, 2, 5, 6, 5, 7, 8, 2, 7]),
+        total=np.isin(np.arange(13), [0, 4, 7, 10]),
+    )
+    reason = np.zeros(n.size, np.int8)
+    reason[1] = CODE[Reason.SMALL_DENOMINATOR]
+    reason[[2, 3, 5, 7]] = CODE[Reason.COMPLEMENTARY]
+    return reason, n, value, lines
+
+
+@pytest.mark.parametrize("protect", [False, True])
+def test_a_complement_known_exactly_fails_the_audit_unless_protected(protect):
+    reason, n, value, lines = pinned_complements()
+    assert complementary(reason, n, lines, 30).tolist() == reason.tolist()
+    result = audited(
+        reason,
+        lines,
+        n=n,
+        size=n,
+        value=value,
+        lowest=np.zeros(n.size),
+        highest=np.ones(n.size),
+        block=np.zeros(n.size, int),
+        minimum=30,
+        small_count=4,
+        protect_complementary=protect,
+    )
+    if protect:
+        assert (result > 0).sum() > (reason > 0).sum()
+        assert unprotected(result, n, value, lines) == []
+    else:
+        # The small group itself is protected, so nothing more was hidden, yet C, Q and S
+        # can each be worked out exactly (C = (0.5 + 0.3 − 0.4) / 2), and X, whose line
+        # then leaves only P's 10 pupils to move it, to within 3.5 answers.
+        assert result.tolist() == reason.tolist()
+        assert unprotected(result, n, value, lines) == [2, 3, 5, 7]
 
 
 def test_the_audit_leaves_a_table_without_lines_alone():

@@ -84,6 +84,8 @@ class Settings:
     school_design: str = SchoolDesign.CLASSES.value
     #: Off only to show that the disclosure audit catches the leak it closes.
     protect_rest_of_parent: bool = True
+    #: Off only to show that the disclosure audit catches complementary values pinned down.
+    protect_complementary: bool = True
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -100,6 +102,7 @@ class Settings:
             min_school_respondents=self.min_school_size,
             school_design=SchoolDesign(self.school_design),
             protect_rest_of_parent=self.protect_rest_of_parent,
+            protect_complementary=self.protect_complementary,
         )
 
 
