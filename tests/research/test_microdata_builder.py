@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -112,11 +113,23 @@ def test_missing_codes_kept_distinct(questionnaire) -> None:
 
 
 def test_rows_do_not_follow_submission_order(questionnaire) -> None:
-    data = microdata.build(questionnaire, records({1: 30}), POLICY)
+    """The stored id counts up with submission time: it is never a column, and the rows are
+    in an order keyed per grant, so a row's place says nothing about when it was sent."""
+    rows = [replace(record, response_id=5000 + n) for n, record in enumerate(records({1: 30}))]
+    data = microdata.build(questionnaire, rows, POLICY)
     flags = data.table.column("flag_too_fast")
     assert data.table.column("row") == list(range(1, 31))
     assert flags.count(1) == 1
     assert set(data.table.names).isdisjoint({"submission_id", "submitted_at", "language"})
+    ids = [record.response_id for record in rows]
+    assert all(not set(ids) & set(data.table.column(name)) for name in data.table.names), (
+        "a column carries the stored response ids"
+    )
+    sent = [record.answers["alc_lifetime"] for record in rows]
+    shown = data.table.column("alc_lifetime")
+    assert sorted(shown) == sorted(sent) and shown != sent
+    other = microdata.build(questionnaire, rows, Policy(b"x" * 32, 20, 5))
+    assert other.table.column("alc_lifetime") != shown
 
 
 def test_tail_coding_both_ends() -> None:
