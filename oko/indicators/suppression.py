@@ -269,6 +269,9 @@ SMALL_GROUP_MARGIN = 0.10
 #: How close a feasible range must come to the ends of a protection interval, in students:
 #: with weights one student counts for a little more or less than 1 / n of a group.
 HALF_A_STUDENT = 0.5
+#: How many students' answers either way a value hidden as a complement must be able to
+#: move by (see :func:`protection`).
+COMPLEMENT_STUDENTS = 1
 #: Reasons whose hidden values need a protection interval of their own (imprecise values,
 #: hidden for a wide interval, are not sensitive and only take part in the equations).
 GUARDED = frozenset({Reason.SMALL_COUNT, Reason.COMPLEMENTARY, *SMALL_GROUPS})
@@ -289,12 +292,13 @@ def protection(
 
     A small count of "yes" (or "no") must be able to be anything from 0 to ``small_count``;
     a small group's value anything within :data:`SMALL_GROUP_MARGIN` of its true value.
-    A complement (unless ``complementary`` is off) must be able to lie ``small_count``
-    students' worth either side of its true value: its count of "yes" as uncertain as a small
-    count is, never worked out exactly. A fixed ± 10 points would be out of reach for every
-    large school next to a small one (its value moves by the small school's answers divided
-    among its own pupils) and would hide whole municipalities for no gain; a number of
-    students scales with the group. Imprecise values need no interval of their own.
+    A complement (unless ``complementary`` is off) must be able to lie
+    :data:`COMPLEMENT_STUDENTS` students' worth either side of its true value: hidden, it
+    must never be worked out to the student, or it would be published in all but name. It is
+    a large group's value hidden only to protect another, so it needs no more: a fixed
+    ± 10 points is out of reach for every large school next to a small one (its value moves
+    by the small school's answers divided among its own pupils) and would hide whole
+    municipalities for no gain. Imprecise values need no interval of their own.
     """
     guarded = GUARDED if complementary else GUARDED - {Reason.COMPLEMENTARY}
     if n <= 0 or reason not in guarded:
@@ -304,7 +308,7 @@ def protection(
         share = min(1.0, small_count / n)
         return ((0.0, share) if value <= 0.5 else (1.0 - share, 1.0)), slack
     if reason is Reason.COMPLEMENTARY:
-        margin = min(1.0, small_count / n) * (highest - lowest)
+        margin = min(1.0, COMPLEMENT_STUDENTS / n) * (highest - lowest)
     else:
         margin = SMALL_GROUP_MARGIN * (highest - lowest)
     return (max(lowest, value - margin), min(highest, value + margin)), slack

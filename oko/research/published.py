@@ -30,9 +30,9 @@ small-count threshold):
   100% - threshold / n to 100%);
 - a value hidden because its group or school is small: anywhere within ± 10 points of its
   true value (± 10% of the answer scale for means), limited to the possible values;
-- a value hidden as a complement: anywhere within ``small_count`` students' worth of its
-  true value (± threshold / n of the answer scale), limited to the possible values; hidden
-  but known exactly, it would be published in all but name;
+- a value hidden as a complement: anywhere within one student's worth of its true value
+  (± 1 / n of the answer scale), limited to the possible values; hidden but known exactly,
+  it would be published in all but name;
 - imprecise values need none of their own: they only take part in the equations.
 """
 
