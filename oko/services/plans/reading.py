@@ -107,10 +107,13 @@ def for_wave(session: Session, wave: Wave) -> Mapping[int, Plans]:
     }
 
 
-def for_research(session: Session, user: User, wave: Wave) -> dict[str, list[dict[str, Any]]]:
+def for_research(
+    session: Session, wave: Wave, municipality_id: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """The current goals and actions of the municipalities that took part in ``wave``, for an
     account that may read the wave (checked by the caller with ``readable_wave``): part of
-    the evaluation of the approach. A coalition member gets their own municipality's only."""
+    the evaluation of the approach. ``municipality_id`` limits them to one municipality (a
+    coalition member's own); a municipality outside the wave is never included."""
     took_part = (
         select(School.municipality_id)
         .join(Response, Response.school_id == School.id)
@@ -122,7 +125,7 @@ def for_research(session: Session, user: User, wave: Wave) -> dict[str, list[dic
         for town in session.execute(
             select(Municipality).where(Municipality.id.in_(took_part))
         ).scalars()
-        if user.role != "coalition" or town.id == user.municipality_id
+        if municipality_id is None or town.id == municipality_id
     }
     slugs = {row.id: row.slug for row in session.execute(select(Wave)).scalars()}
     goals = session.execute(
