@@ -128,9 +128,7 @@ def test_a_coalition_member_gets_only_the_plans_of_their_own_municipality(
         south_id = south.id
     with database.session() as session:
         row = session.execute(select(Wave).where(Wave.slug == "2026-autumn")).scalar_one()
-        files, _ = exports.aggregate_files(
-            session, row, exports.Scope(south_id), "json", SETTINGS
-        )
+        files, _ = exports.aggregate_files(session, row, exports.Scope(south_id), "json", SETTINGS)
         document = json.loads(next(iter(files.values())))
         assert document["goals"]["rows"] == [] and document["actions"]["rows"] == []
         everything, _ = exports.aggregate_files(session, row, exports.Scope(), "csv", SETTINGS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -51,15 +52,51 @@ def action(session: Session, user: User | None, town: Municipality, action_id: i
     return row
 
 
-def history(session: Session, user: User | None, town: Municipality) -> list[PlanVersion]:
-    """Every saved version of the municipality's goals and actions, newest first."""
+@dataclass(frozen=True)
+class Change:
+    """One field of a saved version that differs from the version before it."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A saved version and what it changed (nothing for a first version: it created)."""
+
+    version: PlanVersion
+    changes: tuple[Change, ...]
+
+
+#: Stored wave ids are shown as the wave's name, under the name the form uses.
+_WAVE_FIELDS = {"baseline_wave_id": "baseline_wave", "target_wave_id": "target_wave"}
+
+
+def history(session: Session, user: User | None, town: Municipality) -> list[HistoryEntry]:
+    """Every saved version of the municipality's goals and actions, newest first, each with
+    the fields it changed (old → new), waves by name."""
     authz.require_municipality(user, town.id)
     query = (
-        select(PlanVersion)
-        .where(PlanVersion.municipality_id == town.id)
-        .order_by(PlanVersion.id.desc())
+        select(PlanVersion).where(PlanVersion.municipality_id == town.id).order_by(PlanVersion.id)
     )
-    return list(session.execute(query).scalars())
+    names = {row.id: row.name for row in session.execute(select(Wave)).scalars()}
+    before: dict[tuple[str, int], dict[str, Any]] = {}
+    entries = []
+    for version in session.execute(query).scalars():
+        fields = {
+            _WAVE_FIELDS.get(name, name): names.get(value) if name in _WAVE_FIELDS else value
+            for name, value in version.fields.items()
+        }
+        previous = before.get((version.kind, version.item_id))
+        changes = tuple(
+            Change(name, previous.get(name), value)
+            for name, value in fields.items()
+            if previous is not None and previous.get(name) != value
+        )
+        before[version.kind, version.item_id] = fields
+        entries.append(HistoryEntry(version, changes))
+    return entries[::-1]
 
 
 def _moment(wave: Wave) -> datetime:

@@ -3,9 +3,14 @@ forms to set and edit them (coalition members for their own municipality, admins
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
+from oko.indicators.definitions import Indicator
 from oko.services.plans import editing, reading
 from oko.services.results import dashboard
 from oko.services.rows import ACTION_STATUSES, GOAL_DIRECTIONS, Municipality
@@ -42,13 +47,46 @@ def wave_goals(municipality_slug: str, wave_slug: str):
 def plans_home(municipality_slug: str):
     session = db_session()
     town = _municipality(municipality_slug)
+    goals = reading.goals_of(session, _user(), town)
+    try:
+        indicators = {
+            i.id: i
+            for i in editing.options(
+                session, _user(), town, settings=_options()["settings"]
+            ).indicators
+        }
+    except editing.PlanError:
+        indicators = {}  # no results yet, so no goals either: nothing to label
     return render_template(
         "coalition/plans.html",
         municipality=town,
-        goals=reading.goals_of(session, _user(), town),
+        goals=goals,
         actions=reading.actions_of(session, _user(), town),
         history=reading.history(session, _user(), town)[:50],
+        shown=partial(_shown, indicators),
     )
+
+
+def _shown(
+    indicators: Mapping[str, Indicator], field: str, value: Any, indicator_id: str = ""
+) -> str:
+    """A saved field as the coalition reads it: an indicator's label rather than its id, a
+    target in percent, a group in words. ``indicator_id``: the indicator a target is of."""
+    if value is None or value == "":
+        return "–"
+    if field == "indicator":
+        indicator = indicators.get(value)
+        return indicator.label(current_language()) if indicator else str(value)
+    if field == "target":
+        indicator = indicators.get(indicator_id)
+        return f"{value * 100:g}%" if indicator and indicator.is_proportion else f"{value:g}"
+    if field == "group":
+        return _group_label(value)
+    if field in ("direction", "status"):
+        return translate(f"plans.{field}_{value}")
+    if field == "priority":
+        return translate("plans.yes" if value else "plans.no")
+    return str(value)
 
 
 def _plan_options(town: Municipality) -> editing.PlanOptions:
