@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from oko.models import Action, AuditEntry, Goal, Municipality, PlanVersion, User, Wave
 from oko.questionnaire import load
+from oko.reporting.plans import ActionPlan
 from oko.services.demo import instance as demo
 from oko.services.plans import editing, reading
 from oko.services.plans.refusals import PlanError
@@ -26,7 +27,7 @@ TODAY = date(2026, 12, 6)
 GOAL = editing.GoalInput(
     indicator="drunk_30d", direction="down", target=4.0, group="gender=2", target_year=2028
 )
-ACTION = editing.ActionInput(
+ACTION = ActionPlan(
     what="Parent evenings", responsible="Youth work", starts_on=TODAY, indicator="drunk_30d"
 )
 

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from oko.indicators.definitions import Indicator
+from oko.reporting.plans import ActionPlan
 from oko.services.plans import editing, reading
 from oko.services.results.engine import Settings
 from oko.services.rows import ACTION_STATUSES, GOAL_DIRECTIONS, Action, Goal, Municipality
@@ -174,7 +175,7 @@ def action_form(municipality_slug: str, action_id: int | None = None):
             session,
             _user(),
             town,
-            editing.ActionInput(
+            ActionPlan(
                 what=form.what.data,
                 responsible=form.responsible.data,
                 starts_on=form.starts_on.data,
