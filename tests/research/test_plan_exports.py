@@ -18,15 +18,8 @@ from sqlalchemy import select
 from oko.models import Action, Goal, Municipality, Wave
 from oko.research.plans import ACTION_FIELDS, GOAL_FIELDS
 from oko.services.research import exports
-from tests.research.research_factories import (
-    committing,
-    municipality,
-    responses,
-    school,
-    token,
-    user,
-    wave,
-)
+from tests.research import research_factories as make
+from tests.research.research_factories import committing
 from tests.research.test_aggregate_exports import SETTINGS, build_wave
 from tests.research.test_api_access import _login_without_csrf
 
@@ -36,9 +29,9 @@ def add_plans(database) -> None:
     goal; north also records an action."""
     with committing(database) as session:
         granted = session.execute(select(Wave)).scalar_one()
-        older = wave(session, "2024-autumn")
-        east = municipality(session, "east")
-        responses(session, older, school(session, east, "school-east"), 40)
+        older = make.wave(session, "2024-autumn")
+        east = make.municipality(session, "east")
+        make.responses(session, older, make.school(session, east, "school-east"), 40)
         north = session.execute(
             select(Municipality).where(Municipality.slug == "north")
         ).scalar_one()
@@ -122,8 +115,8 @@ def test_a_coalition_member_gets_only_the_plans_of_their_own_municipality(
         south = session.execute(
             select(Municipality).where(Municipality.slug == "south")
         ).scalar_one()
-        secret = token(
-            session, user(session, "coalition", "c@example.org", municipality_id=south.id)
+        secret = make.token(
+            session, make.user(session, "coalition", "c@example.org", municipality_id=south.id)
         )
         south_id = south.id
     with database.session() as session:
