@@ -90,8 +90,8 @@ def test_a_goal_is_saved_versioned_and_audited(session: Session, settings: Setti
     # Newest first; the first version is kept, and the edit says what it changed.
     assert [entry.version.fields["target"] for entry in entries] == [0.03, 0.04]
     assert entries[0].changes == (
-        reading.Change("target", 0.04, 0.03),
         reading.Change("reason", "", "Girls drink more than boys here"),
+        reading.Change("target", 0.04, 0.03),
     )
     assert entries[1].changes == ()
     actions = session.execute(

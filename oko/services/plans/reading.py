@@ -89,9 +89,10 @@ def history(session: Session, user: User | None, town: Municipality) -> list[His
             for name, value in version.fields.items()
         }
         previous = before.get((version.kind, version.item_id))
+        # By field name: PostgreSQL's JSON keeps no key order, so the stored order varies.
         changes = tuple(
             Change(name, previous.get(name), value)
-            for name, value in fields.items()
+            for name, value in sorted(fields.items())
             if previous is not None and previous.get(name) != value
         )
         before[version.kind, version.item_id] = fields
