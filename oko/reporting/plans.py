@@ -58,12 +58,14 @@ class GoalPlan:
 
 @dataclass(frozen=True)
 class ActionPlan:
+    """An action as the report reads it, and as a coalition enters it: the same fields."""
+
     what: str
     responsible: str
     starts_on: date
     indicator: str
     #: planned, running, done, stopped.
-    status: str
+    status: str = "planned"
 
 
 @dataclass(frozen=True)

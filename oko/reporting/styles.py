@@ -25,6 +25,22 @@ def table_style(*commands: tuple[object, ...]) -> TableStyle:
     return TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 8), *commands])
 
 
+def figures_table_style(*commands: tuple[object, ...]) -> TableStyle:
+    """The look of every table of figures (domains, profile): a shaded header ruled off in
+    the accent colour, a thin rule under each row, tight padding; ``commands`` add to it."""
+    return table_style(
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        *commands,
+    )
+
+
 @dataclass(frozen=True)
 class Styles:
     title: ParagraphStyle

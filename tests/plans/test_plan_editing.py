@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from oko.models import Action, AuditEntry, Goal, Municipality, PlanVersion, User, Wave
 from oko.questionnaire import load
+from oko.reporting.plans import ActionPlan
 from oko.services.demo import instance as demo
 from oko.services.plans import editing, reading
 from oko.services.plans.refusals import PlanError
@@ -26,7 +27,7 @@ TODAY = date(2026, 12, 6)
 GOAL = editing.GoalInput(
     indicator="drunk_30d", direction="down", target=4.0, group="gender=2", target_year=2028
 )
-ACTION = editing.ActionInput(
+ACTION = ActionPlan(
     what="Parent evenings", responsible="Youth work", starts_on=TODAY, indicator="drunk_30d"
 )
 
@@ -81,12 +82,18 @@ def test_a_goal_is_saved_versioned_and_audited(session: Session, settings: Setti
         session, member, town(session), edited, settings=settings, today=TODAY, goal=goal
     )
     assert goal.version == 2
-    versions = [
-        v.fields["target"]
-        for v in reading.history(session, member, town(session))
-        if v.kind == "goal" and v.item_id == goal.id
+    entries = [
+        entry
+        for entry in reading.history(session, member, town(session))
+        if entry.version.kind == "goal" and entry.version.item_id == goal.id
     ]
-    assert versions == [0.03, 0.04]  # newest first; the first version is kept
+    # Newest first; the first version is kept, and the edit says what it changed.
+    assert [entry.version.fields["target"] for entry in entries] == [0.03, 0.04]
+    assert entries[0].changes == (
+        reading.Change("reason", "", "Girls drink more than boys here"),
+        reading.Change("target", 0.04, 0.03),
+    )
+    assert entries[1].changes == ()
     actions = session.execute(
         select(AuditEntry.action).where(AuditEntry.action.like("plan.goal.%"))
     ).scalars()
@@ -239,6 +246,8 @@ def test_the_goals_page_shows_verdicts_and_actions(plans_app: Flask) -> None:
     page = client.get("/dashboard/zilverhaven/2026-najaar/goals?lang=en").data.decode()
     assert "Our goals" in page and "What we did since last time" in page
     assert "Verdict" in page and "95% interval" in page
+    # The demo's goal for girls, in running text: "(girls)", not a chart's "(Girls)".
+    assert "(girls)" in page and "(Girls)" not in page
     assert client.get("/dashboard/duinrade/2026-najaar/goals").status_code == 403
 
 
@@ -290,3 +299,28 @@ def test_the_api_gives_researchers_the_goals_and_coalitions_only_their_own(
     theirs = other.get("/api/v1/plans?wave=2026-najaar").get_json()
     assert {goal["municipality"] for goal in theirs["goals"]} <= {"duinrade"}
     assert researcher.get("/api/v1/plans?wave=nope").status_code == 404
+
+
+def test_the_plans_page_shows_labels_and_what_each_version_changed(
+    plans_app: Flask, session: Session, settings: Settings
+) -> None:
+    member = account(session, "zilver@example.org")
+    goal = editing.save_goal(session, member, town(session), GOAL, settings=settings, today=TODAY)
+    editing.save_goal(
+        session,
+        member,
+        town(session),
+        replace(GOAL, target=3.0, priority=True),
+        settings=settings,
+        today=TODAY,
+        goal=goal,
+    )
+    client = plans_app.test_client()
+    f.login(client, "zilver@example.org")
+    page = client.get("/plans/zilverhaven/?lang=en").data.decode()
+    assert "Drunk, last 30 days" in page
+    assert not re.search(r">\s*drunk_30d\s*<|, gender=2,", page)  # no ids in the text
+    assert f"Goal {goal.id}, version 2" in page
+    assert "<del>4%</del> → <ins>3%</ins>" in page
+    assert "<del>no</del> → <ins>yes</ins>" in page
+    assert f"Goal {goal.id}, version 1:\n      created" in page

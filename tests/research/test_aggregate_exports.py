@@ -262,6 +262,8 @@ def test_csv_package_validates_and_neutralises_formulas(
         "indicators.csv",
         "items.csv",
         "codes.csv",
+        "goals.csv",
+        "actions.csv",
         "datapackage.json",
         "README.txt",
     }
@@ -288,7 +290,16 @@ def test_csv_package_validates_and_neutralises_formulas(
 def test_json_and_xlsx_hold_the_same_rows(app: Flask, database) -> None:
     build_wave(database)
     document = json.loads(next(iter(files(database, "json").values())))
-    assert set(document) == {"about", "results", "areas", "indicators", "items", "codes"}
+    assert set(document) == {
+        "about",
+        "results",
+        "areas",
+        "indicators",
+        "items",
+        "codes",
+        "goals",
+        "actions",
+    }
     csv_table = csv_rows(files(database, "csv")["results.csv"])
     assert len(document["results"]["rows"]) == len(csv_table)
     book = openpyxl.load_workbook(io.BytesIO(next(iter(files(database, "xlsx").values()))))

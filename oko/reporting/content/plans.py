@@ -16,10 +16,11 @@ from oko.reporting.plans import ActionPlan, GoalPlan, Verdict, verdict
 
 
 def group_label(words: Words, group: Group) -> str:
+    """The group as a sentence names it, "girls", not as a chart's label does, "Girls"."""
     if group.kind is GroupKind.GENDER:
-        return words(f"chart.gender_{group.code}")
+        return words(f"goals.group_gender_{group.code}")
     if group.kind is GroupKind.GRADE:
-        return words("chart.grade", grade=group.code)
+        return words("goals.group_grade", grade=group.code)
     return words("goals.group_all")
 
 

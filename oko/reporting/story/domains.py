@@ -12,7 +12,7 @@ from oko.reporting.charts import bar_chart, trend_chart
 from oko.reporting.content import DomainPanel, IndicatorPanel
 from oko.reporting.document import FRAME_WIDTH, Chart, FixedHeight, Heading
 from oko.reporting.story.common import Section, grid, para
-from oko.reporting.styles import ACCENT, RULE, SHADE, table_style
+from oko.reporting.styles import figures_table_style
 
 CHART_HEIGHT = 118
 COMPACT_CHART_HEIGHT = 100
@@ -69,18 +69,7 @@ def _table(section: Section, domain: DomainPanel) -> Table:
         rowHeights=[ROW_HEIGHT] * len(rows),
         repeatRows=1,
     )
-    table.setStyle(
-        table_style(
-            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        )
-    )
+    table.setStyle(figures_table_style())
     return table
 
 

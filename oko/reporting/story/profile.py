@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Table
 from oko.reporting.content import ProfileContent, ProfileFactor
 from oko.reporting.document import FRAME_HEIGHT, FixedHeight, Heading
 from oko.reporting.story.common import PAGE_BODY_HEIGHT, Section, para
-from oko.reporting.styles import ACCENT, RULE, SHADE, Styles, table_style
+from oko.reporting.styles import Styles, figures_table_style
 
 #: Column widths (mm) of the factor table: factor, indicator, value, interval, then the
 #: previous wave, the rest of the region and the reference; the same total as a domain table.
@@ -111,17 +111,5 @@ def _group_table(section: Section, content: ProfileContent) -> Table:
 
 def _table(rows: list[list[object]], widths: list[float], spans: list[tuple[object, ...]]) -> Table:
     table = Table(rows, colWidths=[x * mm for x in widths], repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        table_style(
-            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            *spans,
-        )
-    )
+    table.setStyle(figures_table_style(*spans))
     return table

@@ -29,6 +29,7 @@ from oko.models import (
     Wave,
     utcnow,
 )
+from oko.reporting.plans import ActionPlan
 from oko.services import audit
 from oko.services.plans.refusals import PlanError, parse_group
 from oko.services.results import dashboard
@@ -42,6 +43,11 @@ MAX_YEARS_AHEAD = 10
 
 @dataclass(frozen=True)
 class GoalInput:
+    """A goal as a coalition enters it. Not :class:`~oko.reporting.plans.GoalPlan`: the
+    target is in the unit the coalition reads (percent), the group is still text to check,
+    the due date a wave *or* a year, and the starting wave is not chosen but found here.
+    An action needs no such type: :class:`~oko.reporting.plans.ActionPlan` serves."""
+
     indicator: str
     direction: str
     #: In the unit the coalition reads: percent for proportions, the answer scale otherwise.
@@ -51,15 +57,6 @@ class GoalInput:
     target_year: int | None = None
     priority: bool = False
     reason: str = ""
-
-
-@dataclass(frozen=True)
-class ActionInput:
-    what: str
-    responsible: str
-    starts_on: date
-    indicator: str
-    status: str = "planned"
 
 
 @dataclass(frozen=True)
@@ -244,7 +241,7 @@ def save_action(
     session: Session,
     user: User | None,
     town: Municipality,
-    data: ActionInput,
+    data: ActionPlan,
     *,
     settings: Settings,
     action: Action | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -51,15 +52,52 @@ def action(session: Session, user: User | None, town: Municipality, action_id: i
     return row
 
 
-def history(session: Session, user: User | None, town: Municipality) -> list[PlanVersion]:
-    """Every saved version of the municipality's goals and actions, newest first."""
+@dataclass(frozen=True)
+class Change:
+    """One field of a saved version that differs from the version before it."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A saved version and what it changed (nothing for a first version: it created)."""
+
+    version: PlanVersion
+    changes: tuple[Change, ...]
+
+
+#: Stored wave ids are shown as the wave's name, under the name the form uses.
+_WAVE_FIELDS = {"baseline_wave_id": "baseline_wave", "target_wave_id": "target_wave"}
+
+
+def history(session: Session, user: User | None, town: Municipality) -> list[HistoryEntry]:
+    """Every saved version of the municipality's goals and actions, newest first, each with
+    the fields it changed (old → new), waves by name."""
     authz.require_municipality(user, town.id)
     query = (
-        select(PlanVersion)
-        .where(PlanVersion.municipality_id == town.id)
-        .order_by(PlanVersion.id.desc())
+        select(PlanVersion).where(PlanVersion.municipality_id == town.id).order_by(PlanVersion.id)
     )
-    return list(session.execute(query).scalars())
+    names = {row.id: row.name for row in session.execute(select(Wave)).scalars()}
+    before: dict[tuple[str, int], dict[str, Any]] = {}
+    entries = []
+    for version in session.execute(query).scalars():
+        fields = {
+            _WAVE_FIELDS.get(name, name): names.get(value) if name in _WAVE_FIELDS else value
+            for name, value in version.fields.items()
+        }
+        previous = before.get((version.kind, version.item_id))
+        # By field name: PostgreSQL's JSON keeps no key order, so the stored order varies.
+        changes = tuple(
+            Change(name, previous.get(name), value)
+            for name, value in sorted(fields.items())
+            if previous is not None and previous.get(name) != value
+        )
+        before[version.kind, version.item_id] = fields
+        entries.append(HistoryEntry(version, changes))
+    return entries[::-1]
 
 
 def _moment(wave: Wave) -> datetime:
@@ -107,10 +145,13 @@ def for_wave(session: Session, wave: Wave) -> Mapping[int, Plans]:
     }
 
 
-def for_research(session: Session, user: User, wave: Wave) -> dict[str, list[dict[str, Any]]]:
+def for_research(
+    session: Session, wave: Wave, municipality_id: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """The current goals and actions of the municipalities that took part in ``wave``, for an
     account that may read the wave (checked by the caller with ``readable_wave``): part of
-    the evaluation of the approach. A coalition member gets their own municipality's only."""
+    the evaluation of the approach. ``municipality_id`` limits them to one municipality (a
+    coalition member's own); a municipality outside the wave is never included."""
     took_part = (
         select(School.municipality_id)
         .join(Response, Response.school_id == School.id)
@@ -122,7 +163,7 @@ def for_research(session: Session, user: User, wave: Wave) -> dict[str, list[dic
         for town in session.execute(
             select(Municipality).where(Municipality.id.in_(took_part))
         ).scalars()
-        if user.role != "coalition" or town.id == user.municipality_id
+        if municipality_id is None or town.id == municipality_id
     }
     slugs = {row.id: row.slug for row in session.execute(select(Wave)).scalars()}
     goals = session.execute(

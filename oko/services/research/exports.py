@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session
 from oko.indicators import Area, AreaLevel, Group, GroupKind, WaveResults
 from oko.models import Response, School, User, Wave, utcnow
 from oko.research import aggregates, bundles, codebook
+from oko.research.plans import plan_tables
 from oko.research.tables import Table, Value
 from oko.research.writers import table_to_json, to_json, to_xlsx
 from oko.services import audit
+from oko.services.plans import reading as plans
 from oko.services.research import microdata
 from oko.services.results import engine as results
 from oko.services.results.engine import Settings
@@ -122,9 +124,10 @@ class WaveAggregates:
     codes_table: Table
     questionnaire_id: str
     questionnaire_version: str
-    #: Bytes of each download built from these tables (a format or :data:`CODEBOOK`), noted
-    #: when a file is built: sizes live exactly as long as the cached tables they come from.
-    sizes: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    #: Bytes of each download built from these tables (a format or :data:`CODEBOOK`, with the
+    #: plans it held), noted when a file is built: sizes live exactly as long as the cached
+    #: tables they come from, and a changed plan is a new key.
+    sizes: dict[tuple[object, ...], int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def areas(self) -> list[dict[str, Value]]:
@@ -167,6 +170,23 @@ class WaveAggregates:
             for record in self.results.records()
             if all(value is None or record[name] == value for name, value in wanted.items())
         ]
+
+
+#: The goals and actions tables of a download. Not cached with the results: a coalition
+#: edits its plan after the wave has closed, and a download shows the plan as it is now.
+Plans = tuple[Table, Table]
+
+
+def _plans(session: Session, wave: Wave, scope: Scope) -> Plans:
+    found = plans.for_research(session, wave, scope.municipality_id)
+    return plan_tables(found["goals"], found["actions"])
+
+
+def _size_key(file_format: str, plan: Plans) -> tuple[object, ...]:
+    """Which file a noted size is of: the codebook holds no plans, the other files do."""
+    if file_format == CODEBOOK:
+        return (file_format,)
+    return (file_format, *(table.rows for table in plan))
 
 
 @dataclass(frozen=True)
@@ -268,12 +288,13 @@ def aggregate_files(
 ) -> tuple[dict[str, bytes], int]:
     """The files of an aggregate download and its number of result rows.
 
-    csv: a Frictionless data package (results, areas, indicators, items, codes, README);
-    json: one document holding every table; xlsx: one workbook with a sheet per table.
+    csv: a Frictionless data package (results, areas, indicators, items, codes, goals,
+    actions, README); json: one document holding every table; xlsx: one workbook with a
+    sheet per table. Goals and actions are those of the municipalities in ``scope``.
     """
     _check_format(file_format)
     data = wave_aggregates(session, wave, scope, settings)
-    return _files(data, wave, file_format), len(data.results.rows)
+    return _files(data, _plans(session, wave, scope), wave, file_format), len(data.results.rows)
 
 
 def _check_format(file_format: str) -> None:
@@ -281,7 +302,8 @@ def _check_format(file_format: str) -> None:
         raise ValueError(f"Unknown format {file_format!r}; choose one of {', '.join(FORMATS)}.")
 
 
-def _files(data: WaveAggregates, wave: Wave, file_format: str) -> dict[str, bytes]:
+def _files(data: WaveAggregates, plan: Plans, wave: Wave, file_format: str) -> dict[str, bytes]:
+    tables = (*data.tables, *plan)
     created = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
     stem = f"oko-{wave.slug}-aggregates"
     about = [
@@ -293,7 +315,7 @@ def _files(data: WaveAggregates, wave: Wave, file_format: str) -> dict[str, byte
     ]
     if file_format == "csv":
         files = bundles.csv_package(
-            data.tables,
+            tables,
             name=stem,
             title=f"{wave.name}: indicator results",
             description=SUPPRESSION_NOTE,
@@ -305,13 +327,15 @@ def _files(data: WaveAggregates, wave: Wave, file_format: str) -> dict[str, byte
     if file_format == "json":
         document = {
             "about": dict(about),
-            **{table.name: table_to_json(table) for table in data.tables},
+            **{table.name: table_to_json(table) for table in tables},
         }
         return {f"{stem}.json": to_json(document)}
-    return {f"{stem}.xlsx": to_xlsx(data.tables, about)}
+    return {f"{stem}.xlsx": to_xlsx(tables, about)}
 
 
-def _single_file(data: WaveAggregates, wave: Wave, file_format: str) -> tuple[str, bytes]:
+def _single_file(
+    data: WaveAggregates, plan: Plans, wave: Wave, file_format: str
+) -> tuple[str, bytes]:
     """Name and bytes of the one file a browser gets, its size noted in ``data.sizes``."""
     if file_format == CODEBOOK:
         stem = f"oko-{wave.slug}-codebook"
@@ -327,10 +351,11 @@ def _single_file(data: WaveAggregates, wave: Wave, file_format: str) -> tuple[st
         filename, content = f"{stem}.zip", bundles.to_zip(files, stem)
     elif file_format == "csv":
         stem = f"oko-{wave.slug}-aggregates"
-        filename, content = f"{stem}.zip", bundles.to_zip(_files(data, wave, file_format), stem)
+        files = _files(data, plan, wave, file_format)
+        filename, content = f"{stem}.zip", bundles.to_zip(files, stem)
     else:
-        ((filename, content),) = _files(data, wave, file_format).items()
-    data.sizes[file_format] = len(content)
+        ((filename, content),) = _files(data, plan, wave, file_format).items()
+    data.sizes[_size_key(file_format, plan)] = len(content)
     return filename, content
 
 
@@ -340,17 +365,19 @@ def download_sizes(session: Session, wave: Wave, user: User, settings: Settings)
     A file not built yet for the cached tables is built once to be measured; the sizes stay
     as long as the tables, so the research page lists them without rebuilding 6 MB of JSON.
     """
-    data = wave_aggregates(session, wave, scope_of(user), settings)
+    scope = scope_of(user)
+    data = wave_aggregates(session, wave, scope, settings)
+    plan = _plans(session, wave, scope)
     for file_format in (*FORMATS, CODEBOOK):
-        if file_format not in data.sizes:
-            _single_file(data, wave, file_format)
-    return dict(data.sizes)
+        if _size_key(file_format, plan) not in data.sizes:
+            _single_file(data, plan, wave, file_format)
+    return {name: data.sizes[_size_key(name, plan)] for name in (*FORMATS, CODEBOOK)}
 
 
 def codebook_download(session: Session, wave: Wave, user: User, settings: Settings) -> Download:
     """The wave's codebook as a zipped CSV data package: not audited, it holds no results."""
     data = wave_aggregates(session, wave, scope_of(user), settings)
-    filename, content = _single_file(data, wave, CODEBOOK)
+    filename, content = _single_file(data, plan_tables((), ()), wave, CODEBOOK)
     return Download(filename, "application/zip", content)
 
 
@@ -366,8 +393,9 @@ def aggregate_download(
 ) -> Download:
     """One file for the browser (the CSV package zipped), audited (commits)."""
     _check_format(file_format)
-    data = wave_aggregates(session, wave, scope_of(user), settings)
-    filename, content = _single_file(data, wave, file_format)
+    scope = scope_of(user)
+    data = wave_aggregates(session, wave, scope, settings)
+    filename, content = _single_file(data, _plans(session, wave, scope), wave, file_format)
     rows = len(data.results.rows)
     record_export(session, wave, file_format, rows, user_id=user.id, channel=channel)
     return Download(filename, MEDIA_TYPES[file_format], content)
@@ -410,6 +438,8 @@ def _readme(about: list[tuple[str, str]]) -> str:
             "indicators.csv  how each indicator is computed",
             "items.csv       the questionnaire items, in every language",
             "codes.csv       the answer codes and their labels",
+            "goals.csv       the goals coalitions set (municipalities in this download)",
+            "actions.csv     the actions coalitions took towards them",
             "datapackage.json  Frictionless descriptor: types and meaning of every column",
             "",
         ]

@@ -194,7 +194,8 @@ def wave_plans():
     """The goals and actions of the municipalities of a readable wave (their evaluation)."""
     params.check_known(("wave",))
     wave = _readable_wave(params.required("wave"))
-    return {"wave": wave.slug, **plans.for_research(db_session(), require_user(), wave)}
+    scope = exports.scope_of(require_user())
+    return {"wave": wave.slug, **plans.for_research(db_session(), wave, scope.municipality_id)}
 
 
 @bp.get("/waves/<slug>/microdata")

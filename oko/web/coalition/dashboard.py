@@ -10,7 +10,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from oko.reporting import LANGUAGES as REPORT_LANGUAGES
 from oko.services.results import dashboard
 from oko.services.results.engine import Settings
-from oko.services.rows import Municipality, User, utcnow
+from oko.services.rows import Municipality, User, Wave, utcnow
 from oko.web.auth import current_user, login_required
 from oko.web.coalition import bp
 from oko.web.coalition.charts import bar_chart, bar_rows, trend_chart
@@ -66,9 +66,9 @@ def municipality_results(municipality_slug: str):
     )
 
 
-@bp.get("/dashboard/<municipality_slug>/<wave_slug>")
-@login_required(*READERS)
-def wave_results(municipality_slug: str, wave_slug: str):
+def wave_board(municipality_slug: str, wave_slug: str) -> tuple[dashboard.Dashboard, list[Wave]]:
+    """A wave's dashboard for the reader, and the waves with results to switch to; 404 for
+    a municipality or wave without results (every dashboard page of a wave starts here)."""
     session = db_session()
     town = _municipality(municipality_slug)
     try:
@@ -78,12 +78,19 @@ def wave_results(municipality_slug: str, wave_slug: str):
         )
     except dashboard.NoResults:
         abort(404)
+    return board, dashboard.result_waves(session, town)
+
+
+@bp.get("/dashboard/<municipality_slug>/<wave_slug>")
+@login_required(*READERS)
+def wave_results(municipality_slug: str, wave_slug: str):
+    board, waves = wave_board(municipality_slug, wave_slug)
     chosen = board.domain(request.args.get("domain", "")) or board.content.domains[0]
     return render_template(
         "coalition/dashboard.html",
         board=board,
         domain=chosen,
-        waves=dashboard.result_waves(session, town),
+        waves=waves,
         report_languages=REPORT_LANGUAGES,
         bar_chart=bar_chart,
         bar_rows=bar_rows,
