@@ -1,6 +1,6 @@
 """The reports a closing wave built, behind the login: what the feedback mails link to."""
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, Response, abort, current_app
 
 from oko.services.closing import status
 from oko.services.staff import authz
@@ -21,6 +21,11 @@ def report(wave_slug: str, target: str, language: str):
         abort(403)
     if path is None:
         abort(404)
-    response = send_file(path, mimetype="application/pdf", download_name=path.name)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return Response(
+        path.read_bytes(),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="oko-{wave_slug}-{path.name}"',
+            "Cache-Control": "no-store",
+        },
+    )
