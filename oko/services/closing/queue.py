@@ -36,7 +36,7 @@ class ThreadRunner:
 
     def __init__(self, context: JobContext) -> None:
         self.context = context
-        self._jobs: stdlib_queue.Queue[Job] = stdlib_queue.Queue()
+        self._jobs: stdlib_queue.Queue[Job | None] = stdlib_queue.Queue()
         self._thread = threading.Thread(target=self._work, name="oko-closing", daemon=True)
         self._thread.start()
 
@@ -47,9 +47,18 @@ class ThreadRunner:
         """Until every job handed over so far, and those they made, has run (tests, CLI)."""
         self._jobs.join()
 
+    def close(self) -> None:
+        """Finish the jobs handed over, then stop the thread and its engine."""
+        self._jobs.put(None)
+        self._thread.join()
+        self.context.database.dispose()
+
     def _work(self) -> None:
         while True:
             job = self._jobs.get()
+            if job is None:
+                self._jobs.task_done()
+                return
             try:
                 for follow_up in self._attempts(job):
                     self._jobs.put(follow_up)

@@ -210,8 +210,8 @@ def wave_status(wave_id: int, change: str):
             feedback.start(batch.id)
     except admin.AdminError as exc:
         flash(refusal_text(exc), "error")
-    else:
-        flash(translate(WAVE_CHANGED[change], name=row.name))
+        return redirect(url_for("admin.waves"))
+    flash(translate(WAVE_CHANGED[change], name=row.name))
     return redirect(url_for("admin.feedback" if change == "close" else "admin.waves"))
 
 
