@@ -89,6 +89,9 @@ class RqRunner:
 
         return cls(Redis.from_url(url))
 
+    def close(self) -> None:
+        self.connection.close()
+
     def enqueue(self, job: Job) -> None:
         from rq import Retry
 
@@ -127,6 +130,14 @@ def resume(context: JobContext, runner: Runner) -> int:
         todo = [job for job in todo if not runner.waiting(job)]
     enqueue_all(runner, todo)
     return len(todo)
+
+
+def tick(context: JobContext, runner: Runner) -> int:
+    """Once a minute on a worker: close the waves whose time has come, and hand every
+    unfinished step (theirs, and any a dead worker dropped) to the queue."""
+    with context.database.session() as session:
+        batches.close_due_waves(session, base_url=context.public_url)
+    return resume(context, runner)
 
 
 # The worker side ----------------------------------------------------------------------------
