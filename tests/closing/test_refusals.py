@@ -45,3 +45,12 @@ def test_closing_needs_the_csrf_token(closing_app, admin_client) -> None:
     response = admin_client.post(f"/admin/waves/{world.wave_id(closing_app)}/close")
     assert response.status_code == 400
     assert _state(closing_app) == ("open", 0)
+
+
+def test_worker_refuses_without_a_queue(runner, monkeypatch) -> None:
+    from oko.cli import main
+
+    monkeypatch.delenv("OKO_QUEUE_URL", raising=False)
+    result = runner.invoke(main, ["worker", "--burst"])
+    assert result.exit_code != 0
+    assert "No job queue configured: set OKO_QUEUE_URL" in result.output
