@@ -30,6 +30,8 @@ def worker(ctx: click.Context, burst: bool) -> None:
     from rq import SimpleWorker
 
     app = app_for(ctx)
+    # The jobs open their own engine (JobContext); the app's pool is not used again.
+    app.extensions["oko.db"].dispose()
     url = app.config["QUEUE_URL"]
     if not url:
         raise click.ClickException(
@@ -43,7 +45,6 @@ def worker(ctx: click.Context, burst: bool) -> None:
     except RedisError as exc:
         raise click.ClickException(f"The job queue at {url} is not reachable: {exc}") from exc
     context = JobContext.from_config(app.config, app.instance_path)
-    app.extensions["oko.db"].dispose()
     queue.serve_jobs(context)
     handed = queue.tick(context, runner)
     click.echo(f"oko worker on {url}: {handed} unfinished step(s) handed to the queue.")
