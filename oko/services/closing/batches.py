@@ -24,7 +24,9 @@ from oko.models import (
     user_school,
     utcnow,
 )
-from oko.services.staff import admin
+from oko.services import audit
+from oko.services.staff import admin, authz
+from oko.services.transactions import commits
 
 #: A job is tried this often before its row shows it failed (RQ: the first try + 3 retries).
 MAX_ATTEMPTS = 4
@@ -81,6 +83,30 @@ def close_due_waves(session: Session, *, base_url: str = "") -> list[ClosingBatc
         except admin.AdminError:
             session.rollback()
     return batches
+
+
+@commits
+def retry(session: Session, batch: ClosingBatch, *, actor_id: int | None) -> None:
+    """An admin's second chance for a batch (say, after the mail server is fixed): failed
+    reports and mails get fresh attempts; what is built or sent stays as it is."""
+    authz.require_admin(session, actor_id)
+    session.execute(
+        update(ClosingReport)
+        .where(ClosingReport.batch_id == batch.id, ClosingReport.status == "failed")
+        .values(status="pending", attempts=0)
+    )
+    built = select(ClosingReport.id).where(ClosingReport.status == "built")
+    for status, where in (("pending", ClosingMail.report_id.in_(built)), ("waiting", None)):
+        query = update(ClosingMail).where(
+            ClosingMail.batch_id == batch.id, ClosingMail.status == "failed"
+        )
+        if where is not None:
+            query = query.where(where)
+        session.execute(query.values(status=status, attempts=0, claimed_at=None))
+    if batch.status == "failed":
+        batch.status = "running"
+        batch.finished_at = None
+    audit.record(session, "wave.feedback_retry", user_id=actor_id, target=f"wave:{batch.wave.slug}")
 
 
 def unfinished_jobs(session: Session) -> list[Job]:

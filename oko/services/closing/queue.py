@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from sqlalchemy.orm import Session
+
 from oko.services.closing import batches, jobs
 from oko.services.closing.batches import MAX_ATTEMPTS, Job
 from oko.services.closing.context import JobContext
@@ -121,11 +123,10 @@ def enqueue_all(runner: Runner, items: Iterable[Job]) -> None:
         runner.enqueue(job)
 
 
-def resume(context: JobContext, runner: Runner) -> int:
+def resume(session: Session, runner: Runner) -> int:
     """Hand every unfinished step back to the queue (those RQ still holds are skipped);
     returns how many were handed over."""
-    with context.database.session() as session:
-        todo = batches.unfinished_jobs(session)
+    todo = batches.unfinished_jobs(session)
     if isinstance(runner, RqRunner):
         todo = [job for job in todo if not runner.waiting(job)]
     enqueue_all(runner, todo)
@@ -137,7 +138,7 @@ def tick(context: JobContext, runner: Runner) -> int:
     unfinished step (theirs, and any a dead worker dropped) to the queue."""
     with context.database.session() as session:
         batches.close_due_waves(session, base_url=context.public_url)
-    return resume(context, runner)
+        return resume(session, runner)
 
 
 # The worker side ----------------------------------------------------------------------------

@@ -82,6 +82,10 @@ def summaries(session: Session) -> list[BatchSummary]:
     return [_summary(session, batch) for batch in rows]
 
 
+def batch(session: Session, batch_id: int) -> ClosingBatch | None:
+    return session.get(ClosingBatch, batch_id)
+
+
 def summary(session: Session, batch_id: int) -> BatchSummary | None:
     batch = session.get(ClosingBatch, batch_id)
     return _summary(session, batch) if batch else None
