@@ -4,13 +4,16 @@ land in the instance folder, the mails in the outbox, and the admin pages show b
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 from pathlib import Path
 
 from sqlalchemy import select
 
-from oko.models import ClosingBatch, ClosingMail, ClosingReport
+from oko.models import ClosingBatch, ClosingMail, ClosingReport, utcnow
+from oko.services.closing import queue
+from oko.services.closing.context import JobContext
 from tests.closing import world
 from tests.staff import staff_factories as f
 
@@ -85,3 +88,21 @@ def test_readers_open_their_own_report_only(closing_app, admin_client) -> None:
     assert coordinator.get("/reports/proefafname/nowhere.nl.pdf").status_code == 404
     anonymous = closing_app.test_client()
     assert anonymous.get("/reports/proefafname/zilverhaven.nl.pdf").status_code == 302
+
+
+def test_the_tick_closes_a_wave_past_its_closing_time(closing_app) -> None:
+    world.close_due(closing_app, utcnow() + timedelta(hours=1))
+    runner = queue.ThreadRunner(
+        JobContext.from_config(closing_app.config, closing_app.instance_path)
+    )
+    try:
+        assert queue.tick(runner.context, runner) == 0  # not due yet: nothing to do
+        world.close_due(closing_app, utcnow() - timedelta(minutes=1))
+        assert queue.tick(runner.context, runner) == 1  # the new batch's plan
+        runner.wait()
+    finally:
+        runner.close()
+    with closing_app.extensions["oko.db"].session() as session:
+        batch = session.execute(select(ClosingBatch)).scalar_one()
+        assert (batch.wave.status, batch.status) == ("closed", "done")
+        assert session.execute(select(ClosingMail.status)).scalars().all()
