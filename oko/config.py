@@ -73,6 +73,14 @@ DEFAULTS: dict[str, Any] = {
     # A starting app server waits this long for an unreachable database (a restart or
     # failover) before giving up; below gunicorn's default 30 s worker timeout.
     "DATABASE_WAIT_SECONDS": 20,
+    # Redis URL of the job queue that closes waves (RQ), e.g. redis://127.0.0.1:6379/0. Empty:
+    # the jobs run in a background thread of the app process (the embedded set-up, the demo).
+    "QUEUE_URL": "",
+    # SMTP server for the mails sent when a wave closes. Empty: mails go to the outbox folder
+    # in the instance folder, listed on the admin Feedback page.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_SENDER": "oko@localhost",
 }
 
 PREFIX = "OKO_"

@@ -21,6 +21,7 @@ from oko.cli import (
     sessions,
     users,
     waves,
+    worker,
 )
 
 
@@ -53,5 +54,6 @@ for command in (
     reports.report,
     sessions.session,
     audit.audit,
+    worker.worker,
 ):
     main.add_command(command)

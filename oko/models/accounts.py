@@ -43,6 +43,8 @@ class User(Base):
     #: Raised by logout, a password change or reset and disabling; a login cookie carries the
     #: value it was issued with, so every cookie issued before the raise stops working.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The language of the mails the account receives (nl or en).
+    language: Mapped[str] = mapped_column(String(8), default="nl", server_default="nl")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

@@ -14,9 +14,10 @@ from flask import (
     url_for,
 )
 
+from oko.services.closing import batches
 from oko.services.rows import ROLES, User
 from oko.services.staff import accounts, admin
-from oko.web.admin import bp
+from oko.web.admin import bp, feedback
 from oko.web.admin.forms import (
     ActionForm,
     AuditFilterForm,
@@ -199,14 +200,19 @@ def wave_status(wave_id: int, change: str):
     row = _found(admin.get_wave(session, wave_id))
     if not ActionForm().validate_on_submit():
         abort(400)
-    action = admin.open_wave if change == "open" else admin.close_wave
     try:
-        action(session, row, actor_id=_actor_id())
+        if change == "open":
+            admin.open_wave(session, row, actor_id=_actor_id())
+        else:
+            batch = batches.close_wave(
+                session, row, actor_id=_actor_id(), base_url=request.host_url
+            )
+            feedback.start(batch.id)
     except admin.AdminError as exc:
         flash(refusal_text(exc), "error")
-    else:
-        flash(translate(WAVE_CHANGED[change], name=row.name))
-    return redirect(url_for("admin.waves"))
+        return redirect(url_for("admin.waves"))
+    flash(translate(WAVE_CHANGED[change], name=row.name))
+    return redirect(url_for("admin.feedback" if change == "close" else "admin.waves"))
 
 
 # Accounts ---------------------------------------------------------------------------------
