@@ -134,6 +134,13 @@ def parse(raw: object, source: str) -> tuple[TranslationFile | None, list[str]]:
 
 def problems(questionnaire: Questionnaire, files: list[TranslationFile]) -> list[str]:
     """Every missing, stale or unknown entry, per language, naming the key (an item id)."""
+    if not files:
+        return []
+    if SOURCE_LANGUAGE not in questionnaire.languages:
+        return [
+            f"{questionnaire.source}: translations are made from '{SOURCE_LANGUAGE}', "
+            "which this questionnaire does not declare"
+        ]
     sources = {key: text[SOURCE_LANGUAGE] for key, text in keyed_texts(questionnaire)}
     found: list[str] = []
     for language, group in _by_language(files).items():
@@ -166,7 +173,7 @@ def apply(questionnaire: Questionnaire, files: list[TranslationFile]) -> Questio
     groups = {
         lang: g for lang, g in _by_language(files).items() if lang not in questionnaire.languages
     }
-    if not groups:
+    if not groups or SOURCE_LANGUAGE not in questionnaire.languages:
         return questionnaire
     merged = {lang: _merged(group) for lang, group in groups.items()}
     sources = {key: source_hash(text[SOURCE_LANGUAGE]) for key, text in keyed_texts(questionnaire)}
