@@ -55,7 +55,7 @@ def tappable(text: str) -> Markup:
     def link(match: re.Match[str]) -> str:
         found = match.group(0)
         if match.group("site"):
-            return f'<a href="https://{found}" class="nowrap">{found}</a>'
+            return f'<a href="https://{found}" class="nowrap" dir="ltr">{found}</a>'
         return f'<a href="tel:{found.replace("-", "")}" class="nowrap" dir="ltr">{found}</a>'
 
     return Markup(_TAPPABLE.sub(link, str(escape(text))))
