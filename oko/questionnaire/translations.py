@@ -28,7 +28,7 @@ the files.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -50,6 +50,8 @@ FALLBACK_LANGUAGE = "en"
 SUFFIX = ".translations"
 HEADER_KEYS = ("language", "name", "direction", "review_status", "texts")
 DIRECTIONS = ("ltr", "rtl")
+#: Adds the translated languages to the text with a key.
+Extend = Callable[[str, "Text"], "Text"]
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ def template(
 ) -> dict[str, Any]:
     """Entries for ``language`` a translator still has to write or check: missing ones with an
     empty text, stale ones with the old translation; each with today's source hash and text."""
+    if SOURCE_LANGUAGE not in questionnaire.languages:
+        return {}
     have = _merged([file for file in files if file.info.language == language])
     todo: dict[str, Any] = {}
     for key, text in keyed_texts(questionnaire):
@@ -226,7 +230,7 @@ def _merged(group: list[TranslationFile]) -> dict[str, tuple[str, str]]:
     return {key: entry for file in group for key, entry in file.entries.items()}
 
 
-def _page(page: Page, extend: Any) -> Page:
+def _page(page: Page, extend: Extend) -> Page:
     elements: list[Element] = []
     for element in page.elements:
         key = f"item.{element.id}"
@@ -255,16 +259,16 @@ def _page(page: Page, extend: Any) -> Page:
     )
 
 
-def _item(item: Item, extend: Any, options: tuple[Option, ...]) -> Item:
+def _item(item: Item, extend: Extend, options: tuple[Option, ...]) -> Item:
     key = f"item.{item.id}"
     return replace(
         item, text=extend(key, item.text), options=options, hint=_hint(key, item.hint, extend)
     )
 
 
-def _hint(key: str, hint: Text | None, extend: Any) -> Text | None:
+def _hint(key: str, hint: Text | None, extend: Extend) -> Text | None:
     return None if hint is None else extend(f"{key}.hint", hint)
 
 
-def _options(key: str, options: tuple[Option, ...], extend: Any) -> tuple[Option, ...]:
+def _options(key: str, options: tuple[Option, ...], extend: Extend) -> tuple[Option, ...]:
     return tuple(replace(o, label=extend(f"{key}.{o.code}", o.label)) for o in options)
