@@ -31,3 +31,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/oko questionnaire check $(filter-out %.indicators.yaml,$(wildcard questionnaires/*.yaml))

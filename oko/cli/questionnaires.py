@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import yaml
 
 from oko.cli.app import app_for
-from oko.questionnaire import check_files
+from oko.questionnaire import QuestionnaireError, check_files, translation_template
 
 
 @click.group()
@@ -42,3 +43,16 @@ def _configured_questionnaires(ctx: click.Context) -> tuple[str, ...]:
     if not paths:
         raise click.ClickException(f"No questionnaire (*.yaml) in QUESTIONNAIRE_DIR {directory}.")
     return paths
+
+
+@questionnaire.command("translation-todo")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True))
+@click.option("--language", required=True, help="Language code, e.g. ti for Tigrinya.")
+def translation_todo(path: str, language: str) -> None:
+    """Print the texts of PATH still to translate into LANGUAGE (missing or stale), as YAML
+    entries with today's source hash, ready to paste into the translation file."""
+    try:
+        todo = translation_template(path, language)
+    except QuestionnaireError as exc:
+        raise click.ClickException("\n".join(exc.errors)) from None
+    click.echo(yaml.safe_dump(todo, allow_unicode=True, sort_keys=False, width=100), nl=False)

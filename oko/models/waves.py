@@ -11,6 +11,8 @@ from oko.models.areas import School
 from oko.models.base import Base, utcnow
 
 WAVE_STATUSES = ("planned", "open", "closed")
+#: The languages a new wave offers students until an admin chooses others.
+DEFAULT_WAVE_LANGUAGES = "nl,en"
 
 
 class Wave(Base):
@@ -27,7 +29,16 @@ class Wave(Base):
     closes_at: Mapped[datetime | None]
     #: planned -> open -> closed; a closed wave is read-only.
     status: Mapped[str] = mapped_column(String(16), default="planned")
+    #: Languages students may choose, comma-separated in the order offered (e.g. "nl,en,ar"):
+    #: an admin offers a translation only once its review status is good enough for them.
+    languages: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_WAVE_LANGUAGES, server_default=DEFAULT_WAVE_LANGUAGES
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        return tuple(code for code in self.languages.split(",") if code)
 
 
 class ClassSession(Base):

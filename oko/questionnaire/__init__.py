@@ -13,7 +13,7 @@ from oko.questionnaire.conditions import (
     parse_condition,
     referenced_items,
 )
-from oko.questionnaire.loader import check_files, load
+from oko.questionnaire.loader import check_files, load, translation_template
 from oko.questionnaire.model import (
     ConsistencyRule,
     Element,
@@ -26,6 +26,7 @@ from oko.questionnaire.model import (
     Questionnaire,
     Scale,
     Text,
+    Translation,
 )
 from oko.questionnaire.quality import FLAGS, quality_flags, rounded_duration, too_fast
 from oko.questionnaire.values import Answer, Answers
@@ -49,6 +50,7 @@ __all__ = [
     "QuestionnaireError",
     "Scale",
     "Text",
+    "Translation",
     "check_files",
     "evaluate",
     "load",
@@ -57,5 +59,6 @@ __all__ = [
     "referenced_items",
     "rounded_duration",
     "too_fast",
+    "translation_template",
     "validate_answer",
 ]

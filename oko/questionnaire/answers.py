@@ -14,7 +14,14 @@ from oko.questionnaire.values import Answer
 
 __all__ = ["InvalidAnswer", "validate_answer"]
 
-_REQUIRED = {"nl": "Beantwoord deze vraag.", "en": "Please answer this question."}
+_REQUIRED = {
+    "nl": "Beantwoord deze vraag.",
+    "en": "Please answer this question.",
+    "ar": "أجب عن هذا السؤال من فضلك.",
+    "tr": "Lütfen bu soruyu cevapla.",
+    "pl": "Odpowiedz na to pytanie.",
+    "uk": "Будь ласка, дай відповідь на це питання.",
+}
 
 
 def validate_answer(item: Item, raw: object, language: str) -> Answer:

@@ -22,7 +22,7 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode
 
-from oko.questionnaire import composition
+from oko.questionnaire import composition, translations
 from oko.questionnaire.builder import QuestionnaireError, build
 from oko.questionnaire.model import Questionnaire
 
@@ -56,38 +56,95 @@ _StrictLoader.add_implicit_resolver(
 def load(path: str | os.PathLike[str]) -> Questionnaire:
     """Load and validate one questionnaire file, or raise :class:`QuestionnaireError`.
 
-    The result is cached until the file changes (modification time or size), so callers may
-    load on every request.
+    Its translation files (:mod:`oko.questionnaire.translations`) add their languages. The
+    result is cached until a file changes (modification time or size), so callers may load on
+    every request.
     """
+    return _translated(*_untranslated(path))[0]
+
+
+def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Every problem in the given questionnaire files and their translations (a missing or
+    stale translated text included); an empty list means all are valid."""
+    errors: list[str] = []
+    for path in paths:
+        try:
+            errors.extend(_translated(*_untranslated(path))[1])
+        except QuestionnaireError as exc:
+            errors.extend(exc.errors)
+    return errors
+
+
+def translation_template(path: str | os.PathLike[str], language: str) -> dict[str, object]:
+    """The texts of a questionnaire still to translate into ``language`` (see
+    :func:`oko.questionnaire.translations.template`)."""
+    base, stamps = _untranslated(path)
+    return translations.template(base, _translation_files(stamps), language)
+
+
+Stamp = tuple[str, int, int]
+
+
+def _untranslated(
+    path: str | os.PathLike[str],
+) -> tuple[Questionnaire, tuple[tuple[str, Stamp], ...]]:
+    """The questionnaire as its own files define it, and the stamps of its translation files."""
     display = os.fspath(path)
     real = os.path.realpath(display)
     stamp = _stamp(display, real)
     raw = _read_version(display, *stamp)
     if composition.is_composition(raw):
         folder = Path(real).parent
-        parts = tuple(
-            _stamp(os.fspath(p), os.path.realpath(p)) for p in composition.parts(raw, folder)
-        )
-        return _compose_version(display, stamp, parts)
+        part_paths = composition.parts(raw, folder)
+        parts = tuple(_stamp(os.fspath(p), os.path.realpath(p)) for p in part_paths)
+        return _compose_version(display, stamp, parts), _translation_stamps(part_paths)
     if composition.is_module(raw):
         raise QuestionnaireError(
             [f"{display}: is a module, not a questionnaire: check a composition that lists it"]
         )
-    return _load_version(display, *stamp)
+    return _load_version(display, *stamp), _translation_stamps([Path(display)])
 
 
-def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Every problem in the given questionnaire files; an empty list means all are valid."""
+def _translation_stamps(part_paths: Iterable[Path]) -> tuple[tuple[str, Stamp], ...]:
+    """``(display path, stamp)`` of every ``<part>.translations/<language>.yaml``."""
+    found = []
+    for part in part_paths:
+        folder = part.parent / f"{part.stem}{translations.SUFFIX}"
+        for file in sorted(folder.glob("*.yaml")):
+            found.append((os.fspath(file), _stamp(os.fspath(file), os.path.realpath(file))))
+    return tuple(found)
+
+
+@lru_cache(maxsize=32)
+def _translated(
+    base: Questionnaire, stamps: tuple[tuple[str, Stamp], ...]
+) -> tuple[Questionnaire, tuple[str, ...]]:
+    """``(questionnaire with its translations, missing or stale translations)``."""
+    files = _translation_files(stamps)
+    return translations.apply(base, files), tuple(translations.problems(base, files))
+
+
+def _translation_files(
+    stamps: tuple[tuple[str, Stamp], ...],
+) -> list[translations.TranslationFile]:
+    """The parsed translation files; unreadable ones raise, like an unreadable questionnaire."""
+    files: list[translations.TranslationFile] = []
     errors: list[str] = []
-    for path in paths:
-        try:
-            load(path)
-        except QuestionnaireError as exc:
-            errors.extend(exc.errors)
-    return errors
+    for display, stamp in stamps:
+        parsed, problems = translations.parse(_read_version(display, *stamp), display)
+        errors.extend(problems)
+        if parsed is not None and parsed.info.language != Path(display).stem:
+            errors.append(
+                f"{display}: language {parsed.info.language!r} does not match the file name"
+            )
+        elif parsed is not None:
+            files.append(parsed)
+    if errors:
+        raise QuestionnaireError(errors)
+    return files
 
 
-def _stamp(display: str, real_path: str) -> tuple[str, int, int]:
+def _stamp(display: str, real_path: str) -> Stamp:
     """``(real path, mtime, size)``: a file version's cache key."""
     try:
         stat = os.stat(real_path)

@@ -147,6 +147,20 @@ class QualityRules:
     too_fast_share_of_median: float = 0.33
 
 
+@dataclass(frozen=True)
+class Translation:
+    """A language added to a questionnaire by its translation files (see
+    :mod:`oko.questionnaire.translations`), with what a wave's admin must know to offer it."""
+
+    language: str
+    #: The language's own name, e.g. "العربية", for the student's choice.
+    name: str
+    #: ``ltr`` or ``rtl``: the page's writing direction.
+    direction: str
+    #: Who has checked the translation, e.g. "drafted, not reviewed by a native speaker".
+    review_status: str
+
+
 @dataclass(frozen=True, eq=False)
 class Questionnaire:
     """A validated questionnaire; build it with :func:`oko.questionnaire.load`."""
@@ -167,6 +181,13 @@ class Questionnaire:
     #: A composition's modules as ``(module id, module version)``, in order; empty for a
     #: questionnaire that is not composed (see :mod:`oko.questionnaire.composition`).
     modules: tuple[tuple[str, str], ...] = ()
+    #: Languages beyond the declared ones, from translation files; every text then has them.
+    translations: tuple[Translation, ...] = ()
+
+    @property
+    def student_languages(self) -> tuple[str, ...]:
+        """Every language a student can fill this questionnaire in: declared, then translated."""
+        return self.languages + tuple(t.language for t in self.translations)
 
     @cached_property
     def items(self) -> Mapping[str, Item]:

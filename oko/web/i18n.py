@@ -1,8 +1,11 @@
-"""Dutch and English for the staff and student pages.
+"""Dutch and English for the staff pages; more languages for the student pages.
 
 Messages live in ``oko/web/messages/*.yaml`` as ``key: {nl: ..., en: ...}`` (one file per
-area, so translators find them). The language comes from ``?lang=``, then the session, then
-the browser's Accept-Language, then Dutch.
+area, so translators find them). Every message is in Dutch and English; the messages a
+student reads (``survey.yaml``, ``student.yaml``) are also in every student language, with the
+review status of each language in ``student.yaml``. The language comes from ``?lang=``, then
+the session, then the browser's Accept-Language, then Dutch; staff pages fall back to Dutch
+or English when a student language was chosen.
 """
 
 from __future__ import annotations
@@ -21,23 +24,35 @@ from oko.services.results.reports import wave_season
 from oko.services.rows import Wave
 
 LANGUAGES = ("nl", "en")
+#: The message whose languages are the student languages (each text the language's own name).
+LANGUAGE_NAME_KEY = "survey.language.name"
+DIRECTION_KEY = "survey.language.direction"
 DEFAULT_LANGUAGE = "nl"
+FALLBACK_LANGUAGE = "en"
 MESSAGES_DIR = Path(__file__).parent / "messages"
+#: Message files a student reads: every message in them is in every student language.
+STUDENT_FILES = ("survey.yaml", "student.yaml")
 
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    """All messages, checked for a text in every language when first loaded."""
+    """All messages, checked for a text in every language when first loaded: Dutch and
+    English everywhere, every student language in the files a student reads."""
+    files = {
+        path.name: yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for path in sorted(MESSAGES_DIR.glob("*.yaml"))
+    }
+    students = tuple(files.get("survey.yaml", {}).get(LANGUAGE_NAME_KEY, LANGUAGES))
     merged: dict[str, dict[str, str]] = {}
-    for path in sorted(MESSAGES_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for name, data in files.items():
+        required = students if name in STUDENT_FILES else LANGUAGES
         for key, texts in data.items():
             present = texts if isinstance(texts, dict) else {}
-            missing = [lang for lang in LANGUAGES if lang not in present]
+            missing = [lang for lang in required if lang not in present]
             if missing:
-                raise ValueError(f"{path.name}: message {key!r} lacks {', '.join(missing)}")
+                raise ValueError(f"{name}: message {key!r} lacks {', '.join(missing)}")
             if key in merged:
-                raise ValueError(f"{path.name}: message {key!r} is defined twice")
+                raise ValueError(f"{name}: message {key!r} is defined twice")
             merged[key] = texts
     return merged
 
@@ -46,10 +61,26 @@ def current_language() -> str:
     return g.get("lang", DEFAULT_LANGUAGE)
 
 
+def student_languages() -> tuple[str, ...]:
+    """The languages of the student's pages, in the order the entry page offers them."""
+    return tuple(catalogue()[LANGUAGE_NAME_KEY])
+
+
+def language_name(lang: str) -> str:
+    """A student language in its own words, e.g. "Українська"."""
+    return catalogue()[LANGUAGE_NAME_KEY][lang]
+
+
+def text_direction(lang: str | None = None) -> str:
+    """``rtl`` or ``ltr``: the ``dir`` of a page in this language."""
+    return catalogue()[DIRECTION_KEY].get(lang or current_language(), "ltr")
+
+
 def translate(key: str, lang: str | None = None, **values: object) -> str:
-    """The message in the current language, with ``{name}`` placeholders filled in."""
+    """The message in the current language, with ``{name}`` placeholders filled in; a staff
+    message shown on a student's page in a student language falls back to English."""
     texts = catalogue()[key]
-    text = texts[lang or current_language()]
+    text = texts.get(lang or current_language()) or texts[FALLBACK_LANGUAGE]
     return text.format(**values) if values else text
 
 
@@ -65,13 +96,19 @@ def refusal_text(refusal: Refusal) -> str:
     return translate(f"refusal.{refusal.code}", None, **refusal.values)
 
 
+def page_languages() -> tuple[str, ...]:
+    """The languages this request's page can be shown in: a student's page has more."""
+    return student_languages() if request.blueprint == "survey" else LANGUAGES
+
+
 def _select_language() -> None:
+    offered = page_languages()
     chosen = request.args.get("lang")
-    if chosen in LANGUAGES:
+    if chosen in offered:
         session["lang"] = chosen
     lang = session.get("lang")
-    if lang not in LANGUAGES:
-        lang = request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    if lang not in offered:
+        lang = request.accept_languages.best_match(offered, default=DEFAULT_LANGUAGE)
     g.lang = lang
 
 
@@ -80,6 +117,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=translate,
         current_language=current_language,
+        text_direction=text_direction,
+        language_name=language_name,
+        student_languages=student_languages,
         LANGUAGES=LANGUAGES,
         Markup=Markup,
     )

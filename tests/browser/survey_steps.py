@@ -54,12 +54,12 @@ def fill_until(page, world, answers, stop_at: str | None = None) -> None:
 
 
 def enter(page, world) -> None:
-    """Type the code (lower case, with the dash), choose English, read the intro, Start."""
+    """Type the code (lower case, with the dash) on the entry page, in English (the browser's
+    language), read the intro, Start."""
     page.goto("/")
     shown = f"{world.code[:3]}-{world.code[3:]}".lower()
     page.get_by_label("Class code").fill(shown)
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("How are you doing?")
     page.get_by_role("button", name="Start").click()
     page.wait_for_url(re.compile(r"/p/about_you$"))

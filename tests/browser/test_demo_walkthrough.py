@@ -55,7 +55,6 @@ def test_a_newcomer_takes_the_survey_with_the_printed_code(demo_instance, page) 
     expect(page.locator(".synthetic-banner")).to_be_visible()
     page.locator("#code").fill(demo_instance[1].lower())
     page.locator("form.code-form button[type=submit]").click()
-    page.get_by_role("link", name="English").click()
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_text("Are you a boy or a girl?")).to_be_visible()
     assert errors == []

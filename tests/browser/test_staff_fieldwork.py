@@ -49,7 +49,6 @@ def fieldwork_world(app_config, request):
 
 def finish_questionnaire(page, code: str) -> None:
     page.goto(f"/s/{code.replace('-', '')}")
-    page.get_by_role("link", name="English").click()
     page.get_by_role("button", name="Start").click()
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Next").click()

@@ -33,6 +33,9 @@ def test_the_wheel_maps_every_folder() -> None:
     for folder in [*tops, *subs]:
         if folder.name == "__pycache__":
             continue
+        if folder.suffix == ".translations":
+            # Not a package: its parent's package data ("*.translations/*.yaml", pyproject).
+            continue
         relative = folder.relative_to(PROJECT_ROOT).as_posix()
         package = "oko._data." + relative.replace("/", ".")
         assert f'"{package}": "{relative}"' in setup_text

@@ -48,11 +48,16 @@ def _typed(world: World) -> str:
     return class_sessions.format_code(world.code).lower()
 
 
-def test_the_typed_code_leads_to_the_language_choice(client, world: World) -> None:
+def test_the_typed_code_leads_to_the_introduction_in_the_language_chosen_before(
+    client, world: World
+) -> None:
+    entry = client.get("/?lang=en").data.decode()
+    assert 'hreflang="nl"' in entry and "Nederlands" in entry and "Українська" in entry
     response = client.post("/", data={"code": _typed(world)})
     assert response.status_code == 302 and response.location == f"/s/{world.code}"
-    choice = client.get(response.location).data.decode()
-    assert 'lang="nl"' in choice and "Nederlands" in choice and "English" in choice
+    onward = client.get(response.location)
+    assert onward.status_code == 302 and onward.location == f"/s/{world.code}/intro"
+    assert "may stop" in client.get(onward.location).data.decode()
 
 
 @pytest.mark.parametrize(
@@ -142,7 +147,7 @@ def test_a_draft_is_only_valid_for_its_own_class(app, database, world: World) ->
     student.start()
     other = make_world(database, school_slug="school-b")
     # With a draft for class A, the code of class B still starts B's questionnaire afresh.
-    assert student.client.get(f"/s/{other.code}").status_code == 200
+    assert student.client.get(f"/s/{other.code}").location == f"/s/{other.code}/intro"
     assert (
         student.client.get(f"/s/{other.code}/p/about_you").data.decode().count("recover-form") == 1
     )

@@ -65,11 +65,12 @@ def test_dutch_is_stored_as_the_language(student: Student, database) -> None:
     assert responses(database)[0].language == "nl"
 
 
-def test_switching_language_midway_is_kept(student: Student, database) -> None:
+def test_the_language_chosen_at_the_start_is_kept_to_the_end(student: Student, database) -> None:
     student.start(language="nl")
     page = student.client.get(student.page_url("about_you") + "?lang=en")
-    assert "Are you a boy or a girl?" in page.data.decode()
-    assert drafts(database)[0].language == "en"
+    assert "Ben je een jongen of een meisje?" in page.data.decode()
+    assert 'class="lang-switch"' not in page.data.decode()
+    assert drafts(database)[0].language == "nl"
 
 
 def test_every_page_is_visited_in_order_without_skipped_content(student: Student) -> None:

@@ -34,6 +34,10 @@ class Integer(QuestionType):
             "number": "Please enter a whole number.",
             "range": "Please enter a number from {min} to {max}.",
         },
+        "ar": {"number": "اكتب عدداً صحيحاً.", "range": "اكتب عدداً من {min} إلى {max}."},
+        "tr": {"number": "Tam bir sayı yaz.", "range": "{min} ile {max} arasında bir sayı yaz."},
+        "pl": {"number": "Wpisz liczbę całkowitą.", "range": "Wpisz liczbę od {min} do {max}."},
+        "uk": {"number": "Введи ціле число.", "range": "Введи число від {min} до {max}."},
     }
 
     def parse(self, item: Item, raw: object, language: str) -> Answer:

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
 CHOOSE_ONE = {
     "nl": {"option": "Kies een van de antwoorden."},
     "en": {"option": "Please choose one of the answers."},
+    "ar": {"option": "اختر إحدى الإجابات من فضلك."},
+    "tr": {"option": "Lütfen cevaplardan birini seç."},
+    "pl": {"option": "Wybierz jedną z odpowiedzi."},
+    "uk": {"option": "Будь ласка, обери одну з відповідей."},
 }
 
 

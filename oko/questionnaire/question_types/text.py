@@ -20,6 +20,10 @@ class FreeText(QuestionType):
     messages: ClassVar[Mapping[str, Mapping[str, str]]] = {
         "nl": {"length": "Je antwoord is te lang. Gebruik hoogstens {max} tekens."},
         "en": {"length": "Your answer is too long. Please use at most {max} characters."},
+        "ar": {"length": "إجابتك طويلة جداً. استخدم {max} حرفاً على الأكثر."},
+        "tr": {"length": "Cevabın çok uzun. En fazla {max} karakter kullan."},
+        "pl": {"length": "Twoja odpowiedź jest za długa. Użyj najwyżej {max} znaków."},
+        "uk": {"length": "Твоя відповідь задовга. Використай щонайбільше {max} символів."},
     }
 
     def parse(self, item: Item, raw: object, language: str) -> Answer:

@@ -131,6 +131,8 @@ def ensure_open_wave(
             questionnaire_version=questionnaire.version,
             questionnaire_dir=directory,
             opens_at=now - OPEN_WAVE_AGE,
+            # Every language, so the demo shows the newcomer languages (drafted translations).
+            languages=questionnaire.student_languages,
             actor_id=None,
         )
     if wave.status == "planned":

@@ -53,9 +53,25 @@ class AdminError(Refusal):
         "in {directory}.",
         "open_wave_questionnaire": "The questionnaire of an open wave cannot change.",
         "wave_dates": "A wave must close after it opens.",
+        "wave_languages": "This questionnaire is only available in: {languages}.",
         "cannot_open": "Only a planned wave can be opened; this one is {status}.",
         "cannot_close": "Only an open wave can be closed; this one is {status}.",
     }
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    """A language a wave can offer its students."""
+
+    code: str
+    #: The language's own name, e.g. "Українська".
+    name: str
+    #: ``None`` for a language the questionnaire is written in; else the translation's status.
+    review_status: str | None
+
+
+#: Own names of the languages questionnaires are written in.
+DECLARED_LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +82,9 @@ class QuestionnaireChoice:
     version: str
     #: Language -> title.
     titles: dict[str, str]
+    #: Every language students can fill it in, with its own name and review status (the
+    #: declared languages are the authors' own: reviewed).
+    languages: tuple[LanguageChoice, ...] = ()
 
     @property
     def key(self) -> str:
@@ -228,7 +247,15 @@ def questionnaire_choices(directory: str | Path) -> list[QuestionnaireChoice]:
         except QuestionnaireError:
             continue
         titles = dict(questionnaire.title.translations)
-        choices.append(QuestionnaireChoice(questionnaire.id, questionnaire.version, titles))
+        languages = tuple(
+            LanguageChoice(code, DECLARED_LANGUAGE_NAMES.get(code, code), None)
+            for code in questionnaire.languages
+        ) + tuple(
+            LanguageChoice(t.language, t.name, t.review_status) for t in questionnaire.translations
+        )
+        choices.append(
+            QuestionnaireChoice(questionnaire.id, questionnaire.version, titles, languages)
+        )
     return choices
 
 
@@ -243,6 +270,7 @@ def save_wave(
     questionnaire_dir: str | Path,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    languages: tuple[str, ...] = (),
     actor_id: int | None,
     wave: Wave | None = None,
 ) -> Wave:
@@ -257,7 +285,7 @@ def save_wave(
     slug = check_slug(slug)
     if _slug_taken(session, Wave, slug, wave.id if wave else None):
         raise AdminError("slug_taken", what="wave", slug=slug)
-    known = {(c.id, c.version) for c in questionnaire_choices(questionnaire_dir)}
+    known = {(c.id, c.version): c for c in questionnaire_choices(questionnaire_dir)}
     if (questionnaire_id, questionnaire_version) not in known:
         raise AdminError(
             "unknown_questionnaire",
@@ -276,6 +304,15 @@ def save_wave(
         raise AdminError("open_wave_questionnaire")
     if opens_at and closes_at and closes_at <= opens_at:
         raise AdminError("wave_dates")
+    offered = [c.code for c in known[(questionnaire_id, questionnaire_version)].languages]
+    # No choice: the languages the questionnaire is written in (translations are opted into).
+    languages = languages or tuple(
+        c.code
+        for c in known[(questionnaire_id, questionnaire_version)].languages
+        if c.review_status is None
+    )
+    if any(code not in offered for code in languages):
+        raise AdminError("wave_languages", languages=", ".join(offered))
     action = "wave.update" if wave else "wave.create"
     wave = wave or Wave(status="planned")
     wave.slug = slug
@@ -284,6 +321,7 @@ def save_wave(
     wave.questionnaire_version = questionnaire_version
     wave.opens_at = opens_at
     wave.closes_at = closes_at
+    wave.languages = ",".join(code for code in offered if code in languages)
     session.add(wave)
     session.flush()
     audit.record(
@@ -291,7 +329,11 @@ def save_wave(
         action,
         user_id=actor_id,
         target=f"wave:{slug}",
-        detail={"name": wave.name, "questionnaire": f"{questionnaire_id}@{questionnaire_version}"},
+        detail={
+            "name": wave.name,
+            "questionnaire": f"{questionnaire_id}@{questionnaire_version}",
+            "languages": wave.languages,
+        },
     )
     return wave
 

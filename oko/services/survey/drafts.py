@@ -206,12 +206,6 @@ def save_page(
     return PageResult(answers, target, saved=True)
 
 
-def set_language(session: Session, draft: Draft, language: str) -> None:
-    if draft.language != language:
-        draft.language = language
-        session.commit()
-
-
 def discard(session: Session, draft: Draft) -> None:
     """The student chose to stop: their answers so far are deleted. Commits."""
     session.delete(draft)

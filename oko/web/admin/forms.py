@@ -54,17 +54,18 @@ SchoolForm = type(
 )
 
 
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
 class WaveForm(StaffForm):
     slug = StringField("admin.slug", validators=[DataRequired(), Length(max=64)])
     name = StringField("admin.name", validators=[DataRequired(), Length(max=200)])
     questionnaire = SelectField("admin.questionnaire", validators=[DataRequired()])
     opens_at = DateField("admin.opens_at", validators=[Optional()])
     closes_at = DateField("admin.closes_at", validators=[Optional()])
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+    language_codes = CheckboxesField("admin.wave_languages", validators=[Optional()])
 
 
 class UserForm(StaffForm):

@@ -153,19 +153,20 @@ def waves():
 def wave(wave_id: int | None):
     session = db_session()
     row = _found(admin.get_wave(session, wave_id)) if wave_id is not None else None
-    data = {}
+    data: dict[str, object] = {"language_codes": ["nl", "en"]}
     if row is not None:
         data = {
             "questionnaire": f"{row.questionnaire_id}@{row.questionnaire_version}",
             "opens_at": row.opens_at.date() if row.opens_at else None,
             "closes_at": row.closes_at.date() if row.closes_at else None,
         }
-    form = WaveForm(obj=row, data=data or None)
+    form = WaveForm(obj=row, data=data)
     choices = admin.questionnaire_choices(current_app.config["QUESTIONNAIRE_DIR"])
     lang = current_language()
     form.questionnaire.choices = [
         (c.key, f"{c.titles.get(lang, c.id)} ({c.id} {c.version})") for c in choices
     ]
+    form.language_codes.choices = _language_choices(choices)
     read_only = row is not None and row.status == "closed"
     if not read_only and form.validate_on_submit():
         questionnaire_id, _, version = form.questionnaire.data.partition("@")
@@ -179,6 +180,7 @@ def wave(wave_id: int | None):
                 questionnaire_dir=current_app.config["QUESTIONNAIRE_DIR"],
                 opens_at=_as_datetime(form.opens_at.data),
                 closes_at=_as_datetime(form.closes_at.data),
+                languages=tuple(form.language_codes.data or ()),
                 actor_id=_actor_id(),
                 wave=row,
             )
@@ -192,6 +194,17 @@ def wave(wave_id: int | None):
     return render_template(
         "admin/wave_form.html", form=form, row=row, read_only=read_only, action_form=ActionForm()
     )
+
+
+def _language_choices(choices: list[admin.QuestionnaireChoice]) -> list[tuple[str, str]]:
+    """Every language any questionnaire offers, each with its review status, for the wave
+    form's checkboxes (the service refuses one the chosen questionnaire lacks)."""
+    seen: dict[str, str] = {}
+    for choice in choices:
+        for language in choice.languages:
+            status = language.review_status or translate("admin.language_written")
+            seen.setdefault(language.code, f"{language.name} ({language.code}): {status}")
+    return list(seen.items())
 
 
 @bp.post("/waves/<int:wave_id>/<any(open, close):change>")

@@ -66,6 +66,16 @@ def browser_context(
     return {item_id: answers[item_id] for item_id in sorted(needed) if item_id in answers}
 
 
-def progress_percent(questionnaire: Questionnaire, page_index: int) -> int:
-    """Share of pages before this one; the finish step is 100."""
-    return round(100 * page_index / len(questionnaire.pages))
+@dataclass(frozen=True)
+class Progress:
+    """Where the student is, counted in questions (a grid's statements each count), so a long
+    page does not jump like a short one and the first page is question 1, not "0% done"."""
+
+    #: The first question on this page, from 1.
+    number: int
+    total: int
+
+
+def progress(questionnaire: Questionnaire, page_index: int) -> Progress:
+    before = sum(len(page.items) for page in questionnaire.pages[:page_index])
+    return Progress(number=before + 1, total=len(questionnaire.items))

@@ -22,8 +22,8 @@ from oko.web.survey.forms import (
     field_builder,
     field_name,
 )
-from oko.web.survey.pages import browser_context, element_views, progress_percent
-from oko.web.survey.text import blocks, unbroken_numbers
+from oko.web.survey.pages import browser_context, element_views, progress
+from oko.web.survey.text import blocks, tappable
 
 Rendered = tuple[str, int]
 
@@ -57,9 +57,9 @@ def text_blocks_filter(text: str) -> list[tuple[str, object]]:
     return blocks(text)
 
 
-@bp.app_template_filter("unbroken_numbers")
-def unbroken_numbers_filter(text: str) -> Markup:
-    return unbroken_numbers(text)
+@bp.app_template_filter("tappable")
+def tappable_filter(text: str) -> Markup:
+    return tappable(text)
 
 
 def entry_error(form: CodeForm, message_key: str, status: int) -> Rendered:
@@ -136,7 +136,7 @@ def render_page(
         views=views,
         errors=errors or {},
         notice=notice or _notice_from_args(),
-        progress=progress_percent(questionnaire, index),
+        progress=progress(questionnaire, index),
         has_previous=questionnaire.previous_page(current.id, answers) is not None,
         code=class_session.code,
         script_data={

@@ -54,10 +54,15 @@ def enter_code():
 
 @bp.get("/s/<code>")
 def choose_language(code: str):
+    """On to the introduction in the language chosen on the entry page; only when this wave
+    does not offer that language does the student choose again, among the wave's."""
     class_session, draft = student.resolve(code)
     if draft is not None:
         return student.redirect_to_resume(class_session, draft)
-    return render_template("survey/language.html", class_session=class_session)
+    offered = class_session.wave.language_codes
+    if g.lang in offered:
+        return redirect(url_for("survey.intro", code=class_session.code))
+    return render_template("survey/language.html", class_session=class_session, languages=offered)
 
 
 @bp.get("/s/<code>/intro")
@@ -65,6 +70,8 @@ def intro(code: str):
     class_session, draft = student.resolve(code)
     if draft is not None:
         return student.redirect_to_resume(class_session, draft)
+    if g.lang not in class_session.wave.language_codes:
+        return redirect(url_for("survey.choose_language", code=class_session.code))
     return render_intro(class_session, StartForm())
 
 

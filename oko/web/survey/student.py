@@ -20,7 +20,6 @@ from oko.services import ratelimit
 from oko.services.rows import ClassSession, Draft, utcnow
 from oko.services.survey import admission, class_sessions, drafts, questionnaires
 from oko.web.context import db_session
-from oko.web.i18n import LANGUAGES
 from oko.web.survey.forms import CodeForm, PageForm, RestoreError, StartForm, parse_restore
 from oko.web.survey.render import entry_error, error_page, render_expired
 
@@ -111,10 +110,7 @@ def revive(
 
 
 def use_draft_language(draft: Draft) -> None:
-    """The draft's language, unless the student switches with ``?lang=`` (kept from then on)."""
-    chosen = request.args.get("lang")
-    if chosen in LANGUAGES:
-        drafts.set_language(db_session(), draft, chosen)
+    """The language chosen on the entry page, kept with the draft to the thank-you page."""
     g.lang = draft.language
 
 

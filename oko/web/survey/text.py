@@ -12,8 +12,13 @@ import re
 from markupsafe import Markup, escape
 
 Block = tuple[str, object]
-#: Phone numbers such as 0800-0432: never broken across two lines at the dash.
-_NUMBER = re.compile(r"\d+(?:-\d+)+")
+#: What a student on a phone taps: a site such as kindertelefoon.nl or 113.nl, a phone number
+#: such as 0800-0432, and the emergency number 112 (a dashed number never breaks at the dash).
+_TAPPABLE = re.compile(
+    r"(?P<site>\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.nl\b)"
+    r"|(?P<phone>\b\d+(?:-\d+)+\b)"
+    r"|(?P<emergency>\b112\b)"
+)
 
 
 def blocks(text: str) -> list[Block]:
@@ -43,6 +48,14 @@ def blocks(text: str) -> list[Block]:
     return result
 
 
-def unbroken_numbers(text: str) -> Markup:
-    """The text, escaped, with dashed numbers kept on one line (``<span class="nowrap">``)."""
-    return Markup(_NUMBER.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escape(text)))
+def tappable(text: str) -> Markup:
+    """The text, escaped, with helpline sites as ``https:`` links and phone numbers as
+    ``tel:`` links, kept on one line."""
+
+    def link(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if match.group("site"):
+            return f'<a href="https://{found}" class="nowrap" dir="ltr">{found}</a>'
+        return f'<a href="tel:{found.replace("-", "")}" class="nowrap" dir="ltr">{found}</a>'
+
+    return Markup(_TAPPABLE.sub(link, str(escape(text))))
