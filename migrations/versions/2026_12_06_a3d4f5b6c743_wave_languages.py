@@ -1,7 +1,7 @@
 """the languages a wave offers students
 
 Revision ID: a3d4f5b6c743
-Revises: 7a1f0c2d9e01
+Revises: 8b1d0e3f5a21
 Create Date: 2026-12-06 03:20:00
 """
 
