@@ -212,7 +212,11 @@ def _session_counts(
             func.sum(case((ClassSession.status == "open", 1), else_=0)),
             func.sum(ClassSession.started_count),
         )
-        .where(ClassSession.wave_id == wave_id, ClassSession.school_id.in_(school_ids))
+        .where(
+            ClassSession.wave_id == wave_id,
+            ClassSession.school_id.in_(school_ids),
+            ClassSession.is_test.is_(False),
+        )
         .group_by(ClassSession.school_id, ClassSession.grade)
     )
     counts: dict[tuple[int, int], tuple[int, int, int]] = defaultdict(lambda: (0, 0, 0))
