@@ -518,3 +518,25 @@ def delete_test_responses(
     )
     session.commit()
     return deleted
+
+
+def class_pupils(session: Session, wave_id: int) -> dict[tuple[int, int], int]:
+    """Pupils per (school, grade) from the wave's real class sessions, where every session of
+    that grade has a class size: what the monitor and the reports use when a school entered
+    no enrolment for the grade."""
+    query = (
+        select(
+            ClassSession.school_id,
+            ClassSession.grade,
+            func.count(),
+            func.count(ClassSession.pupils),
+            func.sum(ClassSession.pupils),
+        )
+        .where(ClassSession.wave_id == wave_id, ClassSession.is_test.is_(False))
+        .group_by(ClassSession.school_id, ClassSession.grade)
+    )
+    return {
+        (school_id, grade): int(total)
+        for school_id, grade, sessions, sized, total in session.execute(query)
+        if sessions == sized and total
+    }
