@@ -13,6 +13,7 @@ from oko.cli import (
     db,
     demo,
     exports,
+    fieldwork,
     imports,
     microdata,
     questionnaires,
@@ -53,5 +54,6 @@ for command in (
     reports.report,
     sessions.session,
     audit.audit,
+    fieldwork.fieldwork_group,
 ):
     main.add_command(command)
