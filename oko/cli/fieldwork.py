@@ -4,7 +4,6 @@ each school of a wave, as PDF files in every language of the wave's questionnair
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -15,15 +14,6 @@ from oko.services.staff import admin, kit
 @click.group("fieldwork")
 def fieldwork_group() -> None:
     """The fieldwork kit: documents for schools before the survey."""
-
-
-def kit_settings(config: dict[str, Any] | Any, base_url: str) -> kit.KitSettings:
-    return kit.KitSettings(
-        questionnaire_dir=str(config["QUESTIONNAIRE_DIR"]),
-        texts_dir=Path(config["REPORTS_DIR"]) / "fieldwork",
-        base_url=base_url,
-        code_ttl_hours=int(config["CLASS_CODE_TTL_HOURS"]),
-    )
 
 
 @fieldwork_group.command("documents")
@@ -53,7 +43,8 @@ def documents(ctx: click.Context, wave_slug: str, school_slug: str | None, out_d
                     f"No school has class sessions in wave {wave_slug!r}; "
                     "give --school to make one school's letter and paper questionnaire."
                 )
-        settings = kit_settings(app.config, app.config["PUBLIC_URL"] or "http://localhost:5000")
+        base_url = app.config["PUBLIC_URL"] or "http://localhost:5000"
+        settings = kit.KitSettings.from_config(app.config, base_url)
         written = 0
         for school in schools:
             try:

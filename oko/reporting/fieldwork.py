@@ -16,6 +16,7 @@ Dutch file. Nothing here queries a database: callers pass plain dataclasses.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +44,8 @@ from reportlab.platypus import (
 from oko.questionnaire import Grid, Item, Questionnaire
 from oko.reporting.styles import Styles, make_styles, table_style
 
+#: Where the questionnaire's help text breaks: blank lines and "- " list lines.
+_HELP_PARTS = re.compile(r"\n\s*\n|\n(?=- )")
 #: The language whose keys every other texts file must have.
 SOURCE_LANGUAGE = "nl"
 
@@ -230,7 +233,7 @@ def teacher_sheets(kit: SchoolKit, language: str, folder: Path) -> bytes:
             *_section(s, w("declines_title"), w("declines")),
             *_section(s, w("upset_title"), w("upset")),
             Paragraph(w("help_title"), s.h3),
-            *(Paragraph(escape(p), s.small) for p in help_text.split("\n\n") if p.strip()),
+            *(Paragraph(escape(p), s.small) for p in _HELP_PARTS.split(help_text) if p.strip()),
         ]
     return _pdf(story, w("title", school=kit.school_name, grade="", label=""))
 

@@ -13,7 +13,7 @@ from oko.cli import main
 from oko.models import ClassSession, Wave
 from oko.questionnaire import load
 from oko.services.survey import class_sessions
-from tests.survey.survey_factories import CORE, make_world
+from tests.survey.survey_factories import CORE, log_in, make_world, staff
 
 
 def _text(path: Path) -> str:
@@ -78,3 +78,26 @@ def test_clear_messages_without_sessions_or_questionnaire(runner, database, tmp_
     missing = runner.invoke(main, [*args, "--school", "school-a", "--out", str(tmp_path / "x")])
     assert missing.exit_code != 0 and "has no questionnaire file" in missing.output
     assert not (tmp_path / "x").exists()
+
+
+def test_the_coordinator_downloads_the_documents_of_their_school(app, client, database) -> None:
+    world = make_world(database)
+    make_world(database, school_slug="school-b")
+    staff(database, "coordinator", "coord@example.org", (world.school_id,))
+    log_in(client, "coord@example.org")
+    index = client.get("/fieldwork/?lang=en").data.decode()
+    base = "/fieldwork/2026-autumn/documents"
+    assert f"{base}/school-a/teacher-sheets.en.pdf" in index
+    assert "school-b" not in index
+    for name in ("parent-letter", "teacher-sheets", "paper-questionnaire"):
+        response = client.get(f"{base}/school-a/{name}.nl.pdf")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+        assert response.mimetype == "application/pdf"
+    assert client.get(f"{base}/school-b/parent-letter.nl.pdf").status_code == 403
+    assert client.get(f"{base}/school-a/parent-letter.xx.pdf").status_code == 409
+    assert client.get(f"{base}/school-a/nothing.nl.pdf").status_code == 404
+    with database.transaction() as session:
+        session.execute(delete(ClassSession).where(ClassSession.id == world.session_id))
+    refused = client.get(f"{base}/school-a/teacher-sheets.en.pdf?lang=en")
+    assert refused.status_code == 409
+    assert "has no class sessions in wave" in refused.data.decode()

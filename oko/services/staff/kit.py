@@ -7,10 +7,11 @@ teacher's sheets need class sessions. Each missing piece is a refusal with a mes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,8 +41,18 @@ class KitError(Refusal):
 class KitSettings:
     questionnaire_dir: str
     texts_dir: Path
+    #: Where students open the survey: the address and QR code on the teacher's sheets.
     base_url: str
     code_ttl_hours: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], base_url: str) -> KitSettings:
+        return cls(
+            questionnaire_dir=str(config["QUESTIONNAIRE_DIR"]),
+            texts_dir=Path(config["REPORTS_DIR"]) / "fieldwork",
+            base_url=base_url,
+            code_ttl_hours=int(config["CLASS_CODE_TTL_HOURS"]),
+        )
 
 
 def school_kit(

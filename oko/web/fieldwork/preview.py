@@ -15,8 +15,8 @@ from flask import Blueprint, abort, current_app, render_template, request
 from oko.questionnaire import Answers, Questionnaire, routing
 from oko.services.rows import Wave
 from oko.services.staff import admin
-from oko.services.survey import questionnaires
-from oko.web.auth import add_nav_item, login_required
+from oko.services.survey import class_sessions, questionnaires
+from oko.web.auth import add_nav_item, current_user, login_required
 from oko.web.context import db_session
 from oko.web.i18n import translate
 from oko.web.survey.forms import RestoreError, page_form, parse_restore
@@ -94,7 +94,11 @@ def _field_data(answers: Answers) -> dict[str, object]:
 @login_required(*KIT_ROLES)
 def home():
     """The waves a kit can be made for, with the preview and (for a school) its documents."""
-    return render_template("fieldwork/index.html", waves=admin.waves(db_session()))
+    session = db_session()
+    user = current_user()
+    schools = class_sessions.schools_for(session, user) if user and user.role != "coalition" else []
+    waves = [(wave, wave_questionnaire(wave)) for wave in admin.waves(session)]
+    return render_template("fieldwork/index.html", waves=waves, schools=schools)
 
 
 @bp.get("/fieldwork/<wave_slug>/preview")
