@@ -26,7 +26,7 @@ bp = Blueprint("fieldwork", __name__)
 
 KIT_ROLES = ("coordinator", "coalition")
 
-add_nav_item(bp, "fieldwork.home", "nav.fieldwork", roles=KIT_ROLES, order=25)
+add_nav_item(bp, "fieldwork.home", "nav.fieldwork", roles=KIT_ROLES, order=35)
 
 
 def kit_wave(slug: str) -> Wave:
