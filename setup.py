@@ -12,6 +12,7 @@ DATA_PACKAGES = {
     "oko._data.questionnaires.modules": "questionnaires/modules",
     "oko._data.reports": "reports",
     "oko._data.reports.texts": "reports/texts",
+    "oko._data.reports.fieldwork": "reports/fieldwork",
     "oko._data.migrations": "migrations",
     "oko._data.migrations.versions": "migrations/versions",
 }

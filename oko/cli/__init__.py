@@ -13,6 +13,7 @@ from oko.cli import (
     db,
     demo,
     exports,
+    fieldwork,
     imports,
     microdata,
     questionnaires,
@@ -55,5 +56,6 @@ for command in (
     sessions.session,
     audit.audit,
     worker.worker,
+    fieldwork.fieldwork_group,
 ):
     main.add_command(command)

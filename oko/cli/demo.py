@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from oko import migrations
 from oko.cli.app import app_for
 from oko.cli.serve import require_free_port
-from oko.models import ClassSession, utcnow
+from oko.models import ClassSession, Wave, utcnow
 from oko.questionnaire import Questionnaire, QuestionnaireError, load
 from oko.reporting import LANGUAGES, render_report
 from oko.services.demo import instance as demo_service
@@ -30,6 +30,7 @@ from oko.services.demo import plans as demo_plans
 from oko.services.demo.synthetic_data import count_synthetic
 from oko.services.results import reports
 from oko.services.results.engine import Settings
+from oko.services.staff import kit
 from oko.services.survey import class_sessions
 from oko.synthetic import SYNTHETIC_MARK, demo_scenario
 
@@ -37,6 +38,8 @@ from oko.synthetic import SYNTHETIC_MARK, demo_scenario
 QUESTIONNAIRE_FILE = "oko-basis.yaml"
 #: Where the demo's PDF reports go, inside the instance folder.
 REPORTS_FOLDER = "reports"
+#: The demo school's fieldwork documents (parent letter, teacher's sheets, paper questionnaire).
+FIELDWORK_FOLDER = "fieldwork"
 
 
 @click.command(name="demo")
@@ -61,6 +64,7 @@ def demo(ctx: click.Context, reset: bool, no_serve: bool, port: int) -> None:
     with database.session() as session:
         _data(session, questionnaire)
         class_session = _open_wave(app, session, questionnaire)
+        _fieldwork(app, session, class_session.wave, f"http://127.0.0.1:{port}")
         code = class_sessions.format_code(class_session.code)
         _results(app, session)
         _plans(app, session)
@@ -123,6 +127,28 @@ def _open_wave(app: Flask, session: Session, questionnaire: Questionnaire) -> Cl
         f"{class_session.school.name} open",
     )
     return class_session
+
+
+def _fieldwork(app: Flask, session: Session, wave: Wave, url: str) -> None:
+    """The coordinator's test session and the fieldwork documents of the demo school."""
+    trial = demo_service.ensure_class_session(
+        session, wave, now=utcnow(), ttl_hours=app.config["CLASS_CODE_TTL_HOURS"], is_test=True
+    )
+    folder = Path(app.instance_path) / FIELDWORK_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = kit.KitSettings.from_config(app.config, app.config["PUBLIC_URL"] or url)
+    data = kit.school_kit(session, wave, trial.school, settings, actor=None)
+    written = 0
+    for language in data.questionnaire.languages:
+        for name in kit.DOCUMENTS:
+            pdf = kit.document(data, name, language, settings, wave.slug)
+            _write_atomically(folder / f"{name}.{language}.pdf", pdf)
+            written += 1
+    _step(
+        "Fieldwork kit",
+        f"test session {class_sessions.format_code(trial.code)} (answers never counted); "
+        f"{written} documents of {trial.school.name} in {folder}",
+    )
 
 
 def _results(app: Flask, session: Session) -> None:

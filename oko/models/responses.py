@@ -18,6 +18,8 @@ from oko.models.base import Base, utcnow
 ACCEPTED = "accepted"
 HELD = "held"
 REJECTED = "rejected"
+#: A response from a test session: kept apart from everything counted, deletable.
+TEST = "test"
 
 
 class Draft(Base):
@@ -82,5 +84,6 @@ class Response(Base):
     #: "web", "import" or "synthetic" (demo data is labelled as such everywhere).
     source: Mapped[str] = mapped_column(String(16), default="web")
     #: "accepted" (counted in results), "held" (beyond the class size the coordinator gave:
-    #: kept out of results until a coordinator decides) or "rejected" (kept, never counted).
+    #: kept out of results until a coordinator decides), "rejected" (kept, never counted) or
+    #: "test" (from a test session: never counted, the coordinator may delete it).
     status: Mapped[str] = mapped_column(String(16), default=ACCEPTED, server_default=ACCEPTED)

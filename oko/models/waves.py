@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oko.models.areas import School
@@ -60,6 +60,13 @@ class ClassSession(Base):
     #: Pupils in the class, as the coordinator entered it when opening the session (None: not
     #: given). Responses beyond it, with a margin, are held for a coordinator to decide on.
     pupils: Mapped[int | None]
+    #: Pupils whose parents objected (passive consent) and pupils absent on the day, as numbers
+    #: the coordinator enters afterwards; never names. They explain the non-response.
+    opt_outs: Mapped[int | None]
+    absentees: Mapped[int | None]
+    #: A trial run (the coordinator trying the questionnaire with colleagues): its responses
+    #: are stored with status "test" and never counted anywhere.
+    is_test: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Counters for the live class screen; no per-student data.
     started_count: Mapped[int] = mapped_column(default=0)
     finished_count: Mapped[int] = mapped_column(default=0)

@@ -68,13 +68,17 @@ class WaveInfo:
 class Participation:
     """Who took part in the report's area in the current wave.
 
-    ``pupils`` is the number of students enrolled in the classes surveyed (from the schools'
-    pupil counts), or None when unknown: then no response rate is given.
+    ``pupils`` is the number of students enrolled in the grades surveyed whose number is known
+    (from the schools' pupil counts, else their class sessions' class sizes), or None when no
+    grade's number is known: then no response rate is given. ``rated`` is the questionnaires
+    handed in within those grades (None: all of them), the rate's numerator
+    (:func:`oko.reporting.content.rates.response_rate`).
     """
 
     schools: int
     grades: tuple[int, ...]
     pupils: int | None = None
+    rated: int | None = None
 
 
 @dataclass(frozen=True)

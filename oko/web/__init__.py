@@ -54,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     from oko.web.coalition import bp as coalition_bp
     from oko.web.core import bp as core_bp
     from oko.web.feedback import bp as feedback_bp
+    from oko.web.fieldwork import bp as fieldwork_bp
     from oko.web.research import bp as research_bp
     from oko.web.sessions import bp as sessions_bp
     from oko.web.survey import bp as survey_bp
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(research_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(fieldwork_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

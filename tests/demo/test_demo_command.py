@@ -72,8 +72,9 @@ def test_first_run_builds_everything(built: tuple[Path, Result]) -> None:
     assert found["Wave"] == 4  # three closed, one open
     assert 6000 <= found["Response"] <= 9000
     assert found["User"] == 4
-    # Four schools x two grades already took part in the open wave; one class is open now.
-    assert found["ClassSession"] == 32  # one per class of the open wave's fieldwork
+    # Four schools x two grades already took part in the open wave; one class is open now,
+    # and the coordinator's test session.
+    assert found["ClassSession"] == 33  # one per class of the open wave's fieldwork, + test
     assert CODE.search(result.output)
     for account in demo_service.ACCOUNTS:
         assert account.email in result.output and account.password in result.output
@@ -112,9 +113,36 @@ def test_open_wave_has_fieldwork_in_progress(built: tuple[Path, Result]) -> None
                 ).scalar_one()
                 assert stored == class_session.finished_count <= class_session.started_count
                 assert wave.opens_at < class_session.opened_at < class_session.closed_at
-            (open_session,) = [s for s in sessions if s.status == "open"]
+            (open_session,) = [s for s in sessions if s.status == "open" and not s.is_test]
             assert open_session.school.slug == demo_service.SESSION_SCHOOL
             assert open_session.finished_count == 0
+            (trial,) = [s for s in sessions if s.is_test]
+            assert trial.school.slug == demo_service.SESSION_SCHOOL
+    finally:
+        database.dispose()
+
+
+def test_the_coordinators_fieldwork_documents_are_written(built: tuple[Path, Result]) -> None:
+    instance, result = built
+    assert "test session" in result.output and "answers never counted" in result.output
+    names = sorted(p.name for p in (instance / "fieldwork").glob("*.pdf"))
+    assert names == sorted(
+        f"{name}.{lang}.pdf"
+        for name in ("parent-letter", "teacher-sheets", "paper-questionnaire")
+        for lang in ("nl", "en")
+    )
+    database = open_database(instance)
+    try:
+        with database.session() as session:
+            codes = session.scalars(
+                select(ClassSession.code).where(ClassSession.status == "open")
+            ).all()
+        sheet = " ".join(
+            page.extract_text()
+            for page in PdfReader(instance / "fieldwork" / "teacher-sheets.en.pdf").pages
+        )
+        for code in codes:
+            assert f"{code[:3]}-{code[3:]}" in sheet
     finally:
         database.dispose()
 

@@ -10,6 +10,7 @@ from oko.services.research.api_tokens import TokenError
 from oko.services.research.microdata import MicrodataError
 from oko.services.staff.accounts import AccountError
 from oko.services.staff.admin import AdminError
+from oko.services.staff.kit import KitError
 from oko.services.survey.class_sessions import SessionError
 from oko.services.survey.imports import ImportRefused
 from oko.web.i18n import LANGUAGES, catalogue
@@ -18,6 +19,7 @@ REFUSALS = (
     AccountError,
     AdminError,
     ImportRefused,
+    KitError,
     MicrodataError,
     PlanError,
     SessionError,

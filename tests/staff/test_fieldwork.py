@@ -1,6 +1,6 @@
 import pytest
 
-from oko.models import Response
+from oko.models import Response, School
 from oko.services.staff import accounts, admin, authz, fieldwork
 from tests.staff import staff_factories as f
 
@@ -60,13 +60,17 @@ def test_counts_per_school_and_grade(app, world) -> None:
     assert [s.name for s in report.schools] == ["North A", "North B"]
     school_a = report.schools[0]
     grades = {row.grade: row.progress for row in school_a.grades}
-    assert grades[2] == fieldwork.Progress(2, 2, 28, 20, 50)
+    assert grades[2] == fieldwork.Progress(2, 2, 28, 20, 50, rated=20)
     assert grades[2].response_rate == pytest.approx(0.4)
-    assert grades[4] == fieldwork.Progress(0, 0, 2, 2, 40)  # started is never below finished
+    assert grades[4] == fieldwork.Progress(
+        0, 0, 2, 2, 40, rated=2
+    )  # started is never below finished
     assert school_a.total.finished == 22
     assert school_a.total.response_rate == pytest.approx(22 / 90)
     assert report.schools[1].grades == ()
-    assert report.total.pupils is None  # North B has no pupil counts: no overall rate
+    # North B has no pupil counts: counted, but it does not hide North A's rate.
+    assert report.total.pupils == 90
+    assert report.total.response_rate == pytest.approx(22 / 90)
 
 
 def test_scope_per_role(app, world) -> None:
@@ -152,3 +156,35 @@ def test_a_coordinator_accepts_held_responses_from_the_monitor(app, world, clien
     )
     assert response.status_code == 302 and response.location == "/monitor/"
     assert _report(app, "coord-a@example.org").schools[0].total.finished == 22
+
+
+def test_class_sizes_opt_outs_and_test_sessions_in_the_monitor(app, world) -> None:
+    """North B entered no enrolment: its sized class gives its pupils, its unsized grade is
+    counted but left out of the rate, and a test session counts nowhere."""
+    with app.extensions["oko.db"].session() as session:
+        b = session.get(School, world["b"])
+        wave = fieldwork.default_wave(session)
+        sized = f.class_session(session, wave, b, 3, "DDDDDDD")
+        sized.pupils, sized.opt_outs, sized.absentees = 25, 2, 1
+        f.class_session(session, wave, b, 5, "EEEEEEE")
+        trial = f.class_session(session, wave, b, 3, "FFFFFFF")
+        trial.is_test, trial.started_count, trial.pupils = True, 7, 30
+        _response(session, wave, b, 3, 20)
+        _response(session, wave, b, 5, 4)
+        session.commit()
+    school_b = _report(app, "north@example.org").schools[1]
+    grades = {row.grade: row.progress for row in school_b.grades}
+    assert grades[3] == fieldwork.Progress(1, 1, 20, 20, 25, 2, 1, rated=20)
+    assert grades[3].response_rate == pytest.approx(20 / 25)
+    assert grades[5].pupils is None and grades[5].response_rate is None
+    assert school_b.total.response_rate == pytest.approx(20 / 25)
+    assert school_b.total.unrated == 1
+    total = _report(app, "north@example.org").total
+    assert total.response_rate == pytest.approx((22 + 20) / (90 + 25))
+
+
+def test_the_monitor_says_how_the_rate_is_computed(app, world, client) -> None:
+    f.login(client, "north@example.org")
+    page = client.get(f"/monitor/{world['wave']}?lang=en").data.decode()
+    assert "Opt-outs and absentees count as not taking part" in page
+    assert "The dashboard and the report use the same calculation" in page

@@ -25,6 +25,7 @@ from oko.reporting.content.model import (
 )
 from oko.reporting.content.plans import actions_content, goals_content
 from oko.reporting.content.profile import build_profile
+from oko.reporting.content.rates import response_rate
 from oko.reporting.content.words import Words
 from oko.reporting.data import ReportData
 from oko.reporting.definition import ReportDefinition
@@ -97,7 +98,8 @@ class _Builder:
         counts = data.current.exclusions.get(data.area)
         submitted = counts.respondents if counts else 0
         pupils = data.participation.pupils
-        rate = submitted / pupils if pupils else None
+        rated = data.participation.rated
+        rate = response_rate(submitted if rated is None else rated, pupils)
         if rate is None:
             rate_text = w("cover.response_rate_unknown")
         else:

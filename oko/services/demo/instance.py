@@ -41,6 +41,7 @@ OPEN_WAVE_NAME = "Proefafname {year}"
 SESSION_SCHOOL = "baken-college"
 SESSION_GRADE = 2
 SESSION_LABEL = "2A (demo)"
+TEST_SESSION_LABEL = "Test (demo)"
 #: Schools whose classes already took part in the wave in progress (the fieldwork monitor
 #: has something to show); the other schools have not started yet.
 FIELDWORK_DONE = ("zilverhaven-lyceum", "vakcollege-de-kade", "helmgras", "het-elzenhof")
@@ -224,16 +225,19 @@ def ensure_accounts(session: Session) -> tuple[DemoAccount, ...]:
 
 
 def ensure_class_session(
-    session: Session, wave: Wave, *, now: datetime, ttl_hours: int
+    session: Session, wave: Wave, *, now: datetime, ttl_hours: int, is_test: bool = False
 ) -> ClassSession:
-    """A class session whose code works now: the last one opened, or a fresh one."""
+    """A class session whose code works now: the last one opened, or a fresh one (for the
+    same demo class on another day, so the second-session warning is confirmed). With
+    ``is_test``, the coordinator's test session, whose answers are never counted."""
     school = _require(admin.school_by_slug(session, SESSION_SCHOOL))
+    label = TEST_SESSION_LABEL if is_test else SESSION_LABEL
     latest = session.execute(
         select(ClassSession)
         .where(
             ClassSession.wave_id == wave.id,
             ClassSession.school_id == school.id,
-            ClassSession.label == SESSION_LABEL,
+            ClassSession.label == label,
         )
         .order_by(ClassSession.opened_at.desc())
         .limit(1)
@@ -241,7 +245,14 @@ def ensure_class_session(
     if latest is not None and class_sessions.refusal(latest, now=now, ttl_hours=ttl_hours) is None:
         return latest
     return class_sessions.open_session(
-        session, wave=wave, school=school, grade=SESSION_GRADE, label=SESSION_LABEL, actor=None
+        session,
+        wave=wave,
+        school=school,
+        grade=SESSION_GRADE,
+        label=label,
+        is_test=is_test,
+        confirm_repeat=True,
+        actor=None,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oko.models import Action, Goal, Municipality, PlanVersion, Response, School, User, Wave
+from oko.models.responses import TEST
 from oko.reporting.plans import ActionPlan, GoalPlan, Plans
 from oko.services.plans.refusals import parse_group
 from oko.services.staff import authz
@@ -155,7 +156,7 @@ def for_research(
     took_part = (
         select(School.municipality_id)
         .join(Response, Response.school_id == School.id)
-        .where(Response.wave_id == wave.id)
+        .where(Response.wave_id == wave.id, Response.status != TEST)
         .distinct()
     )
     towns = {

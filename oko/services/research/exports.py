@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from oko.indicators import Area, AreaLevel, Group, GroupKind, WaveResults
 from oko.models import Response, School, User, Wave, utcnow
+from oko.models.responses import TEST
 from oko.research import aggregates, bundles, codebook
 from oko.research.plans import plan_tables
 from oko.research.tables import Table, Value
@@ -92,6 +93,7 @@ def _municipality_took_part(municipality_id: int | None):
     return exists().where(
         Response.wave_id == Wave.id,
         Response.school_id == School.id,
+        Response.status != TEST,
         School.municipality_id == municipality_id,
     )
 

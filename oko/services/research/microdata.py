@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oko.models import MicrodataDownload, MicrodataGrant, Response, User, Wave, utcnow
-from oko.models.responses import ACCEPTED
+from oko.models.responses import ACCEPTED, TEST
 from oko.questionnaire import too_fast
 from oko.questionnaire.quality import TOO_FAST
 from oko.research import bundles
@@ -389,7 +389,9 @@ def download_sizes(
     responses is part of the key: a wave reopened for more data is measured again.
     """
     responses = session.execute(
-        select(func.count()).select_from(Response).where(Response.wave_id == row.wave_id)
+        select(func.count())
+        .select_from(Response)
+        .where(Response.wave_id == row.wave_id, Response.status != TEST)
     ).scalar_one()
     key = (row.pseudonym_key, language, responses)
     with _sizes_lock:

@@ -20,6 +20,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from oko.models import Municipality, Response, School, User, Wave
+from oko.models.responses import TEST
 from oko.reporting import ReportData, load_report_setup, render_report
 from oko.reporting.content import DomainPanel, ReportContent, build_content
 from oko.services import audit
@@ -60,6 +61,7 @@ def result_waves(session: Session, municipality: Municipality) -> list[Wave]:
     took_part = exists().where(
         Response.wave_id == Wave.id,
         Response.school_id == School.id,
+        Response.status != TEST,
         School.municipality_id == municipality.id,
     )
     query = (

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oko.models import Response
+from oko.models.responses import TEST
 
 
 def median_duration(session: Session, wave_id: int) -> float | None:
@@ -19,7 +20,11 @@ def median_duration(session: Session, wave_id: int) -> float | None:
     Two small queries instead of loading every duration: the middle one or two values
     of the ordered list, which works the same on SQLite and PostgreSQL.
     """
-    timed = (Response.wave_id == wave_id, Response.duration_seconds.is_not(None))
+    timed = (
+        Response.wave_id == wave_id,
+        Response.duration_seconds.is_not(None),
+        Response.status != TEST,
+    )
     count = session.execute(select(func.count()).where(*timed)).scalar_one()
     if not count:
         return None

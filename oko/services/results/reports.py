@@ -28,6 +28,7 @@ from oko.reporting.plans import Plans
 from oko.services.demo.synthetic_data import SOURCE as SYNTHETIC_SOURCE
 from oko.services.plans import reading as plans
 from oko.services.results.engine import Settings, previous_waves, wave_results
+from oko.services.survey import class_sessions
 
 
 class ReportError(LookupError):
@@ -227,7 +228,7 @@ def _taking(session: Session, wave: Wave) -> _Taking:
             .distinct()
         ).scalars()
     )
-    pupils = {
+    pupils = class_sessions.class_pupils(session, wave.id) | {
         (school_id, grade): count
         for school_id, grade, count in session.execute(
             select(SchoolGradeCount.school_id, SchoolGradeCount.grade, SchoolGradeCount.pupils)
@@ -265,11 +266,12 @@ def _data(
             f"a school report needs at least {settings.min_school_size} (MIN_SCHOOL_SIZE)."
         )
     pairs = [(s, g) for s in schools for g in taking.responses[s]]
-    known = all(pair in taking.pupils for pair in pairs)
+    known = [pair for pair in pairs if pair in taking.pupils]
     participation = Participation(
         schools=len(schools),
         grades=tuple(sorted({g for _s, g in pairs})),
-        pupils=sum(taking.pupils[pair] for pair in pairs) if known else None,
+        pupils=sum(taking.pupils[pair] for pair in known) if known else None,
+        rated=None if len(known) == len(pairs) else sum(taking.responses[s][g] for s, g in known),
     )
     return ReportData(
         area=area,

@@ -13,7 +13,6 @@ enrolled in that grade, when the admin entered that number.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from oko.models import ClassSession, Municipality, Response, School, User, Wave, utcnow
 from oko.models.responses import ACCEPTED, HELD
+from oko.reporting.content.rates import response_rate
 from oko.services.staff import authz
+from oko.services.survey import class_sessions
 
 
 @dataclass(frozen=True)
@@ -33,23 +34,32 @@ class Progress:
     sessions_open: int = 0
     started: int = 0
     finished: int = 0
-    #: Pupils enrolled; None when unknown (then there is no response rate).
+    #: Pupils on the class lists of the parts whose number is known; None when no part knows.
     pupils: int | None = None
+    #: Pupils whose parents objected, and pupils absent, as the coordinator entered them.
+    opt_outs: int = 0
+    absentees: int = 0
+    #: Finished questionnaires of the parts whose pupils are known: the rate's numerator.
+    rated: int = 0
+    #: Parts (grades) left out of the rate because their number of pupils is unknown.
+    unrated: int = 0
 
     @property
     def response_rate(self) -> float | None:
-        if not self.pupils:
-            return None
-        return self.finished / self.pupils
+        return response_rate(self.rated, self.pupils)
 
     def __add__(self, other: Progress) -> Progress:
-        pupils = None if self.pupils is None or other.pupils is None else self.pupils + other.pupils
+        known = [p for p in (self.pupils, other.pupils) if p is not None]
         return Progress(
             self.sessions_opened + other.sessions_opened,
             self.sessions_open + other.sessions_open,
             self.started + other.started,
             self.finished + other.finished,
-            pupils,
+            sum(known) if known else None,
+            self.opt_outs + other.opt_outs,
+            self.absentees + other.absentees,
+            self.rated + other.rated,
+            self.unrated + other.unrated,
         )
 
 
@@ -100,7 +110,7 @@ class FieldworkReport:
 
 
 def _sum(parts) -> Progress:
-    """Sum of progress; the total has pupils only if every part knows its pupils."""
+    """Sum of progress; parts without known pupils are counted, but left out of the rate."""
     parts = list(parts)
     if not parts:
         return Progress()
@@ -152,9 +162,12 @@ def progress(
     school_ids = [school.id for school in schools]
     sessions = _session_counts(session, wave.id, school_ids)
     finished = _finished_counts(session, wave.id, school_ids)
+    sized = class_sessions.class_pupils(session, wave.id)
     rows = []
     for school in schools:
-        pupils = {count.grade: count.pupils for count in school.pupil_counts}
+        pupils = {g: n for (s, g), n in sized.items() if s == school.id} | {
+            count.grade: count.pupils for count in school.pupil_counts
+        }
         grades = sorted(
             {g for (s, g) in sessions if s == school.id}
             | {g for (s, g) in finished if s == school.id}
@@ -162,12 +175,23 @@ def progress(
         )
         grade_rows = []
         for grade in grades:
-            opened, open_now, started = sessions.get((school.id, grade), (0, 0, 0))
+            counts = sessions.get((school.id, grade), _SessionCounts())
             done = finished.get((school.id, grade), 0)
+            known = pupils.get(grade)
             grade_rows.append(
                 GradeRow(
                     grade,
-                    Progress(opened, open_now, max(started, done), done, pupils.get(grade)),
+                    Progress(
+                        counts.opened,
+                        counts.open_now,
+                        max(counts.started, done),
+                        done,
+                        known,
+                        counts.opt_outs,
+                        counts.absentees,
+                        done if known is not None else 0,
+                        0 if known is not None else 1,
+                    ),
                 )
             )
         rows.append(SchoolRow(school.id, school.name, school.municipality.name, tuple(grade_rows)))
@@ -199,9 +223,20 @@ def _held(session: Session, wave_id: int, school_ids: list[int]) -> tuple[HeldRo
     return tuple(HeldRow(*row) for row in session.execute(query))
 
 
+@dataclass(frozen=True)
+class _SessionCounts:
+    """The real (not test) sessions of one grade of one school."""
+
+    opened: int = 0
+    open_now: int = 0
+    started: int = 0
+    opt_outs: int = 0
+    absentees: int = 0
+
+
 def _session_counts(
     session: Session, wave_id: int, school_ids: list[int]
-) -> dict[tuple[int, int], tuple[int, int, int]]:
+) -> dict[tuple[int, int], _SessionCounts]:
     if not school_ids:
         return {}
     query = (
@@ -211,14 +246,22 @@ def _session_counts(
             func.count(),
             func.sum(case((ClassSession.status == "open", 1), else_=0)),
             func.sum(ClassSession.started_count),
+            func.sum(ClassSession.opt_outs),
+            func.sum(ClassSession.absentees),
         )
-        .where(ClassSession.wave_id == wave_id, ClassSession.school_id.in_(school_ids))
+        .where(
+            ClassSession.wave_id == wave_id,
+            ClassSession.school_id.in_(school_ids),
+            ClassSession.is_test.is_(False),
+        )
         .group_by(ClassSession.school_id, ClassSession.grade)
     )
-    counts: dict[tuple[int, int], tuple[int, int, int]] = defaultdict(lambda: (0, 0, 0))
-    for school_id, grade, opened, open_now, started in session.execute(query):
-        counts[(school_id, grade)] = (int(opened), int(open_now or 0), int(started or 0))
-    return dict(counts)
+    counts = {}
+    for school_id, grade, opened, open_now, started, opt_outs, absent in session.execute(query):
+        counts[(school_id, grade)] = _SessionCounts(
+            int(opened), int(open_now or 0), int(started or 0), int(opt_outs or 0), int(absent or 0)
+        )
+    return counts
 
 
 def _finished_counts(

@@ -20,19 +20,22 @@ from __future__ import annotations
 
 import math
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from oko.models import ClassSession, Response, School, User, Wave, utcnow
-from oko.models.responses import ACCEPTED, HELD, REJECTED
+from oko.models.responses import ACCEPTED, HELD, REJECTED, TEST
+from oko.questionnaire import Questionnaire
 from oko.services import audit
 from oko.services.refusal import Refusal
 from oko.services.staff import authz
+from oko.services.survey import questionnaires
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 7
@@ -57,6 +60,12 @@ class SessionError(Refusal):
         "session_no_code": "Could not find a free code; try again.",
         "session_choose": "Choose an open wave and one of your schools.",
         "session_bad_pupils": "The number of pupils must be 1 to {high}, not {pupils}.",
+        "session_grade_not_surveyed": "Wave {wave!r} does not survey grade {grade}.",
+        "session_repeat": "Grade {grade}{label} of {school} already has a session in this "
+        "wave ({earlier}); confirm to open a second one.",
+        "session_bad_attendance": "Opt-outs and absentees are 0 to {high} together, and "
+        "need the number of pupils.",
+        "session_not_test": "Only a test session's responses can be deleted.",
     }
 
 
@@ -151,12 +160,18 @@ def open_session(
     grade: int,
     label: str = "",
     pupils: int | None = None,
+    is_test: bool = False,
+    confirm_repeat: bool = False,
+    surveyed: Collection[int] = GRADES,
     actor: User | None,
 ) -> ClassSession:
     """Open a class session with a fresh code; commits and writes the audit log.
 
     ``pupils``, the size of the class, bounds the responses counted from this session
-    (:func:`response_bound`).
+    (:func:`response_bound`). ``surveyed`` are the grades the wave's questionnaire asks about
+    (:func:`surveyed_grades`). A second real session for the same class (wave, school, grade,
+    label) is refused unless ``confirm_repeat``: it usually means a class is surveyed twice.
+    A test session (``is_test``) stores its responses as "test", never counted.
     """
     if actor is not None:
         authz.require_school(actor, school.id)
@@ -164,14 +179,32 @@ def open_session(
         raise SessionError("session_wave_not_open", wave=wave.slug, status=wave.status)
     if grade not in GRADES:
         raise SessionError("session_bad_grade", low=GRADES.start, high=GRADES.stop - 1, grade=grade)
+    if grade not in surveyed:
+        raise SessionError("session_grade_not_surveyed", wave=wave.slug, grade=grade)
     if pupils is not None and not 1 <= pupils <= MAX_PUPILS:
         raise SessionError("session_bad_pupils", high=MAX_PUPILS, pupils=pupils)
     label = label.strip()
     if len(label) > MAX_LABEL_LENGTH:
         raise SessionError("session_long_label", length=MAX_LABEL_LENGTH)
+    if not is_test and not confirm_repeat:
+        earlier = _same_class(session, wave.id, school.id, grade, label)
+        if earlier is not None:
+            raise SessionError(
+                "session_repeat",
+                grade=grade,
+                label=f" {label}" if label else "",
+                school=school.name,
+                earlier=format_code(earlier.code),
+            )
     for _ in range(5):
         row = ClassSession(
-            wave=wave, school=school, grade=grade, label=label, pupils=pupils, code=generate_code()
+            wave=wave,
+            school=school,
+            grade=grade,
+            label=label,
+            pupils=pupils,
+            is_test=is_test,
+            code=generate_code(),
         )
         session.add(row)
         try:
@@ -190,11 +223,50 @@ def open_session(
                 "grade": grade,
                 "label": label,
                 "pupils": pupils,
+                "test": is_test,
             },
         )
         session.commit()
         return row
     raise SessionError("session_no_code")
+
+
+def _same_class(
+    session: Session, wave_id: int, school_id: int, grade: int, label: str
+) -> ClassSession | None:
+    """An earlier real session of the same class in the wave, if any."""
+    query = (
+        select(ClassSession)
+        .where(
+            ClassSession.wave_id == wave_id,
+            ClassSession.school_id == school_id,
+            ClassSession.grade == grade,
+            ClassSession.label == label,
+            ClassSession.is_test.is_(False),
+        )
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def surveyed_grades(questionnaire: Questionnaire) -> tuple[int, ...]:
+    """The grades a questionnaire asks about: the codes of its grade item (every grade when it
+    has none)."""
+    item_id = questionnaire.demographics.get("grade")
+    item = questionnaire.items.get(item_id) if item_id else None
+    codes = item.codes if item is not None else ()
+    return tuple(code for code in codes if code in GRADES) or tuple(GRADES)
+
+
+def offered_grades(session: Session, questionnaire_dir: str) -> tuple[int, ...]:
+    """The grades a session form offers: those some open wave surveys."""
+    grades: set[int] = set()
+    for wave in open_waves(session):
+        try:
+            grades.update(surveyed_grades(questionnaires.for_wave(wave, questionnaire_dir)))
+        except questionnaires.QuestionnaireMissing:
+            continue  # such a wave cannot be surveyed; the admin pages say why
+    return tuple(sorted(grades))
 
 
 def open_by_ids(
@@ -205,6 +277,9 @@ def open_by_ids(
     grade: int,
     label: str = "",
     pupils: int | None = None,
+    is_test: bool = False,
+    confirm_repeat: bool = False,
+    questionnaire_dir: str,
     actor: User | None,
 ) -> ClassSession:
     """:func:`open_session` for a form that posted ids (an unknown id is refused the same way)."""
@@ -213,8 +288,54 @@ def open_by_ids(
     if wave is None or school is None:
         raise SessionError("session_choose")
     return open_session(
-        session, wave=wave, school=school, grade=grade, label=label, pupils=pupils, actor=actor
+        session,
+        wave=wave,
+        school=school,
+        grade=grade,
+        label=label,
+        pupils=pupils,
+        is_test=is_test,
+        confirm_repeat=confirm_repeat,
+        surveyed=surveyed_grades(questionnaires.for_wave(wave, questionnaire_dir)),
+        actor=actor,
     )
+
+
+def record_attendance(
+    session: Session,
+    class_session: ClassSession,
+    *,
+    pupils: int | None,
+    opt_outs: int | None,
+    absentees: int | None,
+    actor: User | None,
+) -> ClassSession:
+    """Enter the class's pupils, opt-outs and absentees (numbers only) after the lesson.
+
+    Opt-outs and absentees explain the non-response; the rate itself stays handed in ÷ pupils
+    (:func:`oko.reporting.content.rates.response_rate`). Commits and writes the audit log.
+    """
+    if actor is not None:
+        authz.require_school(actor, class_session.school_id)
+    if pupils is not None and not 1 <= pupils <= MAX_PUPILS:
+        raise SessionError("session_bad_pupils", high=MAX_PUPILS, pupils=pupils)
+    missing = (opt_outs or 0) + (absentees or 0)
+    if (opt_outs, absentees) != (None, None) and (
+        pupils is None or min(opt_outs or 0, absentees or 0) < 0 or missing > pupils
+    ):
+        raise SessionError("session_bad_attendance", high=pupils or 0)
+    class_session.pupils = pupils
+    class_session.opt_outs = opt_outs
+    class_session.absentees = absentees
+    audit.record(
+        session,
+        "class_session.attendance",
+        user_id=actor.id if actor else None,
+        target=f"class_session:{class_session.code}",
+        detail={"pupils": pupils, "opt_outs": opt_outs, "absentees": absentees},
+    )
+    session.commit()
+    return class_session
 
 
 def close_session(
@@ -320,9 +441,11 @@ def response_bound(pupils: int | None) -> int | None:
 
 
 def status_for_next_response(session: Session, class_session: ClassSession) -> str:
-    """``accepted`` while the session's accepted responses are within its bound, else
-    ``held``: stored, but out of the results until a coordinator decides. Part of the
-    caller's transaction."""
+    """``test`` in a test session; else ``accepted`` while the session's accepted responses
+    are within its bound, else ``held``: stored, but out of the results until a coordinator
+    decides. Part of the caller's transaction."""
+    if class_session.is_test:
+        return TEST
     bound = response_bound(class_session.pupils)
     if bound is None:
         return ACCEPTED
@@ -367,3 +490,53 @@ def decide_held(
     )
     session.commit()
     return decided
+
+
+def delete_test_responses(
+    session: Session, class_session: ClassSession, *, actor: User | None
+) -> int:
+    """Delete the responses of a test session (the school's coordinators and admins) and reset
+    its counters; a real session's responses are refused. Commits and writes the audit log.
+    Returns how many were deleted."""
+    if actor is not None:
+        authz.require_school(actor, class_session.school_id)
+    if not class_session.is_test:
+        raise SessionError("session_not_test")
+    deleted = session.execute(
+        delete(Response).where(
+            Response.class_session_id == class_session.id, Response.status == TEST
+        )
+    ).rowcount  # type: ignore[attr-defined]
+    class_session.started_count = 0
+    class_session.finished_count = 0
+    audit.record(
+        session,
+        "class_session.delete_test_responses",
+        user_id=actor.id if actor else None,
+        target=f"class_session:{class_session.code}",
+        detail={"responses": deleted},
+    )
+    session.commit()
+    return deleted
+
+
+def class_pupils(session: Session, wave_id: int) -> dict[tuple[int, int], int]:
+    """Pupils per (school, grade) from the wave's real class sessions, where every session of
+    that grade has a class size: what the monitor and the reports use when a school entered
+    no enrolment for the grade."""
+    query = (
+        select(
+            ClassSession.school_id,
+            ClassSession.grade,
+            func.count(),
+            func.count(ClassSession.pupils),
+            func.sum(ClassSession.pupils),
+        )
+        .where(ClassSession.wave_id == wave_id, ClassSession.is_test.is_(False))
+        .group_by(ClassSession.school_id, ClassSession.grade)
+    )
+    return {
+        (school_id, grade): int(total)
+        for school_id, grade, sessions, sized, total in session.execute(query)
+        if sessions == sized and total
+    }

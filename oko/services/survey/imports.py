@@ -41,7 +41,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from oko.models import Response, School, Wave
+from oko.models import Response, School, User, Wave
 from oko.questionnaire import (
     Answer,
     InvalidAnswer,
@@ -67,6 +67,12 @@ DELIMITERS = (",", ";", "\t")
 #: "already imported?" look-ups.
 BATCH_SIZE = 1000
 _DIGITS = re.compile("[0-9]+")
+_ITEM_ID = re.compile("[A-Za-z0-9_]+")
+#: How a workbook file starts (xlsx/ods are zip archives, xls an OLE2 compound file): a file
+#: renamed to .csv is named for what it is instead of failing as "not UTF-8".
+SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+#: A cell a spreadsheet would run as a formula: refused, so no export can carry one on.
+_FORMULA = re.compile(r"[=+@\t\r]|-[^0-9]")
 #: Validation messages of :func:`validate_answer` are for students; imports explain their own.
 _LANGUAGE = "en"
 
@@ -161,6 +167,12 @@ def check_file(
     to school ids. ``wave_id`` goes into the submission ids (the same file may be imported
     into another wave)."""
     sha256 = hashlib.sha256(data).hexdigest()
+    if data.startswith(SPREADSHEET_SIGNATURES):
+        reason = (
+            "this is a spreadsheet workbook (Excel or similar), not CSV text: "
+            "save it as 'CSV UTF-8' and import that file"
+        )
+        return Checked((), (Problem(None, "", reason),), sha256, fatal=True)
     text, problem = _decode(data)
     if problem is not None:
         return Checked((), (problem,), sha256, fatal=True)
@@ -171,6 +183,13 @@ def check_file(
     if not records:
         return Checked((), (Problem(None, "", "the file is empty"),), sha256, fatal=True)
     header_row, header = records[0][0], [name.strip() for name in records[0][1]]
+    if len(header) == 1 and not _ITEM_ID.fullmatch(header[0]):
+        other = next((c for c in header[0] if not (c.isalnum() or c == "_")), "")
+        reason = (
+            f"the header is one column (separated by {other!r}?): separate the columns by a "
+            "comma, semicolon or tab"
+        )
+        return Checked((), (Problem(header_row, "", reason),), sha256, fatal=True)
     header_problems = _check_header(header_row, header, questionnaire)
     if header_problems:
         return Checked((), tuple(header_problems), sha256, fatal=True)
@@ -296,8 +315,14 @@ def _check_row(
             else "no grade given"
         )
         problems.append(Problem(number, GRADE_COLUMN, reason))
+    for column, raw in values.items():
+        if _FORMULA.match(raw):
+            problems.append(Problem(number, column, "a formula, not a value: type the value"))
+    formulas = {p.column for p in problems if p.reason.startswith("a formula")}
     answers: dict[str, Answer] = {}
     for column, raw in values.items():
+        if column in formulas:
+            continue
         item = questionnaire.items.get(column)
         if item is None or column == SCHOOL_COLUMN or (column == GRADE_COLUMN and grade is None):
             continue
@@ -382,11 +407,71 @@ def import_responses(
     ``skip_invalid`` is not set. ``dry_run`` checks everything and stores nothing.
     """
     authz.require_admin(session, actor_id)
+    schools = {slug: id_ for slug, id_ in session.execute(select(School.slug, School.id))}
+    return _store(
+        session,
+        wave,
+        questionnaire,
+        data,
+        schools,
+        language=language,
+        now=now,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        actor_id=actor_id,
+    )
+
+
+def upload_responses(
+    session: Session,
+    wave: Wave,
+    questionnaire: Questionnaire,
+    data: bytes,
+    *,
+    user: User,
+    language: str,
+    now: datetime,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+) -> ImportResult:
+    """:func:`import_responses` for the upload page: coordinators import rows of their own
+    schools only (another school's short name is an unknown school), admins of any."""
+    authz.require_role(user, "coordinator")
+    query = select(School.slug, School.id)
+    if not authz.is_admin(user):
+        query = query.where(School.id.in_(authz.school_ids(user)))
+    schools = {slug: id_ for slug, id_ in session.execute(query)}
+    return _store(
+        session,
+        wave,
+        questionnaire,
+        data,
+        schools,
+        language=language,
+        now=now,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        actor_id=user.id,
+    )
+
+
+def _store(
+    session: Session,
+    wave: Wave,
+    questionnaire: Questionnaire,
+    data: bytes,
+    schools: Mapping[str, int],
+    *,
+    language: str,
+    now: datetime,
+    skip_invalid: bool,
+    dry_run: bool,
+    actor_id: int | None,
+) -> ImportResult:
     if wave.status == "closed":
         raise ImportRefused("wave_closed", wave=wave.slug)
     if wave.status != "open":
         raise ImportRefused("wave_not_open", wave=wave.slug, status=wave.status)
-    schools = {slug: id_ for slug, id_ in session.execute(select(School.slug, School.id))}
     checked = check_file(data, questionnaire, schools, wave.id)
     blocking = checked.file_problems or (() if skip_invalid else checked.problems)
     if blocking:

@@ -25,6 +25,8 @@ def progress_cells(progress: Progress) -> dict[str, Any]:
         "started": progress.started,
         "finished": progress.finished,
         "pupils": progress.pupils,
+        "opt_outs": progress.opt_outs,
+        "absentees": progress.absentees,
         "response_rate": percent(progress.response_rate),
         "rate_value": progress.response_rate,
     }

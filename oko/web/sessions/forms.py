@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
@@ -24,10 +24,27 @@ class OpenSessionForm(FlaskForm):
     pupils = IntegerField(
         "sessions.pupils", validators=[Optional(), NumberRange(min=1, max=MAX_PUPILS)]
     )
+    is_test = BooleanField("sessions.is_test")
+    #: Ticked after the warning that the class already has a session in the wave.
+    confirm_repeat = BooleanField("sessions.confirm_repeat")
+
+
+class AttendanceForm(FlaskForm):
+    """Pupils, opt-outs and absentees of a class, entered after the lesson: numbers only."""
+
+    pupils = IntegerField(
+        "sessions.pupils", validators=[Optional(), NumberRange(min=1, max=MAX_PUPILS)]
+    )
+    opt_outs = IntegerField(
+        "sessions.opt_outs", validators=[Optional(), NumberRange(min=0, max=MAX_PUPILS)]
+    )
+    absentees = IntegerField(
+        "sessions.absentees", validators=[Optional(), NumberRange(min=0, max=MAX_PUPILS)]
+    )
 
 
 class CloseSessionForm(FlaskForm):
-    """Closing is a POST with a CSRF token."""
+    """Closing (and deleting a test session's answers) is a POST with a CSRF token."""
 
 
 class HeldResponsesForm(FlaskForm):

@@ -9,7 +9,12 @@ from oko.web.auth import current_user, login_required
 from oko.web.context import db_session
 from oko.web.i18n import refusal_text, translate
 from oko.web.sessions import bp
-from oko.web.sessions.forms import CloseSessionForm, HeldResponsesForm, OpenSessionForm
+from oko.web.sessions.forms import (
+    AttendanceForm,
+    CloseSessionForm,
+    HeldResponsesForm,
+    OpenSessionForm,
+)
 
 ROLES = ("coordinator",)
 
@@ -38,6 +43,8 @@ def _open_form() -> OpenSessionForm:
     form.school_id.choices = [
         SelectChoice(str(s.id), s.name) for s in class_sessions.schools_for(session, _user())
     ]
+    grades = class_sessions.offered_grades(session, current_app.config["QUESTIONNAIRE_DIR"])
+    form.grade.choices = [SelectChoice(str(grade), str(grade)) for grade in grades]
     return form
 
 
@@ -51,8 +58,9 @@ def index():
     return _render_index(_open_form())
 
 
-def _render_index(form: OpenSessionForm):
-    """The list of sessions, with each one's held responses (beyond the class size)."""
+def _render_index(form: OpenSessionForm, *, repeat_warned: bool = False):
+    """The list of sessions, with each one's held responses (beyond the class size);
+    ``repeat_warned``: the class already has a session, offer to open one anyway."""
     session = db_session()
     rows = class_sessions.list_sessions(session, actor=_user())
     return render_template(
@@ -62,6 +70,8 @@ def _render_index(form: OpenSessionForm):
         held=class_sessions.held_counts(session, [row.id for row in rows]),
         close_form=CloseSessionForm(),
         held_form=HeldResponsesForm(),
+        attendance_form=AttendanceForm(),
+        repeat_warned=repeat_warned,
     )
 
 
@@ -79,10 +89,14 @@ def open_session():
                 grade=form.grade.data,
                 label=form.label.data or "",
                 pupils=form.pupils.data,
+                is_test=form.is_test.data,
+                confirm_repeat=form.confirm_repeat.data,
+                questionnaire_dir=current_app.config["QUESTIONNAIRE_DIR"],
                 actor=_user(),
             )
         except class_sessions.SessionError as exc:
             form.form_errors.append(refusal_text(exc))
+            return _render_index(form, repeat_warned=exc.code == "session_repeat"), 422
         else:
             return redirect(url_for("sessions.screen", session_id=row.id))
     return _render_index(form), 400
@@ -149,3 +163,44 @@ def decide_held(session_id: int):
     flash(translate(key, count=decided, code=class_sessions.format_code(row.code)), "info")
     back = "coalition.monitor_home" if form.back.data == "monitor" else "sessions.index"
     return redirect(url_for(back))
+
+
+@bp.post("/sessions/<int:session_id>/attendance")
+@login_required(*ROLES)
+def attendance(session_id: int):
+    """The class's pupils, opt-outs and absentees (numbers, never names)."""
+    row = _session_or_404(session_id)
+    form = AttendanceForm()
+    if not form.validate():
+        abort(400)
+    try:
+        class_sessions.record_attendance(
+            db_session(),
+            row,
+            pupils=form.pupils.data,
+            opt_outs=form.opt_outs.data,
+            absentees=form.absentees.data,
+            actor=_user(),
+        )
+    except class_sessions.SessionError as exc:
+        flash(refusal_text(exc), "error")
+        return _render_index(_open_form()), 422
+    flash(translate("sessions.attendance_saved", code=class_sessions.format_code(row.code)), "info")
+    return redirect(url_for("sessions.index"))
+
+
+@bp.post("/sessions/<int:session_id>/test-responses/delete")
+@login_required(*ROLES)
+def delete_test_responses(session_id: int):
+    """Delete a test session's answers (the school's coordinators, admins)."""
+    row = _session_or_404(session_id)
+    if not CloseSessionForm().validate():
+        abort(400)
+    try:
+        deleted = class_sessions.delete_test_responses(db_session(), row, actor=_user())
+    except class_sessions.SessionError as exc:
+        flash(refusal_text(exc), "error")
+        return _render_index(_open_form()), 422
+    code = class_sessions.format_code(row.code)
+    flash(translate("sessions.test_deleted", count=deleted, code=code), "info")
+    return redirect(url_for("sessions.index"))

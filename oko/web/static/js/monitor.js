@@ -33,6 +33,8 @@
     tr.appendChild(numberCell(p.started));
     tr.appendChild(numberCell(p.finished));
     tr.appendChild(numberCell(p.pupils));
+    tr.appendChild(numberCell(p.opt_outs));
+    tr.appendChild(numberCell(p.absentees));
     var rate = el("td", null, "num rate");
     if (p.rate_value === null || p.rate_value === undefined) {
       rate.textContent = "—";
@@ -57,7 +59,7 @@
         var empty = el("tr", null, "school-first");
         empty.appendChild(head);
         var note = el("td", "—", "muted");
-        note.colSpan = 6;
+        note.colSpan = 8;
         empty.appendChild(note);
         tbody.appendChild(empty);
       }

@@ -1,0 +1,41 @@
+"""The documents of a school, for its coordinators (and admins): downloaded as PDF."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, render_template, request
+
+from oko.services.staff import admin, authz, kit
+from oko.web.auth import current_user, login_required
+from oko.web.context import db_session
+from oko.web.fieldwork.preview import bp, kit_wave
+from oko.web.i18n import refusal_text
+
+
+@bp.get(
+    "/fieldwork/<wave_slug>/documents/<school_slug>/"
+    "<any('parent-letter', 'teacher-sheets', 'paper-questionnaire'):name>.<lang>.pdf"
+)
+@login_required("coordinator")
+def document(wave_slug: str, school_slug: str, name: str, lang: str):
+    """One document; a refusal (no sessions, no questionnaire) is a page that says why."""
+    session = db_session()
+    wave = kit_wave(wave_slug)
+    school = admin.school_by_slug(session, school_slug)
+    if school is None:
+        abort(404)
+    base_url = current_app.config["PUBLIC_URL"] or request.url_root
+    settings = kit.KitSettings.from_config(current_app.config, base_url)
+    try:
+        data = kit.school_kit(session, wave, school, settings, actor=current_user())
+        pdf = kit.document(data, name, lang, settings, wave.slug)
+    except authz.Forbidden:
+        abort(403)
+    except kit.KitError as exc:
+        message = refusal_text(exc)
+        return render_template("fieldwork/refused.html", message=message), 409
+    filename = f"{name}-{school.slug}-{wave.slug}.{lang}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
