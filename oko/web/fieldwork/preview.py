@@ -20,7 +20,7 @@ from oko.web.auth import add_nav_item, current_user, login_required
 from oko.web.context import db_session
 from oko.web.i18n import translate
 from oko.web.survey.forms import RestoreError, page_form, parse_restore
-from oko.web.survey.pages import browser_context, element_views, progress_percent
+from oko.web.survey.pages import browser_context, element_views, progress
 
 bp = Blueprint("fieldwork", __name__)
 
@@ -46,7 +46,8 @@ def wave_questionnaire(wave: Wave) -> Questionnaire | None:
 
 def _language(questionnaire: Questionnaire) -> str:
     lang = request.args.get("lang", "")
-    return lang if lang in questionnaire.languages else questionnaire.languages[0]
+    offered = questionnaire.student_languages
+    return lang if lang in offered else offered[0]
 
 
 def _render(
@@ -75,7 +76,7 @@ def _render(
         errors=errors or {},
         lang=lang,
         carried=carried,
-        progress=progress_percent(questionnaire, index),
+        progress=progress(questionnaire, index),
         has_previous=questionnaire.previous_page(page.id, answers) is not None,
         script_data={
             "code": "preview",
