@@ -25,7 +25,13 @@ import click
 from oko.cli.app import app_for, app_session
 from oko.indicators import IndicatorDefinitionError, load_indicators
 from oko.indicators.results import WaveResults
-from oko.reporting import LANGUAGES, ReportData, check_reports, render_report
+from oko.reporting import (
+    LANGUAGES,
+    ReportData,
+    check_profile_indicators,
+    check_reports,
+    render_report,
+)
 from oko.services.results import reports
 from oko.services.results.engine import Settings
 
@@ -50,13 +56,16 @@ def check(ctx: click.Context, reports_dir: str | None) -> None:
     if not files:
         raise click.ClickException("No *.indicators.yaml in QUESTIONNAIRE_DIR to check against.")
     problems: list[str] = []
+    known: set[str] = set()
     for path in files:
         try:
             indicators = load_indicators(path)
         except IndicatorDefinitionError as exc:
             problems.extend(exc.problems)
             continue
+        known.update(indicators.ids)
         problems.extend(p for p in check_reports(folder, indicators) if p not in problems)
+    problems.extend(check_profile_indicators(folder, known))
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

@@ -10,6 +10,7 @@ from oko.reporting.definition import ReportDefinition, ReportDefinitionError, lo
 from oko.reporting.render import (
     LANGUAGES,
     ReportRefused,
+    check_profile_indicators,
     check_reportable,
     check_reports,
     load_report_setup,
@@ -27,6 +28,7 @@ __all__ = [
     "Texts",
     "TextsError",
     "WaveInfo",
+    "check_profile_indicators",
     "check_reportable",
     "check_reports",
     "load_definition",

@@ -88,6 +88,20 @@ class Profile:
     def indicator_ids(self) -> tuple[str, ...]:
         return tuple(i for factor in self.factors for i in factor.indicators)
 
+    def asked(self, known: Collection[str]) -> Profile:
+        """The profile as a wave whose questionnaire has the indicators ``known`` can show it:
+        each factor keeps the indicators asked, and a factor left with none is "not asked in
+        this questionnaire". One definition thus serves the core questionnaire's waves and
+        those with the protective-factor module."""
+        factors = []
+        for factor in self.factors:
+            asked = tuple(i for i in factor.indicators if i in known)
+            if factor.indicators and not asked:
+                factors.append(Factor(factor.id, (), "questionnaire"))
+            else:
+                factors.append(Factor(factor.id, asked, factor.not_measured))
+        return Profile(tuple(factors), self.breakdown)
+
 
 @dataclass(frozen=True)
 class ReportDefinition:
@@ -116,32 +130,46 @@ class ReportDefinition:
         return tuple(i for domain in self.domains for i in domain.indicators)
 
     def check_indicators(self, known: Collection[str]) -> None:
-        """Raise :class:`ReportDefinitionError` unless every indicator id is in ``known``."""
+        """Raise :class:`ReportDefinitionError` unless every domain's indicator is in ``known``.
+
+        The profile's indicators are not checked here: a questionnaire without them shows
+        their factor as not asked (see :meth:`Profile.asked`); :meth:`check_profile_known`
+        catches a profile indicator that no questionnaire has.
+        """
         problems = [
             f"{self.source}: domains.{domain.id.value}: unknown indicator '{ident}'"
             for domain in self.domains
             for ident in domain.indicators
             if ident not in known
         ]
-        if self.profile is not None:
-            problems += [
-                f"{self.source}: profile.factors.{factor.id}: unknown indicator '{ident}'"
-                for factor in self.profile.factors
-                for ident in factor.indicators
-                if ident not in known
-            ]
+        if problems:
+            raise ReportDefinitionError(problems)
+
+    def check_profile_known(self, known: Collection[str]) -> None:
+        """Raise :class:`ReportDefinitionError` for a profile indicator not in ``known`` (the
+        indicators of every questionnaire): a misspelt id would otherwise read as "not asked"
+        everywhere."""
+        if self.profile is None:
+            return
+        problems = [
+            f"{self.source}: profile.factors.{factor.id}: unknown indicator '{ident}'"
+            for factor in self.profile.factors
+            for ident in factor.indicators
+            if ident not in known
+        ]
         if problems:
             raise ReportDefinitionError(problems)
 
     def check_profile(self, indicators: IndicatorSet) -> None:
-        """Raise :class:`ReportDefinitionError` unless every profile indicator is a share of
-        young people with something protective: the profile reads "% with strong protection",
-        so a mean score or a risk cannot stand in a row of it."""
+        """Raise :class:`ReportDefinitionError` unless every domain indicator is known and every
+        profile indicator this questionnaire has is a share of young people with something
+        protective: the profile reads "% with strong protection", so a mean score or a risk
+        cannot stand in a row of it. Profile indicators it lacks are not asked here."""
         self.check_indicators(indicators.ids)
         if self.profile is None:
             return
         problems = []
-        for factor in self.profile.factors:
+        for factor in self.profile.asked(indicators.ids).factors:
             for ident in factor.indicators:
                 indicator = indicators[ident]
                 where = f"{self.source}: profile.factors.{factor.id}: indicator '{ident}'"

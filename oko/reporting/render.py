@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 
@@ -119,6 +120,20 @@ def check_reports(reports_dir: str | os.PathLike[str], indicators: IndicatorSet)
                 references=referenced(indicators),
             )
         except TextsError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+def check_profile_indicators(
+    reports_dir: str | os.PathLike[str], known: Collection[str]
+) -> list[str]:
+    """Every profile indicator of a folder's definitions that no questionnaire has (``known``:
+    the indicators of them all); a wave lacking one only shows its factor as not asked."""
+    problems: list[str] = []
+    for kind in KINDS:
+        try:
+            load_definition(definition_path(Path(reports_dir), kind)).check_profile_known(known)
+        except ReportDefinitionError as exc:
             problems.extend(exc.problems)
     return problems
 

@@ -7,7 +7,13 @@ import pytest
 from oko.indicators import WaveResults
 from oko.reporting import ReportData, render_report
 from oko.synthetic import Scenario, demo_scenario
-from tests.reporting.reporting_helpers import PdfText, report_data, scenario_results, small_scenario
+from tests.reporting.reporting_helpers import (
+    BASIS_INDICATORS,
+    PdfText,
+    report_data,
+    scenario_results,
+    small_scenario,
+)
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +24,13 @@ def demo() -> Scenario:
 @pytest.fixture(scope="session")
 def demo_results(demo: Scenario) -> tuple[WaveResults, ...]:
     return scenario_results(demo)
+
+
+@pytest.fixture(scope="session")
+def basis_results(demo: Scenario) -> tuple[WaveResults, ...]:
+    """The demo through the engine with the indicators of what the demo asks: the core and
+    the modules, so the profile has its protective-factor scales."""
+    return scenario_results(demo, indicators=BASIS_INDICATORS)
 
 
 @pytest.fixture(scope="session")

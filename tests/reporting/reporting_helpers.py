@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 
 import pypdf
 
@@ -33,6 +34,8 @@ from oko.synthetic import (
 )
 
 INDICATORS = PROJECT_ROOT / "questionnaires" / "oko-core.indicators.yaml"
+#: The core with the protective-factor, leisure and equity modules: what the demo asks.
+BASIS_INDICATORS = PROJECT_ROOT / "questionnaires" / "oko-basis.indicators.yaml"
 REPORT_DATE = date(2026, 11, 23)
 
 
@@ -59,8 +62,11 @@ def small_scenario() -> Scenario:
     )
 
 
-def scenario_results(scenario: Scenario, seed: int = 7) -> tuple[WaveResults, ...]:
-    """Every wave of the scenario through the engine, as the results service would do."""
+def scenario_results(
+    scenario: Scenario, seed: int = 7, indicators: Path = INDICATORS
+) -> tuple[WaveResults, ...]:
+    """Every wave of the scenario through the engine, as the results service would do, with
+    the indicators of one questionnaire (the core's unless told)."""
     sample = generate(scenario, seed=seed)
     columns = sample.response_columns()
     inputs = [
@@ -68,7 +74,7 @@ def scenario_results(scenario: Scenario, seed: int = 7) -> tuple[WaveResults, ..
         for index, spec in enumerate(scenario.waves)
     ]
     config = EngineConfig(school_design=SchoolDesign.CLASSES)  # the application's default
-    return compute_waves(inputs, load_indicators(INDICATORS), config)
+    return compute_waves(inputs, load_indicators(indicators), config)
 
 
 def report_data(
@@ -78,6 +84,7 @@ def report_data(
     municipality: int = 0,
     school: int | None = None,
     pupils: int | None = 1000,
+    questionnaire: str = "oko-core",
 ) -> ReportData:
     """ReportData for a municipality (or one of its schools) of the scenario; area codes are
     the scenario's indexes, as in :meth:`SyntheticSample.response_columns`."""
@@ -98,7 +105,7 @@ def report_data(
         waves=tuple(WaveInfo(w.slug, w.name, str(w.year)) for w in scenario.waves),
         results=tuple(results),
         participation=Participation(schools=schools, grades=GRADES, pupils=pupils),
-        questionnaire="oko-core",
+        questionnaire=questionnaire,
         questionnaire_version="2026.1",
         report_date=REPORT_DATE,
         synthetic=True,

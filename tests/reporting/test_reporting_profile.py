@@ -4,17 +4,18 @@ both languages have the same structure, and a bad profile definition is named pr
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import pytest
 import yaml
 
 from oko import PROJECT_ROOT
-from oko.indicators import load_indicators
+from oko.indicators import WaveResults, load_indicators
 from oko.indicators.flagging import Flag
-from oko.indicators.results import ComparisonKind
+from oko.indicators.results import ComparisonKind, Estimate
 from oko.indicators.wave_comparisons import GROUP_PAIRS
-from oko.reporting import ReportData, load_report_setup
+from oko.reporting import ReportData, load_report_setup, render_report
 from oko.reporting.content import SHOWN_COMPARISONS, ProfileContent, build_content
 from oko.reporting.definition import (
     FACTORS,
@@ -22,7 +23,13 @@ from oko.reporting.definition import (
     load_definition,
     parse_definition,
 )
-from tests.reporting.reporting_helpers import PdfText
+from oko.synthetic import Scenario
+from tests.reporting.reporting_helpers import (
+    BASIS_INDICATORS,
+    PdfText,
+    report_data,
+    scenario_results,
+)
 
 REPORTS = PROJECT_ROOT / "reports"
 INDICATORS = load_indicators(PROJECT_ROOT / "questionnaires" / "oko-core.indicators.yaml")
@@ -36,35 +43,125 @@ def profile_of(data: ReportData, language: str, definition: Any = None) -> Profi
     return content.profile
 
 
-def test_every_figure_is_the_engines_estimate(municipality_data: ReportData) -> None:
-    profile = profile_of(municipality_data, "en")
-    definition = load_definition(REPORTS / "municipality.yaml")
+@pytest.fixture(scope="module")
+def basis_data(demo: Scenario, basis_results: tuple[WaveResults, ...]) -> ReportData:
+    return report_data(demo, basis_results, municipality=0, questionnaire="oko-basis")
+
+
+@pytest.fixture(scope="module")
+def basis_weak(demo: Scenario, basis_results: tuple[WaveResults, ...]) -> ReportData:
+    """Duinrade: the demo town whose protective factors fall behind the rest of the region."""
+    return report_data(demo, basis_results, municipality=1, questionnaire="oko-basis")
+
+
+@pytest.fixture(scope="module")
+def basis_school(demo: Scenario, basis_results: tuple[WaveResults, ...]) -> ReportData:
+    return report_data(
+        demo, basis_results, municipality=0, school=0, pupils=None, questionnaire="oko-basis"
+    )
+
+
+@pytest.fixture(scope="module")
+def basis_small(small: Scenario) -> ReportData:
+    results = scenario_results(small, indicators=BASIS_INDICATORS)
+    return report_data(small, results, municipality=1, questionnaire="oko-basis")
+
+
+@pytest.fixture(scope="module")
+def basis_pdf_nl(basis_data: ReportData) -> PdfText:
+    return PdfText(render_report(basis_data, "nl"))
+
+
+@pytest.fixture(scope="module")
+def basis_pdf_en(basis_data: ReportData) -> PdfText:
+    return PdfText(render_report(basis_data, "en"))
+
+
+def same(shown: Estimate, engine: Estimate) -> bool:
+    """Equal field for field, a hidden estimate's NaN value included."""
+    return repr(shown) == repr(engine)
+
+
+def assert_profile_is_the_engines(data: ReportData) -> int:
+    """Every figure of ``data``'s profile is the engine's estimate (its suppression included);
+    returns how many published figures that is."""
+    profile = profile_of(data, "en")
+    definition = load_definition(REPORTS / f"{data.kind}.yaml")
     assert definition.profile is not None
     mapped = {f.id: f.indicators for f in definition.profile.factors}
     assert {f.id: tuple(m.indicator.id for m in f.measures) for f in profile.factors} == mapped
-    groups = municipality_data.groups(definition.profile.breakdown)
+    groups = data.groups(definition.profile.breakdown)
+    published = 0
     for factor in profile.factors:
         for measure in factor.measures:
             ident = measure.indicator.id
-            assert measure.estimate == municipality_data.estimate(ident)
+            assert same(measure.estimate, data.estimate(ident))
+            if measure.estimate.suppressed or not math.isfinite(measure.estimate.value):
+                assert measure.value_cell == "hidden to protect privacy"
+            else:
+                published += 1
+                shown = measure.value_cell.rstrip("*")
+                assert shown == f"{100 * measure.estimate.value:.0f}%", shown
             for line, kind in zip(measure.comparisons, SHOWN_COMPARISONS, strict=True):
-                engine = municipality_data.comparison(ident, kind)
+                engine = data.comparison(ident, kind)
                 assert line.flag == (engine.flag if engine is not None else None)
             assert tuple(cell.group for cell in measure.groups) == groups
             for cell in measure.groups:
-                assert cell.estimate == municipality_data.estimate(ident, cell.group)
+                assert same(cell.estimate, data.estimate(ident, cell.group))
+    return published
+
+
+def test_every_figure_is_the_engines_estimate_in_every_town_and_wave(
+    demo: Scenario, basis_results: tuple[WaveResults, ...]
+) -> None:
+    published = 0
+    for town in range(len(demo.municipalities)):
+        for last in range(1, len(demo.waves) + 1):
+            data = report_data(
+                replace(demo, waves=demo.waves[:last]),
+                basis_results[:last],
+                municipality=town,
+                questionnaire="oko-basis",
+            )
+            published += assert_profile_is_the_engines(data)
+    assert published
+
+
+def test_the_school_report_has_the_profile_by_gender(basis_school: ReportData) -> None:
+    assert assert_profile_is_the_engines(basis_school)
+    profile = profile_of(basis_school, "en")
+    assert profile.group_labels == ("Boys", "Girls")
+    pdf = PdfText(render_report(basis_school, "en"))
+    assert any(profile.question in page and profile.title in page for page in pdf.pages)
+
+
+def test_a_core_wave_shows_the_module_factors_as_not_asked(
+    municipality_data: ReportData, pdf_en: PdfText
+) -> None:
+    """A wave of the core questionnaire alone has no pf_* scales: same definition, its
+    factors read "not asked in this questionnaire" and the report still builds."""
+    for language, sentence in (
+        ("en", "Not asked in this questionnaire."),
+        ("nl", "Niet gevraagd in deze vragenlijst."),
+    ):
+        profile = profile_of(municipality_data, language)
+        assert not any(f.measures for f in profile.factors)
+        by_id = {f.id: f.not_measured for f in profile.factors}
+        assert by_id.pop("cognitive") != sentence
+        assert by_id == {ident: sentence for ident in FACTORS if ident != "cognitive"}
+    assert "Not asked in this questionnaire." in pdf_en.text
 
 
 def test_weakest_factors_come_first_and_weak_ones_are_flagged_worse(
-    municipality_data: ReportData,
+    basis_weak: ReportData,
 ) -> None:
-    profile = profile_of(municipality_data, "en")
+    profile = profile_of(basis_weak, "en")
     shown = [f.measures[0].estimate.value for f in profile.factors if f.measures]
     assert shown == sorted(shown)
     assert [f.id for f in profile.factors if not f.measures][-1] == "cognitive"
     for factor in profile.factors:
         worse = [
-            municipality_data.comparison(m.indicator.id, kind)
+            basis_weak.comparison(m.indicator.id, kind)
             for m in factor.measures
             for kind in SHOWN_COMPARISONS
         ]
@@ -75,14 +172,14 @@ def test_weakest_factors_come_first_and_weak_ones_are_flagged_worse(
 
 
 def test_a_group_misses_out_only_when_the_engine_flags_it_below_its_pair(
-    municipality_data: ReportData,
+    basis_data: ReportData,
 ) -> None:
-    profile = profile_of(municipality_data, "en")
+    profile = profile_of(basis_data, "en")
     found = 0
     for factor in profile.factors:
         for measure in factor.measures:
             for first, second in GROUP_PAIRS:
-                comparison = municipality_data.comparison(
+                comparison = basis_data.comparison(
                     measure.indicator.id, ComparisonKind.GROUP, first
                 )
                 flag = comparison.flag if comparison is not None else None
@@ -96,12 +193,12 @@ def test_a_group_misses_out_only_when_the_engine_flags_it_below_its_pair(
 
 
 def test_hidden_groups_show_their_reason_and_no_number(
-    school_data: ReportData, small_data: ReportData
+    basis_school: ReportData, basis_small: ReportData
 ) -> None:
     """A school's groups (and a small municipality) are partly or wholly hidden."""
     municipality = load_definition(REPORTS / "municipality.yaml")
     hidden = shown = 0
-    for data in (school_data, small_data):
+    for data in (basis_school, basis_small):
         profile = profile_of(data, "en", municipality)
         for factor in profile.factors:
             for measure in factor.measures:
@@ -116,14 +213,14 @@ def test_hidden_groups_show_their_reason_and_no_number(
                         assert any(ch.isdigit() for ch in text)
                 assert not any(c.missing_out for c in measure.groups if c.estimate.suppressed)
     assert hidden and shown
-    small = profile_of(small_data, "en", municipality)
+    small = profile_of(basis_small, "en", municipality)
     assert small.messages == ("No protective factor can be shown for this area.",)
 
 
 def test_dutch_and_english_profiles_have_the_same_structure(
-    municipality_data: ReportData, pdf_nl: PdfText, pdf_en: PdfText
+    basis_data: ReportData, basis_pdf_nl: PdfText, basis_pdf_en: PdfText
 ) -> None:
-    dutch, english = profile_of(municipality_data, "nl"), profile_of(municipality_data, "en")
+    dutch, english = profile_of(basis_data, "nl"), profile_of(basis_data, "en")
 
     def shape(profile: ProfileContent) -> object:
         return (
@@ -137,13 +234,13 @@ def test_dutch_and_english_profiles_have_the_same_structure(
         )
 
     assert shape(dutch) == shape(english)
-    assert len(pdf_nl.pages) == len(pdf_en.pages)
-    for pdf, profile in ((pdf_nl, dutch), (pdf_en, english)):
+    assert len(basis_pdf_nl.pages) == len(basis_pdf_en.pages)
+    for pdf, profile in ((basis_pdf_nl, dutch), (basis_pdf_en, english)):
         page = next(i for i, text in enumerate(pdf.pages) if profile.question in text)
         assert profile.title in pdf.pages[page]
         assert profile.groups_title in pdf.pages[page + 1]
-    assert pdf_nl.pages.index(next(p for p in pdf_nl.pages if dutch.question in p)) == (
-        pdf_en.pages.index(next(p for p in pdf_en.pages if english.question in p))
+    assert basis_pdf_nl.pages.index(next(p for p in basis_pdf_nl.pages if dutch.question in p)) == (
+        basis_pdf_en.pages.index(next(p for p in basis_pdf_en.pages if english.question in p))
     )
 
 
@@ -238,7 +335,6 @@ def test_the_profile_section_and_mapping_go_together():
 @pytest.mark.parametrize(
     ("indicator", "problem"),
     [
-        ("parents_warmthh", "unknown indicator 'parents_warmthh'"),
         (
             "school_climate",
             "indicator 'school_climate' is a mean score; the profile needs a share (%)",
@@ -252,6 +348,21 @@ def test_profile_indicators_must_be_known_protective_shares(indicator: str, prob
     with pytest.raises(ReportDefinitionError) as caught:
         loaded.check_profile(INDICATORS)
     assert caught.value.problems == (f"{SOURCE}: profile.factors.commitment: {problem}",)
+
+
+def test_a_profile_indicator_no_questionnaire_has_is_named():
+    """Missing from one questionnaire is "not asked"; missing from all is a misspelling."""
+    raw = definition(
+        factors=factors(commitment={"id": "commitment", "indicators": ["parents_warmthh"]})
+    )
+    loaded = parse_definition(raw, source=SOURCE)
+    basis = load_indicators(BASIS_INDICATORS)
+    loaded.check_profile(basis)
+    with pytest.raises(ReportDefinitionError) as caught:
+        loaded.check_profile_known(basis.ids)
+    assert caught.value.problems == (
+        f"{SOURCE}: profile.factors.commitment: unknown indicator 'parents_warmthh'",
+    )
 
 
 def test_switching_to_other_indicators_is_a_yaml_change(municipality_data: ReportData) -> None:

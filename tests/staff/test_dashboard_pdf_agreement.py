@@ -41,7 +41,8 @@ SKIPPED_TAGS = {"title", "desc", "caption", "a"}
 @pytest.fixture(scope="module")
 def demo_app(module_app: Flask) -> Flask:
     with module_app.extensions["oko.db"].session() as session:
-        questionnaire = load(f"{module_app.config['QUESTIONNAIRE_DIR']}/oko-core.yaml")
+        # What the demo asks: the core and the modules, so the profile has its scales.
+        questionnaire = load(f"{module_app.config['QUESTIONNAIRE_DIR']}/oko-basis.yaml")
         demo.load_data(session, questionnaire)
         f.user(session, "admin")
         session.commit()
@@ -180,4 +181,6 @@ def test_every_profile_figure_is_the_engines_estimate_or_its_suppression(
                         cells += 1
                         if group_estimate.suppressed:
                             assert not any(ch.isdigit() for ch in cell.cell)
+            factors = sum(1 for factor in content.profile.factors if factor.measures)
+            assert factors == 9, (town_slug, wave_slug)  # every factor but cognitive skills
     assert cells > 100

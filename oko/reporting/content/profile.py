@@ -53,6 +53,7 @@ def build_profile(
     an indicator exactly as the domain chapters do."""
     w = words
     data = w.data
+    profile = profile.asked(w.indicators.ids)
     groups = data.groups(profile.breakdown)
     missing = _missing_out(words, profile, groups)
 
