@@ -117,13 +117,16 @@ class Student:
         return self
 
     def start(self) -> None:
-        """Code, language, introduction, Start: ends with a draft and the first page's URL."""
-        entry = self._request("code", "GET", "/")
+        """Language and code, introduction, Start: ends with a draft and the first page's URL.
+
+        The language is chosen once, on the entry page; the wave offers it, so the code leads
+        straight on to the introduction."""
+        entry = self._request("code", "GET", f"/?lang={self.language}")
         self._request(
             "code", "POST", "/", {"code": self.code, "csrf_token": _csrf(entry)}, expect=302
         )
-        self._request("language", "GET", f"/s/{self.code}")
-        intro = self._request("intro", "GET", f"/s/{self.code}/intro?lang={self.language}")
+        self._request("language", "GET", f"/s/{self.code}", expect=302)
+        intro = self._request("intro", "GET", f"/s/{self.code}/intro")
         started = self._request(
             "start", "POST", f"/s/{self.code}/start", {"csrf_token": _csrf(intro)}, expect=302
         )

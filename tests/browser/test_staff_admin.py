@@ -48,7 +48,7 @@ def test_admin_creates_a_school_and_a_wave_and_opens_it(page, admin_world) -> No
     page.get_by_role("link", name="New survey wave").click()
     page.get_by_label("Name", exact=True).fill("Autumn 2026")
     page.get_by_label("Short name").fill("2026-autumn")
-    page.get_by_label("Questionnaire").select_option(index=0)
+    page.get_by_label("Questionnaire", exact=True).select_option(index=0)
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/admin/waves$"))
     row = page.get_by_role("row", name=re.compile("Autumn 2026"))
