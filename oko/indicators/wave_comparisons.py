@@ -278,7 +278,7 @@ def _add_group_differences(
     pairs = [pair for pair in GROUP_PAIRS if set(pair) <= set(design.groups)]
     if not pairs:
         return
-    codes = {GroupKind.GENDER: columns.gender, GroupKind.GRADE: columns.grade}
+    codes = {breakdown.kind: breakdown.codes for breakdown in design.breakdowns}
     area_codes = {
         AreaLevel.REGION: columns.region,
         AreaLevel.MUNICIPALITY: columns.municipality,
