@@ -4,6 +4,14 @@ Gender and grade always; affluence (FAS III thirds within the wave) and school l
 the questionnaire asks for them (its indicator file lists them under ``breakdowns``). A
 response without a code for a dimension (no gender given, an incomplete FAS) is in none of
 its groups: an unpublished remainder, so a dimension's groups need not add up to the total.
+
+Affluence and school level are estimated for regions and municipalities, not per school
+(:attr:`Breakdown.per_school`). Per school they would add little a coalition acts on (a
+school's students mostly share one level, and its affluence thirds are a handful of students
+each), while each of their many small groups is a value to hide and to protect: the
+disclosure audit's linear programs grew more than tenfold with them. A school's group that is
+not estimated is not published at all (no count either), so it is no equation a reader could
+use, and the audit leaves it out.
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ class Breakdown:
     kind: GroupKind
     codes: np.ndarray
     reported: tuple[int, ...]
+    #: Estimated for every school too (else for regions and municipalities only).
+    per_school: bool = True
 
 
 def wave_breakdowns(
@@ -51,11 +61,11 @@ def wave_breakdowns(
         score, has_score = fas_scores(columns.answers)
         groups = affluence_groups(score, has_score, weight)
         present = tuple(g for g in (LOW, MIDDLE, HIGH) if (groups == g).any())
-        found.append(Breakdown(GroupKind.AFFLUENCE, groups, present))
+        found.append(Breakdown(GroupKind.AFFLUENCE, groups, present, per_school=False))
     if "school_level" in optional and SCHOOL_LEVEL_ITEM in columns.answers:
         raw = columns.answers[SCHOOL_LEVEL_ITEM]
         top = MAX_CODE[GroupKind.SCHOOL_LEVEL]
         levels = np.where((raw >= 0) & (raw <= top), raw, NOT_ANSWERED).astype(np.int16)
         present = tuple(int(code) for code in np.unique(levels[levels >= 0]))
-        found.append(Breakdown(GroupKind.SCHOOL_LEVEL, levels, present))
+        found.append(Breakdown(GroupKind.SCHOOL_LEVEL, levels, present, per_school=False))
     return tuple(found)

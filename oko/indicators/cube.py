@@ -29,7 +29,7 @@ import numpy as np
 from oko.indicators.breakdowns import Breakdown
 from oko.indicators.columns import ResponseColumns
 from oko.indicators.config import SchoolDesign
-from oko.indicators.groups import LEVELS, Group, GroupKind
+from oko.indicators.groups import LEVELS, AreaLevel, Group, GroupKind
 from oko.indicators.variance import (
     SchoolMoments,
     StratumMoments,
@@ -163,6 +163,13 @@ class WaveDesign:
         )
         self.group_keys = np.array([g.key for g in self.groups], dtype=np.int64)
         n_groups = len(self.groups)
+        # Domains estimated: a school's groups only of the breakdowns reported per school.
+        per_school = np.array(
+            [True]
+            + [b.per_school for b, codes in zip(self.breakdowns, reported, strict=True) for _ in codes]
+        )
+        at_school = self.area_level == LEVELS.index(AreaLevel.SCHOOL)
+        self.estimated = (~at_school[:, None] | per_school[None, :]).ravel()
 
         # Fine cells: the (unit, slot + 1 per breakdown) combinations that have respondents,
         # numbered in the order of their mixed-radix code (sparse: with four breakdowns the

@@ -183,6 +183,10 @@ class _Estimated:
     ) -> _Estimated:
         stacked = _stack(parts)
         per = design.n_domains
+        # A domain not estimated (a school's affluence group) has no data to publish.
+        estimated = np.tile(design.estimated, len(indicators))
+        for name in ("n", "k", "w"):
+            stacked[name] = np.where(estimated, stacked[name], 0.0)
         proportion = np.repeat([ind.is_proportion for ind in indicators], per)
         sensitive = np.repeat([ind.sensitive for ind in indicators], per)
         area_level = np.repeat(design.area_level, design.n_groups)
@@ -397,6 +401,10 @@ def _lines(design: WaveDesign, n_indicators: int) -> Lines:
     line = np.concatenate([e[0] for e in entries])
     member = np.concatenate([e[1] for e in entries])
     total = np.concatenate([e[2] for e in entries])
+    # Domains not estimated are in no line, nor is a total left without parts.
+    keep = design.estimated[member]
+    keep &= np.isin(line, line[keep & ~total])
+    line, member, total = line[keep], member[keep], total[keep]
     offsets = np.arange(n_indicators)
     return Lines(
         line=(line[None, :] + offsets[:, None] * next_line).ravel(),
