@@ -206,6 +206,8 @@ class _Builder:
                     continue
                 terms = [(index[parent, group], size[parent, group])]
                 terms += [(index[k, group], -size[k, group]) for k in kids if (k, group) in index]
+                if len(terms) == 1:
+                    continue  # a group not estimated below the parent (a school's affluence)
                 self.relations.append(Relation(tuple(terms), 0.0, "areas within their parent"))
 
     def _rest_values(
