@@ -166,7 +166,11 @@ class WaveDesign:
         # Domains estimated: a school's groups only of the breakdowns reported per school.
         per_school = np.array(
             [True]
-            + [b.per_school for b, codes in zip(self.breakdowns, reported, strict=True) for _ in codes]
+            + [
+                b.per_school
+                for b, codes in zip(self.breakdowns, reported, strict=True)
+                for _ in codes
+            ]
         )
         at_school = self.area_level == LEVELS.index(AreaLevel.SCHOOL)
         self.estimated = (~at_school[:, None] | per_school[None, :]).ravel()
