@@ -8,10 +8,10 @@ its groups: an unpublished remainder, so a dimension's groups need not add up to
 Affluence and school level are estimated for regions and municipalities, not per school
 (:attr:`Breakdown.per_school`). Per school they would add little a coalition acts on (a
 school's students mostly share one level, and its affluence thirds are a handful of students
-each), while each of their many small groups is a value to hide and to protect: the
-disclosure audit's linear programs grew more than tenfold with them. A school's group that is
-not estimated is not published at all (no count either), so it is no equation a reader could
-use, and the audit leaves it out.
+each), while each of their many small groups is a value to hide and to protect: with them
+per school, the disclosure audit made computing a wave's results about eight times slower.
+A school's group that is not estimated is not published at all (no count either), so it is
+no equation a reader could use, and the audit leaves it out.
 """
 
 from __future__ import annotations

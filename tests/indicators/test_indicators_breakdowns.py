@@ -23,6 +23,7 @@ from oko.indicators.breakdowns import wave_breakdowns
 from oko.indicators.definitions import IndicatorDefinitionError, parse_indicators
 from oko.indicators.equity import HIGH, LOW, MIDDLE, affluence_groups, fas_scores
 from oko.indicators.groups import MAX_CODE
+from oko.indicators.suppression import Reason
 from oko.synthetic import generate
 from tests.reporting.reporting_helpers import small_scenario
 
@@ -97,3 +98,17 @@ def test_the_new_groups_are_estimated_and_gender_and_grade_are_unchanged(columns
             if g.kind is kind
         ]
         assert 0 < sum(parts) <= total
+
+
+def test_affluence_and_school_level_are_not_estimated_per_school(columns) -> None:
+    config = EngineConfig(school_design=SchoolDesign.CLASSES)
+    results = compute_waves([WaveInput("w", 2026, columns)], BASIS, config)[0]
+    school = next(a for a in results.areas if a.level.value == "school")
+    municipality = next(a for a in results.areas if a.level.value == "municipality")
+    for group in results.groups:
+        at_school = results.estimate("pf_family_strong", school, group)
+        if group.kind in (GroupKind.AFFLUENCE, GroupKind.SCHOOL_LEVEL):
+            assert at_school.n == 0 and at_school.reason is Reason.NO_DATA, group
+            assert results.estimate("pf_family_strong", municipality, group).n > 0, group
+        elif group.kind is GroupKind.ALL:
+            assert at_school.n > 0
