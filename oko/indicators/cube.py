@@ -21,13 +21,15 @@ whose students are counted as independent (within-school moments, as in the cens
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
 
+from oko.indicators.breakdowns import Breakdown
 from oko.indicators.columns import ResponseColumns
 from oko.indicators.config import SchoolDesign
-from oko.indicators.groups import LEVELS, Group, GroupKind
+from oko.indicators.groups import LEVELS, AreaLevel, Group, GroupKind
 from oko.indicators.variance import (
     SchoolMoments,
     StratumMoments,
@@ -97,7 +99,8 @@ class WaveDesign:
     """Membership lists for one wave's responses; build once, aggregate every indicator.
 
     Areas are numbered regions first, then municipalities, then schools, each sorted by code;
-    groups are "all", the reported genders, then the grades present, in that order. Domain
+    groups are "all", then each breakdown's reported codes (genders, grades present, and
+    affluence and school level when asked), in that order. Domain
     ``d`` is area ``d // G``, group ``d % G``.
     """
 
@@ -105,7 +108,7 @@ class WaveDesign:
         self,
         columns: ResponseColumns,
         weight: np.ndarray,
-        genders: tuple[int, ...],
+        breakdowns: Sequence[Breakdown],
         school_design: SchoolDesign = SchoolDesign.CLASSES,
     ):
         self.weight = weight
@@ -147,36 +150,54 @@ class WaveDesign:
             ]
         )
 
-        genders = tuple(sorted(set(genders)))
-        grades = np.unique(columns.grade[columns.grade >= 0])
-        gender_slot = _slots(columns.gender, np.asarray(genders, dtype=np.int16))
-        grade_slot = _slots(columns.grade, grades)
+        self.breakdowns = tuple(breakdowns)
+        reported = [np.asarray(sorted(set(b.reported)), dtype=np.int16) for b in self.breakdowns]
+        slots = [_slots(b.codes, codes) for b, codes in zip(self.breakdowns, reported, strict=True)]
         self.groups = (
             Group(GroupKind.ALL),
-            *(Group(GroupKind.GENDER, int(g)) for g in genders),
-            *(Group(GroupKind.GRADE, int(k)) for k in grades),
+            *(
+                Group(b.kind, int(code))
+                for b, codes in zip(self.breakdowns, reported, strict=True)
+                for code in codes
+            ),
         )
         self.group_keys = np.array([g.key for g in self.groups], dtype=np.int64)
         n_groups = len(self.groups)
-        n_gender, n_grade = len(genders), grades.size
-
-        # Fine cells, dense: unit x (gender slot + 1) x (grade slot + 1).
-        per_unit = (n_gender + 1) * (n_grade + 1)
-        self.row_fine = (unit * (n_gender + 1) + gender_slot + 1) * (n_grade + 1) + grade_slot + 1
-        self.n_fine = n_unit * per_unit
-        fine = np.arange(self.n_fine)
-        fine_school = fine // per_unit
-        fine_gender = (fine // (n_grade + 1)) % (n_gender + 1) - 1
-        fine_grade = fine % (n_grade + 1) - 1
-        with_gender, with_grade = fine_gender >= 0, fine_grade >= 0
-        self.fine_member = np.concatenate([fine, fine[with_gender], fine[with_grade]])
-        self.psu_member = np.concatenate(
-            [
-                fine_school * n_groups,
-                fine_school[with_gender] * n_groups + 1 + fine_gender[with_gender],
-                fine_school[with_grade] * n_groups + 1 + n_gender + fine_grade[with_grade],
+        # Domains estimated: a school's groups only of the breakdowns reported per school.
+        per_school = np.array(
+            [True]
+            + [
+                b.per_school
+                for b, codes in zip(self.breakdowns, reported, strict=True)
+                for _ in codes
             ]
         )
+        at_school = self.area_level == LEVELS.index(AreaLevel.SCHOOL)
+        self.estimated = (~at_school[:, None] | per_school[None, :]).ravel()
+
+        # Fine cells: the (unit, slot + 1 per breakdown) combinations that have respondents,
+        # numbered in the order of their mixed-radix code (sparse: with four breakdowns the
+        # dense product would be mostly empty).
+        combined = unit.astype(np.int64)
+        for slot, codes in zip(slots, reported, strict=True):
+            combined = combined * (codes.size + 1) + slot + 1
+        fine_codes, self.row_fine = np.unique(combined, return_inverse=True)
+        self.n_fine = fine_codes.size
+        fine = np.arange(self.n_fine)
+        fine_slots: list[np.ndarray] = []
+        for codes in reversed(reported):
+            fine_slots.insert(0, fine_codes % (codes.size + 1) - 1)
+            fine_codes = fine_codes // (codes.size + 1)
+        fine_school = fine_codes
+        members, psu_cells = [fine], [fine_school * n_groups]
+        offset = 1
+        for fine_slot, codes in zip(fine_slots, reported, strict=True):
+            inside = fine_slot >= 0
+            members.append(fine[inside])
+            psu_cells.append(fine_school[inside] * n_groups + offset + fine_slot[inside])
+            offset += codes.size
+        self.fine_member = np.concatenate(members)
+        self.psu_member = np.concatenate(psu_cells)
         self.n_psu_cells = n_unit * n_groups
 
         # Stratum cells: (area, stratum) pairs with units, times groups.

@@ -24,11 +24,13 @@ from typing import Any, TypeVar
 
 import yaml
 
+from oko.indicators.equity import BREAKDOWN_ITEMS
+
 #: Every label must exist in these languages.
 REQUIRED_LANGUAGES = ("nl", "en")
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_TOP_KEYS = {"questionnaire", "include", "indicators"}
+_TOP_KEYS = {"questionnaire", "include", "indicators", "breakdowns"}
 _COMMON_KEYS = {"id", "label", "domain", "kind", "direction", "sensitive", "valid", "reference"}
 _KIND_KEYS = {
     "proportion": {"item", "items", "yes_codes", "not_asked", "cut", "reverse", "min_answered"},
@@ -121,6 +123,9 @@ class IndicatorSet:
     source: str
     questionnaire: str
     indicators: tuple[Indicator, ...]
+    #: Breakdowns besides gender and grade that the questionnaire's items allow (a name of
+    #: :data:`~oko.indicators.equity.BREAKDOWN_ITEMS`: affluence, school_level).
+    breakdowns: tuple[str, ...] = ()
 
     def __iter__(self) -> Iterator[Indicator]:
         return iter(self.indicators)
@@ -140,8 +145,11 @@ class IndicatorSet:
 
     @property
     def item_ids(self) -> tuple[str, ...]:
-        """Every item any indicator reads, once, in first-use order."""
-        return tuple(dict.fromkeys(i for ind in self.indicators for i in ind.items))
+        """Every item any indicator or breakdown reads, once, in first-use order."""
+        breakdown_items = (i for name in self.breakdowns for i in BREAKDOWN_ITEMS[name])
+        return tuple(
+            dict.fromkeys([*(i for ind in self.indicators for i in ind.items), *breakdown_items])
+        )
 
     def check_against(self, item_codes: Mapping[str, Collection[int]]) -> None:
         """Raise :class:`IndicatorDefinitionError` unless every item and code exists.
@@ -224,7 +232,7 @@ def _with_included(own: IndicatorSet, included: Any, folder: Path) -> IndicatorS
                 for i in twice
             ]
         )
-    return IndicatorSet(own.source, own.questionnaire, tuple(indicators))
+    return IndicatorSet(own.source, own.questionnaire, tuple(indicators), own.breakdowns)
 
 
 def parse_indicators(raw: Any, source: str) -> IndicatorSet:
@@ -256,6 +264,11 @@ class _Parser:
         if not isinstance(questionnaire, str) or not questionnaire:
             self.error(None, "'questionnaire' must name the questionnaire id")
             questionnaire = ""
+        breakdowns = raw.get("breakdowns", [])
+        if not isinstance(breakdowns, list) or not set(breakdowns) <= set(BREAKDOWN_ITEMS):
+            allowed = ", ".join(BREAKDOWN_ITEMS)
+            self.error(None, f"'breakdowns' must list some of {allowed}, got {breakdowns!r}")
+            breakdowns = []
         entries = raw.get("indicators")
         if not isinstance(entries, list) or not entries:
             self.error(None, "'indicators' must be a non-empty list")
@@ -271,7 +284,7 @@ class _Parser:
                 continue
             seen.add(indicator.id)
             indicators.append(indicator)
-        return IndicatorSet(self.source, questionnaire, tuple(indicators))
+        return IndicatorSet(self.source, questionnaire, tuple(indicators), tuple(breakdowns))
 
     def indicator(self, number: int, entry: Any) -> Indicator | None:
         if not isinstance(entry, dict):

@@ -30,6 +30,16 @@ FAS_ITEMS: dict[str, int] = {
 FAS_MAX = sum(FAS_ITEMS.values())
 #: Affluence group codes.
 LOW, MIDDLE, HIGH = 1, 2, 3
+#: The equity module's school-level item; its codes (praktijkonderwijs, vmbo, havo/vwo, ISK)
+#: are the groups.
+SCHOOL_LEVEL_ITEM = "school_level"
+PRAKTIJK, VMBO, HAVO_VWO, ISK = 1, 2, 3, 4
+#: The items each breakdown beyond gender and grade reads: an indicator file names the ones
+#: its questionnaire asks (``breakdowns:``).
+BREAKDOWN_ITEMS: dict[str, tuple[str, ...]] = {
+    "affluence": tuple(FAS_ITEMS),
+    "school_level": (SCHOOL_LEVEL_ITEM,),
+}
 
 
 def fas_scores(answers: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from oko.indicators.breakdowns import wave_breakdowns
 from oko.indicators.config import EngineConfig, IntervalMethod
 from oko.indicators.cube import DomainEstimates, WaveDesign
 from oko.indicators.definitions import IndicatorSet
-from oko.indicators.groups import LEVELS, Area, AreaLevel, result_key
+from oko.indicators.groups import LEVELS, Area, AreaLevel, GroupKind, result_key
 from oko.indicators.intervals import clopper_pearson, korn_graubard_size, logit_t, mean_t, wilson
 from oko.indicators.outcomes import outcome, scale_items
 from oko.indicators.quality import ExclusionCounts, excluded_rows, exclusion_counts
@@ -93,7 +94,10 @@ class WaveEstimates:
             weight, groups = weights_and_groups(columns, wave.population)
         else:
             weight, groups = np.asarray(columns.weight), None
-        design = WaveDesign(columns, weight, config.gender_groups, config.school_design)
+        breakdowns = wave_breakdowns(
+            columns, np.asarray(weight), config.gender_groups, indicators.breakdowns
+        )
+        design = WaveDesign(columns, weight, breakdowns, config.school_design)
         own_parts, rest_parts = [], []
         reliability = {}
         for indicator in indicators:
@@ -179,6 +183,10 @@ class _Estimated:
     ) -> _Estimated:
         stacked = _stack(parts)
         per = design.n_domains
+        # A domain not estimated (a school's affluence group) has no data to publish.
+        estimated = np.tile(design.estimated, len(indicators))
+        for name in ("n", "k", "w"):
+            stacked[name] = np.where(estimated, stacked[name], 0.0)
         proportion = np.repeat([ind.is_proportion for ind in indicators], per)
         sensitive = np.repeat([ind.sensitive for ind in indicators], per)
         area_level = np.repeat(design.area_level, design.n_groups)
@@ -366,11 +374,9 @@ def _lines(design: WaveDesign, n_indicators: int) -> Lines:
     area = np.arange(design.n_areas)
     entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (line, member, is_total)
     next_line = 0
-    # Groups within an area: all = reported genders + remainder; all = grades + remainder.
-    for kind in ("gender", "grade"):
-        slots = [index for index, k in enumerate(kinds) if k.value == kind]
-        if not slots:
-            continue
+    # Groups within an area: all = each breakdown's groups + its remainder (no code given).
+    for kind in dict.fromkeys(kind for kind in kinds if kind is not GroupKind.ALL):
+        slots = [index for index, k in enumerate(kinds) if k is kind]
         line = next_line + area
         entries.append((line, area * groups, np.ones(area.size, bool)))
         for slot in slots:
@@ -395,6 +401,10 @@ def _lines(design: WaveDesign, n_indicators: int) -> Lines:
     line = np.concatenate([e[0] for e in entries])
     member = np.concatenate([e[1] for e in entries])
     total = np.concatenate([e[2] for e in entries])
+    # Domains not estimated are in no line, nor is a total left without parts.
+    keep = design.estimated[member]
+    keep &= np.isin(line, line[keep & ~total])
+    line, member, total = line[keep], member[keep], total[keep]
     offsets = np.arange(n_indicators)
     return Lines(
         line=(line[None, :] + offsets[:, None] * next_line).ravel(),

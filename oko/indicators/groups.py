@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from oko.indicators.columns import MAX_GENDER_CODE
+from oko.indicators.columns import MAX_GENDER_CODE, MAX_GRADE_CODE
 
 
 class AreaLevel(StrEnum):
@@ -31,6 +31,30 @@ class GroupKind(StrEnum):
     ALL = "all"
     GENDER = "gender"
     GRADE = "grade"
+    #: Relative family affluence within the wave (FAS III thirds, :mod:`oko.indicators.equity`).
+    AFFLUENCE = "affluence"
+    #: School level (praktijkonderwijs, vmbo, havo/vwo, ISK): the equity module's item.
+    SCHOOL_LEVEL = "school_level"
+
+
+#: Highest affluence and school-level codes a group key holds.
+MAX_AFFLUENCE_CODE = 7
+MAX_SCHOOL_LEVEL_CODE = 15
+#: The first key of each breakdown's groups, in the order groups are listed in: after "all"
+#: (key 0) the genders, the grades, the affluence groups and the school levels.
+_FIRST_KEY = {
+    GroupKind.GENDER: 1,
+    GroupKind.GRADE: 2 + MAX_GENDER_CODE,
+    GroupKind.AFFLUENCE: 3 + MAX_GENDER_CODE + MAX_GRADE_CODE,
+    GroupKind.SCHOOL_LEVEL: 4 + MAX_GENDER_CODE + MAX_GRADE_CODE + MAX_AFFLUENCE_CODE,
+}
+#: Highest code per breakdown.
+MAX_CODE = {
+    GroupKind.GENDER: MAX_GENDER_CODE,
+    GroupKind.GRADE: MAX_GRADE_CODE,
+    GroupKind.AFFLUENCE: MAX_AFFLUENCE_CODE,
+    GroupKind.SCHOOL_LEVEL: MAX_SCHOOL_LEVEL_CODE,
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -52,21 +76,19 @@ class Group:
 
     @property
     def key(self) -> int:
-        """0 for all, then genders, then grades: also the order groups are listed in."""
+        """0 for all, then genders, grades, affluence groups and school levels: also the
+        order groups are listed in."""
         if self.kind is GroupKind.ALL:
             return 0
         assert self.code is not None
-        if self.kind is GroupKind.GENDER:
-            return 1 + self.code
-        return 2 + MAX_GENDER_CODE + self.code
+        return _FIRST_KEY[self.kind] + self.code
 
     @classmethod
     def from_key(cls, key: int) -> Group:
         if key == 0:
             return ALL
-        if key <= 1 + MAX_GENDER_CODE:
-            return cls(GroupKind.GENDER, key - 1)
-        return cls(GroupKind.GRADE, key - 2 - MAX_GENDER_CODE)
+        kind = [k for k, first in _FIRST_KEY.items() if first <= key][-1]
+        return cls(kind, key - _FIRST_KEY[kind])
 
     def __str__(self) -> str:
         return self.kind.value if self.code is None else f"{self.kind.value}={self.code}"
@@ -75,8 +97,8 @@ class Group:
 ALL = Group(GroupKind.ALL)
 
 
-#: A result key holds the group in its low 6 bits and the area code in the 32 above.
-GROUP_BITS = 6
+#: A result key holds the group in its low 7 bits and the area code in the 32 above.
+GROUP_BITS = 7
 AREA_BITS = 32
 
 

@@ -24,6 +24,7 @@ from oko.indicators.comparisons import (
 )
 from oko.indicators.config import EngineConfig, IntervalMethod
 from oko.indicators.definitions import IndicatorSet
+from oko.indicators.equity import HAVO_VWO, HIGH, LOW, VMBO
 from oko.indicators.estimation import INTERVAL_CODE, WaveEstimates
 from oko.indicators.flagging import flag_codes
 from oko.indicators.group_differences import AreaUnits, area_differences
@@ -40,9 +41,13 @@ from oko.indicators.results import (
 from oko.indicators.trend import linear_trend
 
 #: Groups of one area compared with each other in the same wave: (this group, against).
+#: Less against more affluent families and vmbo against havo/vwo where the questionnaire
+#: has those breakdowns: who is missing out.
 GROUP_PAIRS = (
     (Group(GroupKind.GENDER, 2), Group(GroupKind.GENDER, 1)),
     (Group(GroupKind.GRADE, 2), Group(GroupKind.GRADE, 4)),
+    (Group(GroupKind.AFFLUENCE, LOW), Group(GroupKind.AFFLUENCE, HIGH)),
+    (Group(GroupKind.SCHOOL_LEVEL, VMBO), Group(GroupKind.SCHOOL_LEVEL, HAVO_VWO)),
 )
 
 
@@ -278,7 +283,7 @@ def _add_group_differences(
     pairs = [pair for pair in GROUP_PAIRS if set(pair) <= set(design.groups)]
     if not pairs:
         return
-    codes = {GroupKind.GENDER: columns.gender, GroupKind.GRADE: columns.grade}
+    codes = {breakdown.kind: breakdown.codes for breakdown in design.breakdowns}
     area_codes = {
         AreaLevel.REGION: columns.region,
         AreaLevel.MUNICIPALITY: columns.municipality,

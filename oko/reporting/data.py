@@ -144,10 +144,15 @@ class ReportData:
         return self.current.comparison(indicator, self.area, group, kind)
 
     def groups(self, breakdown: tuple[str, ...]) -> tuple[Group, ...]:
-        """The gender and grade groups to show, in the engine's order."""
+        """The groups to show, in the engine's order: the reported genders, the surveyed
+        grades, and the affluence groups and school levels the wave's results have (none for
+        a questionnaire without the equity module)."""
         wanted = []
         if "gender" in breakdown:
             wanted += [Group(GroupKind.GENDER, g) for g in self.current.config.gender_groups]
         if "grade" in breakdown:
             wanted += [Group(GroupKind.GRADE, g) for g in self.participation.grades]
+        for kind in (GroupKind.AFFLUENCE, GroupKind.SCHOOL_LEVEL):
+            if kind.value in breakdown:
+                wanted += [g for g in self.current.groups if g.kind is kind]
         return tuple(g for g in wanted if g in self.current.groups)

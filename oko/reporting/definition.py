@@ -29,7 +29,7 @@ SECTIONS = (
     "domains",
     "method",
 )
-BREAKDOWNS = ("gender", "grade")
+BREAKDOWNS = ("gender", "grade", "affluence", "school_level")
 #: The NJi top-10 protective factors of a strong pedagogical basis, in the NJi's order: the
 #: rows of the profile. Their names per language are texts (``profile.factors.<id>``).
 FACTORS = (

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from oko.indicators.config import EngineConfig
+from oko.indicators.equity import HAVO_VWO, HIGH, ISK, LOW, MIDDLE, PRAKTIJK, VMBO
 from oko.indicators.suppression import HIDDEN, Reason
 from oko.reporting.data import SEASONS
 from oko.reporting.definition import FACTORS, NOT_MEASURED
@@ -217,6 +218,10 @@ for _reason in NOT_MEASURED:
     SCHEMA[f"profile.not_measured_{_reason}"] = PLAIN
 for _gender in (1, 2):
     SCHEMA[f"chart.gender_{_gender}"] = PLAIN
+for _affluence in (LOW, MIDDLE, HIGH):
+    SCHEMA[f"chart.affluence_{_affluence}"] = PLAIN
+for _level in (PRAKTIJK, VMBO, HAVO_VWO, ISK):
+    SCHEMA[f"chart.school_level_{_level}"] = PLAIN
 for _month in range(1, 13):
     SCHEMA[f"date.month_{_month}"] = PLAIN
 for _reason in SUPPRESSION_REASONS:

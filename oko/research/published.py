@@ -174,7 +174,7 @@ class _Builder:
             total = next((g for g in self.results.groups if g.kind is GroupKind.ALL), None)
             if total is None or (area, total) not in index:
                 continue
-            for kind in (GroupKind.GENDER, GroupKind.GRADE):
+            for kind in dict.fromkeys(g.kind for g in self.results.groups if g is not total):
                 parts = [g for g in self.results.groups if g.kind is kind and (area, g) in index]
                 rest = size[area, total] - sum(size[area, g] for g in parts)
                 terms = [(index[area, total], size[area, total])]
@@ -206,6 +206,8 @@ class _Builder:
                     continue
                 terms = [(index[parent, group], size[parent, group])]
                 terms += [(index[k, group], -size[k, group]) for k in kids if (k, group) in index]
+                if len(terms) == 1:
+                    continue  # a group not estimated below the parent (a school's affluence)
                 self.relations.append(Relation(tuple(terms), 0.0, "areas within their parent"))
 
     def _rest_values(

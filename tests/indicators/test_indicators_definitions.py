@@ -144,7 +144,7 @@ def test_bad_id_and_file_level_problems():
         "ind.yaml: indicator 1: 'id' must be lower_snake_case, got 'Bad Id'"
     ]
     assert (
-        "ind.yaml: unknown key 'extra' (allowed: include, indicators, questionnaire)"
+        "ind.yaml: unknown key 'extra' (allowed: breakdowns, include, indicators, questionnaire)"
         in problems(indicator(), top={"extra": 1})
     )
     with pytest.raises(IndicatorDefinitionError, match="'indicators' must be a non-empty list"):

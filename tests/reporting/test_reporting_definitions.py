@@ -80,7 +80,7 @@ def test_municipality_report_shows_every_indicator():
         ),
         (
             {"indicator": {"breakdown": ["age"]}},
-            "indicator.breakdown: unknown 'age' (allowed: gender, grade)",
+            "indicator.breakdown: unknown 'age' (allowed: gender, grade, affluence, school_level)",
         ),
         (
             {"domains": [{"id": "sports", "indicators": ["sport_4x_week"]}]},

@@ -207,7 +207,7 @@ def test_hidden_groups_show_their_reason_and_no_number(
                 for estimate, text in cells:
                     if estimate.suppressed or not math.isfinite(estimate.value):
                         hidden += 1
-                        assert text == "hidden to protect privacy", text
+                        assert text in ("hidden to protect privacy", "no answers"), text
                     else:
                         shown += 1
                         assert any(ch.isdigit() for ch in text)
@@ -275,8 +275,8 @@ def problems_of(raw: Any) -> tuple[str, ...]:
     ("changes", "message"),
     [
         (
-            {"breakdown": ["affluence"]},
-            "profile.breakdown: unknown 'affluence' (allowed: gender, grade)",
+            {"breakdown": ["income"]},
+            "profile.breakdown: unknown 'income' (allowed: gender, grade, affluence, school_level)",
         ),
         (
             {"factors": factors(bonding={"id": "family", "indicators": ["parents_warmth"]})},
@@ -379,3 +379,26 @@ def test_switching_to_other_indicators_is_a_yaml_change(municipality_data: Repor
     assert by_id["identity"].not_measured == "Not asked in this questionnaire."
     assert [m.indicator.id for m in by_id["leisure"].measures] == ["sport_4x_week"]
     assert profile.group_labels == ("Boys", "Girls")
+
+
+def test_who_is_missing_out_by_affluence_and_school_level(basis_weak: ReportData) -> None:
+    """Duinrade's less affluent young people are behind on leisure: said in a plain sentence
+    with both published figures, and the groups shown in their own table."""
+    profile = profile_of(basis_weak, "en")
+    assert profile.group_labels[4:] == (
+        "Less affluent",
+        "Middle affluent",
+        "More affluent",
+        "Praktijkonderwijs",
+        "Vmbo",
+        "Havo/vwo",
+        "ISK",
+    )
+    sentence = next(m for m in profile.messages if "Less affluent" in m)
+    assert "against More affluent" in sentence
+    pdf = PdfText(render_report(basis_weak, "en"))
+    assert any(sentence in page for page in pdf.pages)
+    for factor in profile.factors:
+        for measure in factor.measures:
+            for cell in measure.groups:
+                assert not (cell.missing_out and cell.estimate.suppressed)

@@ -347,9 +347,9 @@ class _Builder:
         return tuple(points), tuple(separators)
 
     def group_label(self, group: Group) -> str:
-        if group.kind is GroupKind.GENDER:
-            return self.w(f"chart.gender_{group.code}")
-        return self.w("chart.grade", grade=group.code)
+        if group.kind is GroupKind.GRADE:
+            return self.w("chart.grade", grade=group.code)
+        return self.w(f"chart.{group.kind.value}_{group.code}")
 
     def trend(self, indicator: Indicator) -> tuple[Point, ...]:
         return tuple(

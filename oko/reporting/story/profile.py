@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Table
 
+from oko.indicators.groups import GroupKind
 from oko.reporting.content import ProfileContent, ProfileFactor
 from oko.reporting.document import FRAME_HEIGHT, FixedHeight, Heading
 from oko.reporting.story.common import PAGE_BODY_HEIGHT, Section, para
@@ -22,7 +23,11 @@ from oko.reporting.styles import Styles, figures_table_style
 FACTOR_WIDTHS = (32, 45, 12, 23, 20, 21, 21)
 #: The group table: factor, indicator, then the groups share what is left.
 GROUP_LABEL_WIDTHS = (32, 45)
+#: The same for a table of many groups (affluence and school level): room for the groups.
+NARROW_LABEL_WIDTHS = (30, 26)
 TABLE_WIDTH = sum(FACTOR_WIDTHS)
+#: The breakdowns shown in a group table of their own, below gender and grade.
+EQUITY_KINDS = (GroupKind.AFFLUENCE, GroupKind.SCHOOL_LEVEL)
 #: The second page holds its title too, so a longer translation shrinks instead of spilling.
 FRAME_BODY_HEIGHT = FRAME_HEIGHT - 12  # frame padding
 
@@ -36,7 +41,8 @@ def profile(section: Section) -> Iterator[Flowable]:
     yield PageBreak()
     title = Paragraph(para(content.groups_title), s.h1)
     legend = Paragraph(para(content.legend), s.small)
-    yield FixedHeight(FRAME_BODY_HEIGHT, [title, _group_table(section, content), legend])
+    tables = [_group_table(section, content, columns) for columns in _column_runs(content)]
+    yield FixedHeight(FRAME_BODY_HEIGHT, [title, *tables, legend])
 
 
 def _answer(section: Section, content: ProfileContent) -> Iterator[Flowable]:
@@ -81,11 +87,22 @@ def _factor_table(section: Section, content: ProfileContent) -> Table:
     return _table(rows, list(FACTOR_WIDTHS), spans)
 
 
-def _group_table(section: Section, content: ProfileContent) -> Table:
+def _column_runs(content: ProfileContent) -> list[range]:
+    """The group columns as tables: gender and grade in one, the affluence groups and school
+    levels (when shown) in the next, so each label keeps a readable width."""
+    first = next((f.measures[0] for f in content.factors if f.measures), None)
+    kinds = [cell.group.kind for cell in first.groups] if first else []
+    cut = next((i for i, kind in enumerate(kinds) if kind in EQUITY_KINDS), len(kinds))
+    return [run for run in (range(0, cut), range(cut, len(kinds))) if run] or [range(0)]
+
+
+def _group_table(section: Section, content: ProfileContent, columns: range) -> Table:
     s, head = section.styles, section.content.header
-    count = max(len(content.group_labels), 1)
-    group_width = (TABLE_WIDTH - sum(GROUP_LABEL_WIDTHS)) / count
-    header = [content.factor_header, head.indicator, *content.group_labels]
+    count = max(len(columns), 1)
+    label_widths = GROUP_LABEL_WIDTHS if count <= 4 else NARROW_LABEL_WIDTHS
+    group_width = (TABLE_WIDTH - sum(label_widths)) / count
+    labels = [content.group_labels[i] for i in columns]
+    header = [content.factor_header, head.indicator, *labels]
     rows: list[list[object]] = [[Paragraph(para(h), s.cell_bold) for h in header]]
     spans: list[tuple[object, ...]] = []
     for factor in content.factors:
@@ -99,13 +116,13 @@ def _group_table(section: Section, content: ProfileContent) -> Table:
                     Paragraph(para(measure.label), s.cell),
                     *(
                         Paragraph(para(cell.cell), s.cell_bold if cell.missing_out else s.cell)
-                        for cell in measure.groups
+                        for cell in (measure.groups[i] for i in columns)
                     ),
                 ]
             )
         if len(factor.measures) > 1:
             spans.append(("SPAN", (0, first), (0, len(rows) - 1)))
-    widths = [*GROUP_LABEL_WIDTHS, *[group_width] * len(content.group_labels)]
+    widths = [*label_widths, *[group_width] * len(labels)]
     return _table(rows, widths, spans)
 
 
