@@ -139,11 +139,10 @@ def _fieldwork(app: Flask, session: Session, wave: Wave, url: str) -> None:
     settings = kit.KitSettings.from_config(app.config, app.config["PUBLIC_URL"] or url)
     data = kit.school_kit(session, wave, trial.school, settings, actor=None)
     written = 0
-    for language in data.questionnaire.languages:
-        for name in kit.DOCUMENTS:
-            pdf = kit.document(data, name, language, settings, wave.slug)
-            _write_atomically(folder / f"{name}.{language}.pdf", pdf)
-            written += 1
+    for name, language in kit.pdf_documents(data, settings):
+        pdf = kit.document(data, name, language, settings, wave.slug)
+        _write_atomically(folder / f"{name}.{language}.pdf", pdf)
+        written += 1
     _step(
         "Fieldwork kit",
         f"test session {class_sessions.format_code(trial.code)} (answers never counted); "
