@@ -101,7 +101,9 @@ def _texts(folder: str, language: str) -> Mapping[str, Any]:
         parts = {part: source[part] for part in source if part in data}
         missing = _keys(parts) - _keys(data)
         if missing:
-            raise FieldworkTextsError(f"{path}: missing {', '.join(sorted(missing))}")
+            raise FieldworkTextsError(
+                f"{path}: missing {', '.join(sorted(k.rstrip('.') for k in missing))}"
+            )
     return dict(data)
 
 
