@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from oko import PROJECT_ROOT
 from oko.cli import main
 from oko.questionnaire import load
 from oko.reporting import fieldwork
 from oko.services.staff import kit
-from oko import PROJECT_ROOT
 from tests.survey.survey_factories import CORE, log_in, make_world, staff
 
 TEXTS = PROJECT_ROOT / "reports" / "fieldwork"
@@ -90,7 +90,7 @@ def test_a_letter_texts_file_with_missing_keys_is_refused(tmp_path: Path) -> Non
         fieldwork.parent_letter(kit_data, "pl", folder)
     with pytest.raises(fieldwork.FieldworkTextsError, match="no 'letter' part"):
         fieldwork.parent_letter(kit_data, "tr", folder)
-    with pytest.raises(fieldwork.FieldworkTextsError, match="uk.yaml"):
+    with pytest.raises(fieldwork.FieldworkTextsError, match=r"uk\.yaml"):
         fieldwork.parent_letter(kit_data, "uk", folder)
 
 
