@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -69,10 +69,9 @@ def school_kit(
     settings: KitSettings,
     *,
     actor: User | None,
-    now: datetime | None = None,
 ) -> fieldwork.SchoolKit:
     """What the school's documents say, with a sheet for each class session that still admits
-    students at ``now``; refuses a wave without a questionnaire."""
+    students now; refuses a wave without a questionnaire."""
     if actor is not None:
         authz.require_school(actor, school.id)
     try:
@@ -90,7 +89,7 @@ def school_kit(
         .order_by(ClassSession.grade, ClassSession.label, ClassSession.id)
     ).scalars()
     ttl = timedelta(hours=settings.code_ttl_hours)
-    at = now or utcnow()
+    now = utcnow()
     sheets = tuple(
         fieldwork.SheetSession(
             code=class_sessions.format_code(row.code),
@@ -102,7 +101,7 @@ def school_kit(
             is_test=row.is_test,
         )
         for row in rows
-        if class_sessions.refusal(row, now=at, ttl_hours=settings.code_ttl_hours)
+        if class_sessions.refusal(row, now=now, ttl_hours=settings.code_ttl_hours)
         in (None, "wave_not_open")
     )
     return fieldwork.SchoolKit(
