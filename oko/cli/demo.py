@@ -27,6 +27,7 @@ from oko.questionnaire import Questionnaire, QuestionnaireError, load
 from oko.reporting import LANGUAGES, render_report
 from oko.services.demo import instance as demo_service
 from oko.services.demo import plans as demo_plans
+from oko.services.demo import typed_in as typed_in_demo
 from oko.services.demo.synthetic_data import count_synthetic
 from oko.services.results import reports
 from oko.services.results.engine import Settings
@@ -40,6 +41,8 @@ QUESTIONNAIRE_FILE = "oko-basis.yaml"
 REPORTS_FOLDER = "reports"
 #: The demo school's fieldwork documents (parent letter, teacher's sheets, paper questionnaire).
 FIELDWORK_FOLDER = "fieldwork"
+#: The example of typed-in paper questionnaires for the upload page, in the fieldwork folder.
+TYPED_IN = "typed-in-example.csv"
 
 
 @click.command(name="demo")
@@ -139,15 +142,19 @@ def _fieldwork(app: Flask, session: Session, wave: Wave, url: str) -> None:
     settings = kit.KitSettings.from_config(app.config, app.config["PUBLIC_URL"] or url)
     data = kit.school_kit(session, wave, trial.school, settings, actor=None)
     written = 0
-    for language in data.questionnaire.languages:
-        for name in kit.DOCUMENTS:
-            pdf = kit.document(data, name, language, settings, wave.slug)
-            _write_atomically(folder / f"{name}.{language}.pdf", pdf)
-            written += 1
+    for name, language in kit.pdf_documents(data, settings):
+        pdf = kit.document(data, name, language, settings, wave.slug)
+        _write_atomically(folder / f"{name}.{language}.pdf", pdf)
+        written += 1
+    typed_in = folder / TYPED_IN
+    _write_atomically(
+        typed_in, typed_in_demo.example_csv(data.questionnaire, trial.school.slug, trial.grade)
+    )
     _step(
         "Fieldwork kit",
         f"test session {class_sessions.format_code(trial.code)} (answers never counted); "
-        f"{written} documents of {trial.school.name} in {folder}",
+        f"{written} documents of {trial.school.name} in {folder}; typed-in paper "
+        f"questionnaires to try the upload page with: {typed_in}",
     )
 
 

@@ -53,13 +53,12 @@ def documents(ctx: click.Context, wave_slug: str, school_slug: str | None, out_d
                 raise click.ClickException(str(exc)) from exc
             folder = Path(out_dir) / school.slug
             folder.mkdir(parents=True, exist_ok=True)
-            for language in data.questionnaire.languages:
-                for name in kit.DOCUMENTS:
-                    try:
-                        pdf = kit.document(data, name, language, settings, wave.slug)
-                    except kit.KitError as exc:
-                        click.echo(f"{school.slug}: {exc}", err=True)
-                        continue
-                    (folder / f"{name}.{language}.pdf").write_bytes(pdf)
-                    written += 1
+            for name, language in kit.pdf_documents(data, settings):
+                try:
+                    pdf = kit.document(data, name, language, settings, wave.slug)
+                except kit.KitError as exc:
+                    click.echo(f"{school.slug}: {exc}", err=True)
+                    continue
+                (folder / f"{name}.{language}.pdf").write_bytes(pdf)
+                written += 1
         click.echo(f"Wrote {written} documents for {len(schools)} school(s) to {out_dir}.")

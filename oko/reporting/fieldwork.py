@@ -10,7 +10,12 @@
   code (the value to type in), for when devices fail.
 
 Texts are in ``reports/fieldwork/<language>.yaml``; every language needs every key of the
-Dutch file. Nothing here queries a database: callers pass plain dataclasses.
+Dutch file's parts it has, and at least the letter: the student languages (Arabic, Turkish,
+Polish, Ukrainian) carry only the letter to parents, because teachers and data entry work in
+Dutch or English. Their files say their writing direction and review status. ReportLab lays
+out neither Arabic shaping nor right-to-left lines without optional libraries, so a
+right-to-left letter is offered as a printable web page (:func:`letter`) instead of a PDF.
+Nothing here queries a database: callers pass plain dataclasses.
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ from oko.reporting.styles import Styles, make_styles, table_style
 _HELP_PARTS = re.compile(r"\n\s*\n|\n(?=- )")
 #: The language whose keys every other texts file must have.
 SOURCE_LANGUAGE = "nl"
+#: The part every texts file has.
+LETTER = "letter"
 
 
 class FieldworkTextsError(ValueError):
@@ -87,10 +94,16 @@ def _texts(folder: str, language: str) -> Mapping[str, Any]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise FieldworkTextsError(f"{path}: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get(LETTER), dict):
+        raise FieldworkTextsError(f"{path}: no {LETTER!r} part")
     if language != SOURCE_LANGUAGE:
-        missing = _keys(_texts(folder, SOURCE_LANGUAGE)) - _keys(data)
+        source = _texts(folder, SOURCE_LANGUAGE)
+        parts = {part: source[part] for part in source if part in data}
+        missing = _keys(parts) - _keys(data)
         if missing:
-            raise FieldworkTextsError(f"{path}: missing {', '.join(sorted(missing))}")
+            raise FieldworkTextsError(
+                f"{path}: missing {', '.join(sorted(k.rstrip('.') for k in missing))}"
+            )
     return dict(data)
 
 
@@ -100,15 +113,28 @@ def _keys(data: object, prefix: str = "") -> set[str]:
     return {key for name, value in data.items() for key in _keys(value, f"{prefix}{name}.")}
 
 
-class _Words:
-    """The texts of one language and part, escaped for ReportLab's paragraph markup."""
+def has_part(folder: Path, language: str, part: str) -> bool:
+    """Whether ``language`` has texts for ``part`` (``letter``, ``teacher``, ``paper``)."""
+    return (Path(folder) / f"{language}.yaml").is_file() and part in _texts(str(folder), language)
 
-    def __init__(self, folder: Path, language: str, part: str) -> None:
+
+def direction(folder: Path, language: str) -> str:
+    """``rtl`` or ``ltr``: how the language's letter is laid out."""
+    return str(_texts(str(folder), language).get("direction", "ltr"))
+
+
+class _Words:
+    """The texts of one language and part, escaped for ReportLab's paragraph markup (or
+    plain, for a web page that escapes them itself)."""
+
+    def __init__(self, folder: Path, language: str, part: str, *, markup: bool = True) -> None:
         self.entries = _texts(str(folder), language)[part]
+        self.markup = markup
 
     def __call__(self, key: str, **values: object) -> str:
         text = " ".join(str(self.entries[key]).split())
-        return escape(text.format(**{k: str(v) for k, v in values.items()}))
+        text = text.format(**{k: str(v) for k, v in values.items()})
+        return escape(text) if self.markup else text
 
 
 def topics(questionnaire: Questionnaire, language: str) -> tuple[str, ...]:
@@ -137,36 +163,76 @@ def _section(s: Styles, title: str, text: str) -> list[Flowable]:
     return [Paragraph(title, s.h3), Paragraph(text, s.body)]
 
 
-def parent_letter(kit: SchoolKit, language: str, folder: Path) -> bytes:
-    """The letter to parents of one school: about two minutes to read."""
-    w, s = _Words(folder, language, "letter"), make_styles()
+@dataclass(frozen=True)
+class Letter:
+    """The letter to parents as texts: the PDF and the printable web page show the same."""
+
+    language: str
+    direction: str
+    #: Who has checked the language's texts; "" for the source texts.
+    review_status: str
+    school: str
+    title: str
+    greeting: str
+    intro: str
+    topics_title: str
+    topics_intro: str
+    topics: tuple[str, ...]
+    #: ``(title, text)`` of each section after the topics.
+    sections: tuple[tuple[str, str], ...]
+    closing: str
+
+
+def letter(kit: SchoolKit, language: str, folder: Path, *, markup: bool = False) -> Letter:
+    """The letter's texts in ``language``; ``markup`` escapes them for ReportLab."""
+    w = _Words(folder, language, LETTER, markup=markup)
+    texts = _texts(str(folder), language)
     places = {"wave": kit.wave_name, "school": kit.school_name, "municipality": kit.municipality}
     contact = (
         w("contact", contact=kit.contact, **places)
         if kit.contact
         else w("contact_unknown", **places)
     )
-    story: list[Flowable] = [
-        Paragraph(escape(kit.school_name), s.kicker),
-        Paragraph(w("title"), s.title),
-        Spacer(1, 4 * mm),
-        Paragraph(w("greeting"), s.body),
-        Paragraph(w("intro", **places), s.body),
-        Paragraph(w("topics_title"), s.h3),
-        Paragraph(w("topics_intro"), s.body),
-        *(
-            Paragraph(escape(topic), s.bullet, bulletText="•")
-            for topic in topics(kit.questionnaire, language)
+    plain = escape if markup else str
+    return Letter(
+        language=language,
+        direction=str(texts.get("direction", "ltr")),
+        review_status=str(texts.get("review_status", "")),
+        school=plain(kit.school_name),
+        title=w("title"),
+        greeting=w("greeting"),
+        intro=w("intro", **places),
+        topics_title=w("topics_title"),
+        topics_intro=w("topics_intro"),
+        topics=tuple(plain(topic) for topic in topics(kit.questionnaire, language)),
+        sections=(
+            (w("anonymous_title"), w("anonymous")),
+            (w("voluntary_title"), w("voluntary")),
+            (w("optout_title"), w("optout")),
+            (w("use_title"), w("use", **places)),
+            (w("contact_title"), contact),
         ),
-        *_section(s, w("anonymous_title"), w("anonymous")),
-        *_section(s, w("voluntary_title"), w("voluntary")),
-        *_section(s, w("optout_title"), w("optout")),
-        *_section(s, w("use_title"), w("use", **places)),
-        *_section(s, w("contact_title"), contact),
+        closing=w("closing", **places),
+    )
+
+
+def parent_letter(kit: SchoolKit, language: str, folder: Path) -> bytes:
+    """The letter to parents of one school as PDF: about two minutes to read."""
+    text, s = letter(kit, language, folder, markup=True), make_styles()
+    story: list[Flowable] = [
+        Paragraph(text.school, s.kicker),
+        Paragraph(text.title, s.title),
         Spacer(1, 4 * mm),
-        Paragraph(w("closing", **places), s.body),
+        Paragraph(text.greeting, s.body),
+        Paragraph(text.intro, s.body),
+        Paragraph(text.topics_title, s.h3),
+        Paragraph(text.topics_intro, s.body),
+        *(Paragraph(topic, s.bullet, bulletText="•") for topic in text.topics),
+        *(flowable for title, body in text.sections for flowable in _section(s, title, body)),
+        Spacer(1, 4 * mm),
+        Paragraph(text.closing, s.body),
     ]
-    return _pdf(story, w("title"))
+    return _pdf(story, text.title)
 
 
 def qr_drawing(url: str, size: float = 45 * mm) -> Drawing:

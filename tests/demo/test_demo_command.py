@@ -127,10 +127,20 @@ def test_the_coordinators_fieldwork_documents_are_written(built: tuple[Path, Res
     assert "test session" in result.output and "answers never counted" in result.output
     names = sorted(p.name for p in (instance / "fieldwork").glob("*.pdf"))
     assert names == sorted(
-        f"{name}.{lang}.pdf"
-        for name in ("parent-letter", "teacher-sheets", "paper-questionnaire")
-        for lang in ("nl", "en")
+        [
+            *(
+                f"{name}.{lang}.pdf"
+                for name in ("parent-letter", "teacher-sheets", "paper-questionnaire")
+                for lang in ("nl", "en")
+            ),
+            *(f"parent-letter.{lang}.pdf" for lang in ("pl", "tr", "uk")),
+        ]
     )
+    typed_in = (instance / "fieldwork" / "typed-in-example.csv").read_text(encoding="utf-8")
+    header, *rows = typed_in.splitlines()
+    assert header.startswith("school,grade,") and len(rows) == 4
+    assert all(row.startswith(f"{demo_service.SESSION_SCHOOL},") for row in rows)
+    assert "typed-in paper questionnaires to try the upload page with" in result.output
     database = open_database(instance)
     try:
         with database.session() as session:

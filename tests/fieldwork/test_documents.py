@@ -70,7 +70,7 @@ def test_clear_messages_without_sessions_or_questionnaire(runner, database, tmp_
     assert none.exit_code != 0 and "No school has class sessions" in none.output
     one = runner.invoke(main, [*args, "--school", "school-a"])
     assert one.exit_code == 0
-    assert "has no class sessions in wave" in one.output
+    assert "has no open or not yet started class sessions in wave" in one.output
     assert not (tmp_path / "school-a" / "teacher-sheets.en.pdf").exists()
     assert (tmp_path / "school-a" / "parent-letter.en.pdf").exists()
     with database.transaction() as session:
@@ -100,4 +100,4 @@ def test_the_coordinator_downloads_the_documents_of_their_school(app, client, da
         session.execute(delete(ClassSession).where(ClassSession.id == world.session_id))
     refused = client.get(f"{base}/school-a/teacher-sheets.en.pdf?lang=en")
     assert refused.status_code == 409
-    assert "has no class sessions in wave" in refused.data.decode()
+    assert "has no open or not yet started class sessions in wave" in refused.data.decode()

@@ -147,12 +147,15 @@ def add_fieldwork(
     seed: int,
 ) -> int:
     """Classes that already took part in ``wave`` (open): one closed class session per class
-    of the sample, on one of the last ten school days, and their responses.
+    of the sample, on one of the last ten school days (with a few opt-outs and absentees, as
+    the teacher records them), and their responses.
 
     The sample's single wave stands for ``wave``; its schools are matched by slug. Returns the
     number of responses stored; commits.
     """
     rng = np.random.default_rng([seed, 0xF1E1D])
+    # Its own stream, so the lessons and answers stay what they were before attendance existed.
+    attendance = np.random.default_rng([seed, 0xA77E4D])
     slugs = [school.slug for school in sample.scenario.schools]
     schools = {s.slug: s for s in session.scalars(select(School).where(School.slug.in_(slugs)))}
     school_ids = np.array([schools[slug].id for slug in slugs])
@@ -178,6 +181,8 @@ def add_fieldwork(
             closed_at=lesson + timedelta(minutes=50),
             started_count=len(rows) + int(rng.integers(0, 3)),
             finished_count=len(rows),
+            opt_outs=int(attendance.integers(0, 3)),
+            absentees=int(attendance.integers(0, 4)),
         )
         session.add(row)
         session.flush()

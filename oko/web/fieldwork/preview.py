@@ -9,12 +9,13 @@ routing rules as the student's survey decide where Next and Back lead.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request
 
 from oko.questionnaire import Answers, Questionnaire, routing
 from oko.services.rows import Wave
-from oko.services.staff import admin
+from oko.services.staff import admin, kit
 from oko.services.survey import class_sessions, questionnaires
 from oko.web.auth import add_nav_item, current_user, login_required
 from oko.web.context import db_session
@@ -99,7 +100,13 @@ def home():
     user = current_user()
     schools = class_sessions.schools_for(session, user) if user and user.role != "coalition" else []
     waves = [(wave, wave_questionnaire(wave)) for wave in admin.waves(session)]
-    return render_template("fieldwork/index.html", waves=waves, schools=schools)
+    texts_dir = Path(current_app.config["REPORTS_DIR"]) / "fieldwork"
+    letters = {
+        wave.slug: kit.letter_formats(questionnaire, texts_dir)
+        for wave, questionnaire in waves
+        if questionnaire is not None
+    }
+    return render_template("fieldwork/index.html", waves=waves, schools=schools, letters=letters)
 
 
 @bp.get("/fieldwork/<wave_slug>/preview")
