@@ -25,6 +25,10 @@ def world_app(module_app: Flask) -> Flask:
 def closing_app(world_app: Flask) -> Iterator[Flask]:
     world.reopen(world_app, Path(world_app.instance_path))
     yield world_app
+    ticker = world_app.extensions.pop("oko.closing.tick", None)
+    if ticker is not None:
+        ticker.stop()
+    world_app.config.pop("CLOSING_TICK", None)
     runner = world_app.extensions.pop("oko.closing", None)
     if runner is not None:
         runner.close()

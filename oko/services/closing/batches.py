@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from oko.models import (
@@ -75,12 +76,12 @@ def due_waves(session: Session, now: datetime | None = None) -> list[Wave]:
 
 def close_due_waves(session: Session, *, base_url: str = "") -> list[ClosingBatch]:
     """The tick: close every wave whose time has come; another worker may race us to it, so a
-    wave some other worker closed first is simply skipped."""
+    wave some other worker closed first (refused, or its batch already there) is skipped."""
     batches = []
     for wave in due_waves(session):
         try:
             batches.append(close_wave(session, wave, actor_id=None, base_url=base_url))
-        except admin.AdminError:
+        except (admin.AdminError, IntegrityError):
             session.rollback()
     return batches
 

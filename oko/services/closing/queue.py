@@ -34,15 +34,24 @@ class Runner(Protocol):
 
 
 class ThreadRunner:
-    """One daemon thread working through the jobs in order, with its own database engine."""
+    """One daemon thread working through the jobs in order, with its own database engine.
+
+    A job already waiting in the queue is not queued again (a resume next to a running
+    batch hands over steps the queue holds), like RQ's job ids."""
 
     def __init__(self, context: JobContext) -> None:
         self.context = context
         self._jobs: stdlib_queue.Queue[Job | None] = stdlib_queue.Queue()
+        self._waiting: set[Job] = set()
+        self._guard = threading.Lock()
         self._thread = threading.Thread(target=self._work, name="oko-closing", daemon=True)
         self._thread.start()
 
     def enqueue(self, job: Job) -> None:
+        with self._guard:
+            if job in self._waiting:
+                return
+            self._waiting.add(job)
         self._jobs.put(job)
 
     def wait(self) -> None:
@@ -61,9 +70,11 @@ class ThreadRunner:
             if job is None:
                 self._jobs.task_done()
                 return
+            with self._guard:
+                self._waiting.discard(job)
             try:
                 for follow_up in self._attempts(job):
-                    self._jobs.put(follow_up)
+                    self.enqueue(follow_up)
             finally:
                 self._jobs.task_done()
 
