@@ -32,6 +32,12 @@ WAITING = ("queued", "scheduled", "deferred")
 class Runner(Protocol):
     def enqueue(self, job: Job) -> None: ...
 
+    def close(self) -> None: ...
+
+
+class QueueUnreachable(RuntimeError):
+    """QUEUE_URL names a Redis server that does not answer."""
+
 
 class ThreadRunner:
     """One daemon thread working through the jobs in order, with its own database engine.
@@ -101,6 +107,20 @@ class RqRunner:
         from redis import Redis
 
         return cls(Redis.from_url(url))
+
+    @classmethod
+    def connect(cls, url: str) -> RqRunner:
+        """A runner on ``url`` whose server answered, or :class:`QueueUnreachable` saying so
+        (before anything is changed that would need the queue)."""
+        from redis.exceptions import RedisError
+
+        runner = cls.from_url(url)
+        try:
+            runner.connection.ping()
+        except RedisError as exc:
+            runner.close()
+            raise QueueUnreachable(f"The job queue at {url} is not reachable: {exc}") from exc
+        return runner
 
     def close(self) -> None:
         self.connection.close()
@@ -176,7 +196,8 @@ def run_on_worker(kind: str, row_id: int) -> None:
 
 
 def runner_for(config: Mapping[str, Any], instance_path: str | Path) -> Runner:
-    """RQ when QUEUE_URL is set, otherwise a thread of this process."""
+    """RQ when QUEUE_URL is set (unchecked: a request must not wait for Redis to answer),
+    otherwise a thread of this process."""
     if config.get("QUEUE_URL"):
         return RqRunner.from_url(str(config["QUEUE_URL"]))
     return ThreadRunner(JobContext.from_config(config, instance_path))
