@@ -132,7 +132,8 @@ def unfinished_jobs(session: Session) -> list[Job]:
         Job("mail", row_id)
         for row_id in session.execute(
             select(ClosingMail.id).where(
-                ClosingMail.batch_id.in_(running), ClosingMail.status.in_(("pending", "sending"))
+                ClosingMail.batch_id.in_(running),
+                ClosingMail.status.in_(("pending", "sending", "handed")),
             )
         ).scalars()
     ]
@@ -198,7 +199,7 @@ def settle(session: Session, batch_id: int) -> None:
         .select_from(ClosingMail)
         .where(
             ClosingMail.batch_id == batch_id,
-            ClosingMail.status.in_(("waiting", "pending", "sending")),
+            ClosingMail.status.in_(("waiting", "pending", "sending", "handed")),
         )
     ).scalar_one()
     if open_reports or open_mails:
