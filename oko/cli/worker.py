@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 @click.pass_context
 def worker(ctx: click.Context, burst: bool) -> None:
     """Run jobs from the queue at QUEUE_URL (OKO_QUEUE_URL) until stopped."""
-    from redis.exceptions import RedisError
     from rq import SimpleWorker
 
     app = app_for(ctx)
@@ -39,11 +38,10 @@ def worker(ctx: click.Context, burst: bool) -> None:
             "or QUEUE_URL in oko.cfg. Without a queue the app runs these jobs itself; "
             "no worker is needed."
         )
-    runner = queue.RqRunner.from_url(url)
     try:
-        runner.connection.ping()
-    except RedisError as exc:
-        raise click.ClickException(f"The job queue at {url} is not reachable: {exc}") from exc
+        runner = queue.RqRunner.connect(url)
+    except queue.QueueUnreachable as exc:
+        raise click.ClickException(str(exc)) from exc
     context = JobContext.from_config(app.config, app.instance_path)
     queue.serve_jobs(context)
     handed = queue.tick(context, runner)

@@ -22,8 +22,9 @@ from oko.models.waves import Wave
 BATCH_STATUSES = ("planning", "running", "done", "failed")
 #: pending -> built, or failed after the last attempt.
 REPORT_STATUSES = ("pending", "built", "failed")
-#: waiting (its report is not built yet) -> pending -> sending -> sent, or failed.
-MAIL_STATUSES = ("waiting", "pending", "sending", "sent", "failed")
+#: waiting (its report is not built yet) -> pending -> sending -> handed (the server may have
+#: it) -> sent, or failed.
+MAIL_STATUSES = ("waiting", "pending", "sending", "handed", "sent", "failed")
 
 
 class ClosingBatch(Base):

@@ -11,7 +11,7 @@ from flask import Flask
 
 from oko.config import load_config
 from oko.services.database import open_database
-from oko.web import context, errors, i18n, proxy, routing, security, synthetic_banner
+from oko.web import closing, context, errors, i18n, proxy, routing, security, synthetic_banner
 from oko.web.extensions import csrf
 
 
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     synthetic_banner.init_app(app)
+    closing.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -22,26 +22,7 @@ from sqlalchemy import func, select
 from oko.models import ClosingBatch, ClosingMail, ClosingReport
 from tests.closing import world
 
-REDIS_URL = os.environ.get("OKO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 TIMEOUT = 300
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    connection = Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except RedisError as exc:
-        if os.environ.get("OKO_REQUIRE_REDIS") == "1":
-            pytest.fail(f"OKO_REQUIRE_REDIS=1 but Redis at {REDIS_URL} is unreachable: {exc}")
-        pytest.skip(f"no Redis at {REDIS_URL} ({exc}); set OKO_TEST_REDIS_URL to run queue tests")
-    connection.flushdb()
-    yield REDIS_URL
-    connection.flushdb()
-    connection.close()
 
 
 class Workers:

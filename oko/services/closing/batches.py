@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from oko.models import (
@@ -75,12 +76,12 @@ def due_waves(session: Session, now: datetime | None = None) -> list[Wave]:
 
 def close_due_waves(session: Session, *, base_url: str = "") -> list[ClosingBatch]:
     """The tick: close every wave whose time has come; another worker may race us to it, so a
-    wave some other worker closed first is simply skipped."""
+    wave some other worker closed first (refused, or its batch already there) is skipped."""
     batches = []
     for wave in due_waves(session):
         try:
             batches.append(close_wave(session, wave, actor_id=None, base_url=base_url))
-        except admin.AdminError:
+        except (admin.AdminError, IntegrityError):
             session.rollback()
     return batches
 
@@ -131,7 +132,8 @@ def unfinished_jobs(session: Session) -> list[Job]:
         Job("mail", row_id)
         for row_id in session.execute(
             select(ClosingMail.id).where(
-                ClosingMail.batch_id.in_(running), ClosingMail.status.in_(("pending", "sending"))
+                ClosingMail.batch_id.in_(running),
+                ClosingMail.status.in_(("pending", "sending", "handed")),
             )
         ).scalars()
     ]
@@ -197,7 +199,7 @@ def settle(session: Session, batch_id: int) -> None:
         .select_from(ClosingMail)
         .where(
             ClosingMail.batch_id == batch_id,
-            ClosingMail.status.in_(("waiting", "pending", "sending")),
+            ClosingMail.status.in_(("waiting", "pending", "sending", "handed")),
         )
     ).scalar_one()
     if open_reports or open_mails:

@@ -4,8 +4,12 @@
 - ``report``: render one report to its file; a report already built, whose file is there with
   the recorded hash, is left alone.
 - ``mail``: send one mail. The row is taken with a conditional update (pending, or sending
-  under a lease that ran out) and marked sent right after the server accepted it, so a retried
-  or duplicated job finds it taken or sent and sends nothing.
+  under a lease that ran out), marked ``handed`` right before the step after which the mail
+  may have arrived (see :func:`oko.services.closing.mails.deliver`) and sent right after the
+  server accepted it, so a retried or duplicated job finds it taken or sent and sends nothing.
+  A mail its worker left ``handed`` is never sent again by itself: from the outbox it is
+  known whether it arrived; from an SMTP server it is not, so it is failed with an error that
+  says it may have arrived, and an admin decides (Retry sends it again).
 
 Each attempt is counted on the row; a failing attempt records its error and is raised again
 for the queue to retry; the last allowed attempt marks the row failed, which the admin
@@ -175,6 +179,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def send_mail(context: JobContext, mail_id: int) -> list[Job]:
     with context.database.session() as session:
+        _settle_handed(session, mail_id, context)
         if not _claim(session, mail_id):
             _use_up(session, mail_id)
             return []
@@ -183,17 +188,69 @@ def send_mail(context: JobContext, mail_id: int) -> list[Job]:
         try:
             letter = _letter(row, context.public_url)
             message = mails.message(letter, context.mail, row.batch.base_url or context.public_url)
-            mails.deliver(message, context.mail, context.outbox_path, f"{row.batch_id}-{row.id}")
+            mails.deliver(
+                message,
+                context.mail,
+                context.outbox_path,
+                _outbox_name(row),
+                handing=lambda: _set_status(session, mail_id, "handed"),
+            )
         except Exception as exc:
             session.rollback()
             _mail_failed(session, mail_id, exc)
             raise
-        row.status = "sent"
-        row.sent_at = utcnow()
-        row.last_error = ""
+        # Recorded first, alone: the shortest time between the server's yes and the record.
+        _set_status(session, mail_id, "sent", sent_at=utcnow(), last_error="")
         batches.settle(session, row.batch_id)
         session.commit()
         return []
+
+
+def _outbox_name(row: ClosingMail) -> str:
+    return f"{row.batch_id}-{row.id}"
+
+
+def _set_status(session: Session, mail_id: int, status: str, **values: object) -> None:
+    session.execute(
+        update(ClosingMail).where(ClosingMail.id == mail_id).values(status=status, **values)
+    )
+    session.commit()
+
+
+#: Why a mail its worker left half-handed to the SMTP server is not sent again by itself.
+MAY_HAVE_ARRIVED = (
+    "The worker stopped while handing this mail to the mail server, before the server "
+    "confirmed it: it may have arrived (Message-ID {message_id}). Not sent again by itself; "
+    "Retry sends it again."
+)
+
+
+def _settle_handed(session: Session, mail_id: int, context: JobContext) -> None:
+    """A mail left ``handed`` by a worker that died (its lease ran out): sent if its outbox
+    file is there, pending again if it is not (it never arrived), failed for an SMTP server,
+    which cannot be asked whether it kept the mail."""
+    stale = utcnow() - timedelta(seconds=MAIL_LEASE_SECONDS)
+    row = session.execute(
+        select(ClosingMail).where(
+            ClosingMail.id == mail_id,
+            ClosingMail.status == "handed",
+            ClosingMail.claimed_at < stale,
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        return
+    if not context.mail.server:
+        if mails.outbox_file(context.outbox_path, _outbox_name(row)).is_file():
+            _set_status(session, mail_id, "sent", sent_at=utcnow())
+        else:
+            _set_status(session, mail_id, "pending", claimed_at=None)
+        return
+    message_id = mails.message_id(row.batch_id, row.id, row.batch.base_url or context.public_url)
+    _set_status(
+        session, mail_id, "failed", last_error=MAY_HAVE_ARRIVED.format(message_id=message_id)
+    )
+    batches.settle(session, row.batch_id)
+    session.commit()
 
 
 def _claim(session: Session, mail_id: int) -> bool:

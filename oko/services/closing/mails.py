@@ -4,15 +4,19 @@ The body names the wave and links to the report (behind the login) and to the da
 figures stay behind the login, where the disclosure rules and the account's scope apply.
 Delivered by SMTP when MAIL_SERVER is set, otherwise written to the outbox folder, one
 ``.eml`` file per mail, named after the mail's row, so writing it again replaces it.
-Every mail carries a Message-ID made from its row, the same on every attempt, so a receiver
-can recognise the one case a duplicate is possible: a worker dying after the server
-accepted the mail and before the database recorded it.
+Every mail carries a Message-ID made from its row, the same on every attempt.
+
+Delivery tells the mail job when the point of no return comes (``handing``): for SMTP, once
+the server accepted sender and recipient and asked for the content; from then on the server
+may keep the mail even if the sender dies before hearing so. Before it, a dead sender's mail
+was certainly not delivered (a server drops a transaction the client did not finish).
 """
 
 from __future__ import annotations
 
 import os
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -77,21 +81,58 @@ def message(letter: Letter, settings: MailSettings, base_url: str) -> EmailMessa
     mail["Subject"] = texts["subject"].format(**values)
     mail["From"] = formataddr(("oko", settings.sender))
     mail["To"] = letter.to
-    host = urlsplit(base_url).hostname or "oko.invalid"
-    mail["Message-ID"] = f"<closing-{letter.batch_id}-{letter.mail_id}@{host}>"
+    mail["Message-ID"] = message_id(letter.batch_id, letter.mail_id, base_url)
     mail["Content-Language"] = letter.language
     mail.set_content(texts["body"].format(**values))
     return mail
 
 
-def deliver(mail: EmailMessage, settings: MailSettings, outbox: Path, name: str) -> None:
-    """Hand the mail to the SMTP server, or write it to the outbox when there is none."""
+def message_id(batch_id: int, mail_id: int, base_url: str) -> str:
+    """The same on every attempt at one mail: made from its row and the site."""
+    host = urlsplit(base_url).hostname or "oko.invalid"
+    return f"<closing-{batch_id}-{mail_id}@{host}>"
+
+
+def deliver(
+    mail: EmailMessage,
+    settings: MailSettings,
+    outbox: Path,
+    name: str,
+    handing: Callable[[], None] = lambda: None,
+) -> None:
+    """Hand the mail to the SMTP server, or write it to the outbox when there is none;
+    ``handing`` is called right before the step after which the mail may have arrived."""
     if settings.server:
         with smtplib.SMTP(settings.server, settings.port, timeout=30) as smtp:
-            smtp.send_message(mail)
+            _send(smtp, mail, settings.sender, handing)
         return
+    handing()
     outbox.mkdir(parents=True, exist_ok=True)
-    path = outbox / f"{name}.eml"
+    path = outbox_file(outbox, name)
     temporary = path.with_suffix(".eml.part")
     temporary.write_bytes(mail.as_bytes())
     os.replace(temporary, path)
+
+
+def outbox_file(outbox: Path, name: str) -> Path:
+    """Where the outbox keeps a mail: written whole (renamed into place) or not at all."""
+    return outbox / f"{name}.eml"
+
+
+def _send(smtp: smtplib.SMTP, mail: EmailMessage, sender: str, handing: Callable[[], None]) -> None:
+    """``smtplib.SMTP.sendmail`` for one recipient, with ``handing`` before the content."""
+    recipient = str(mail["To"])
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    handing()
+    code, reply = smtp.data(mail.as_bytes())
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, reply)

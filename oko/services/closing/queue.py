@@ -32,17 +32,32 @@ WAITING = ("queued", "scheduled", "deferred")
 class Runner(Protocol):
     def enqueue(self, job: Job) -> None: ...
 
+    def close(self) -> None: ...
+
+
+class QueueUnreachable(RuntimeError):
+    """QUEUE_URL names a Redis server that does not answer."""
+
 
 class ThreadRunner:
-    """One daemon thread working through the jobs in order, with its own database engine."""
+    """One daemon thread working through the jobs in order, with its own database engine.
+
+    A job already waiting in the queue is not queued again (a resume next to a running
+    batch hands over steps the queue holds), like RQ's job ids."""
 
     def __init__(self, context: JobContext) -> None:
         self.context = context
         self._jobs: stdlib_queue.Queue[Job | None] = stdlib_queue.Queue()
+        self._waiting: set[Job] = set()
+        self._guard = threading.Lock()
         self._thread = threading.Thread(target=self._work, name="oko-closing", daemon=True)
         self._thread.start()
 
     def enqueue(self, job: Job) -> None:
+        with self._guard:
+            if job in self._waiting:
+                return
+            self._waiting.add(job)
         self._jobs.put(job)
 
     def wait(self) -> None:
@@ -61,9 +76,11 @@ class ThreadRunner:
             if job is None:
                 self._jobs.task_done()
                 return
+            with self._guard:
+                self._waiting.discard(job)
             try:
                 for follow_up in self._attempts(job):
-                    self._jobs.put(follow_up)
+                    self.enqueue(follow_up)
             finally:
                 self._jobs.task_done()
 
@@ -90,6 +107,20 @@ class RqRunner:
         from redis import Redis
 
         return cls(Redis.from_url(url))
+
+    @classmethod
+    def connect(cls, url: str) -> RqRunner:
+        """A runner on ``url`` whose server answered, or :class:`QueueUnreachable` saying so
+        (before anything is changed that would need the queue)."""
+        from redis.exceptions import RedisError
+
+        runner = cls.from_url(url)
+        try:
+            runner.connection.ping()
+        except RedisError as exc:
+            runner.close()
+            raise QueueUnreachable(f"The job queue at {url} is not reachable: {exc}") from exc
+        return runner
 
     def close(self) -> None:
         self.connection.close()
@@ -165,7 +196,8 @@ def run_on_worker(kind: str, row_id: int) -> None:
 
 
 def runner_for(config: Mapping[str, Any], instance_path: str | Path) -> Runner:
-    """RQ when QUEUE_URL is set, otherwise a thread of this process."""
+    """RQ when QUEUE_URL is set (unchecked: a request must not wait for Redis to answer),
+    otherwise a thread of this process."""
     if config.get("QUEUE_URL"):
         return RqRunner.from_url(str(config["QUEUE_URL"]))
     return ThreadRunner(JobContext.from_config(config, instance_path))

@@ -13,18 +13,9 @@ from oko.services.closing.context import OUTBOX_FOLDER
 from oko.web.admin import bp
 from oko.web.admin.forms import ActionForm
 from oko.web.auth import current_user
+from oko.web.closing import runner
 from oko.web.context import db_session
 from oko.web.i18n import translate
-
-RUNNER = "oko.closing"
-
-
-def runner() -> queue.Runner:
-    """The app's job runner, made on first use: RQ if QUEUE_URL is set, else a thread."""
-    extensions = current_app.extensions
-    if RUNNER not in extensions:
-        extensions[RUNNER] = queue.runner_for(current_app.config, current_app.instance_path)
-    return extensions[RUNNER]
 
 
 def start(batch_id: int) -> None:
