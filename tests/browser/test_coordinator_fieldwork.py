@@ -17,43 +17,26 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from oko import PROJECT_ROOT
-from oko.models import Municipality, School, SchoolGradeCount, Wave
 from oko.questionnaire import load
-from oko.services.staff import accounts
-from tests.browser.browser_helpers import log_in, watch_console
+from tests.browser.browser_helpers import (
+    COORDINATOR,
+    COORDINATOR_PASSWORD,
+    coordinator_world,
+    log_in,
+    watch_console,
+)
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "velvet orchard ladder"
 ROUTING = Path(__file__).parents[1] / "data" / "questionnaires" / "survey-routing.yaml"
 CORE = PROJECT_ROOT / "questionnaires" / "oko-core.yaml"
 
 
-def _world(app_config, request, questionnaire_path: Path):
-    app_config["QUESTIONNAIRE_DIR"] = str(questionnaire_path.parent)
-    app_config["MONITOR_POLL_SECONDS"] = 1
-    app = request.getfixturevalue("live_app")
+def _world(app_config, request, questionnaire_path: Path) -> None:
     questionnaire = load(questionnaire_path)
-    with app.extensions["oko.db"].session() as session:
-        town = Municipality(slug="zeewolde", name="Zeewolde", region="Flevoland")
-        school = School(slug="het-baken", name="Het Baken", municipality=town)
-        school.pupil_counts = [SchoolGradeCount(grade=2, pupils=4)]
-        wave = Wave(
-            slug="2026-autumn",
-            name="Autumn 2026",
-            questionnaire_id=questionnaire.id,
-            questionnaire_version=questionnaire.version,
-            status="open",
-        )
-        session.add_all([town, school, wave])
-        session.commit()
-        accounts.create_user(
-            session,
-            email="coordinator@example.org",
-            password=PASSWORD,
-            role="coordinator",
-            scope=accounts.Scope(school_ids=(school.id,)),
-        )
+    coordinator_world(
+        app_config, request, questionnaire_path.parent, questionnaire.id, questionnaire.version
+    )
 
 
 @pytest.fixture
@@ -82,7 +65,7 @@ def test_preview_test_session_monitor_and_teacher_sheet(
 ) -> None:
     # routing_world comes first: it sets the app's settings before the live server starts.
     errors = watch_console(page)
-    log_in(page, "coordinator@example.org", PASSWORD)
+    log_in(page, COORDINATOR, COORDINATOR_PASSWORD)
 
     page.goto("/fieldwork/2026-autumn/preview?lang=en")
     expect(page.get_by_role("heading", level=1)).to_have_text("First")
@@ -127,7 +110,7 @@ def test_preview_test_session_monitor_and_teacher_sheet(
 def test_the_arabic_letter_reads_right_to_left(core_world, page) -> None:
     errors = watch_console(page)
     page.set_viewport_size({"width": 900, "height": 1200})
-    log_in(page, "coordinator@example.org", PASSWORD)
+    log_in(page, COORDINATOR, COORDINATOR_PASSWORD)
     page.goto("/fieldwork/")
     letters = page.locator("li", has_text="Parent letter")
     for lang in ("nl", "en", "pl", "tr", "uk"):

@@ -10,41 +10,22 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from oko.models import Municipality, School, SchoolGradeCount, Wave
-from oko.services.staff import accounts
-from tests.browser.browser_helpers import log_in, watch_console
+from tests.browser.browser_helpers import (
+    COORDINATOR,
+    COORDINATOR_PASSWORD,
+    coordinator_world,
+    log_in,
+    watch_console,
+)
 
 pytestmark = pytest.mark.browser
 
 QUESTIONNAIRES = Path(__file__).parents[1] / "data" / "questionnaires"
-PASSWORD = "velvet orchard ladder"
 
 
 @pytest.fixture
 def fieldwork_world(app_config, request):
-    app_config["QUESTIONNAIRE_DIR"] = str(QUESTIONNAIRES)
-    app_config["MONITOR_POLL_SECONDS"] = 1
-    app = request.getfixturevalue("live_app")
-    with app.extensions["oko.db"].session() as session:
-        town = Municipality(slug="zeewolde", name="Zeewolde", region="Flevoland")
-        school = School(slug="het-baken", name="Het Baken", municipality=town)
-        school.pupil_counts = [SchoolGradeCount(grade=2, pupils=4)]
-        wave = Wave(
-            slug="2026-autumn",
-            name="Autumn 2026",
-            questionnaire_id="minimal",
-            questionnaire_version="1",
-            status="open",
-        )
-        session.add_all([town, school, wave])
-        session.commit()
-        accounts.create_user(
-            session,
-            email="coordinator@example.org",
-            password=PASSWORD,
-            role="coordinator",
-            scope=accounts.Scope(school_ids=(school.id,)),
-        )
+    coordinator_world(app_config, request, QUESTIONNAIRES, "minimal", "1")
 
 
 def finish_questionnaire(page, code: str) -> None:
@@ -59,7 +40,7 @@ def finish_questionnaire(page, code: str) -> None:
 def test_counts_rise_while_a_student_finishes(fieldwork_world, browser, live_server, page) -> None:
     # fieldwork_world comes first: it sets the app's settings before the live server starts.
     errors = watch_console(page)
-    log_in(page, "coordinator@example.org", PASSWORD)
+    log_in(page, COORDINATOR, COORDINATOR_PASSWORD)
 
     page.get_by_role("link", name="Class sessions").first.click()
     page.get_by_label("Year").select_option("2")
